@@ -1,0 +1,35 @@
+/**
+ * podidentity.sa-missing — a Pod Identity association for a service account that does not exist in
+ * the cluster: dead configuration, and whoever creates that service account gets the role.
+ */
+import { nsKey } from '../context';
+import { clusterLabel, clusterResource } from './helpers';
+import type { AssociationCheck } from './types';
+
+export const check: AssociationCheck = {
+  id: 'podidentity.sa-missing',
+  scope: 'association',
+  severity: 'low',
+  title: 'Pod Identity association for a service account that does not exist',
+  description: 'The association names a namespace/service account that does not exist in the cluster.',
+  remediation:
+    'aws eks delete-pod-identity-association --cluster-name <c> --association-id <id>, or create the service account.',
+  guideStep: 'pod-identity',
+  needsKubernetes: true,
+  run(association, cluster) {
+    if (cluster.serviceAccounts.has(nsKey(association.namespace, association.serviceAccount))) return [];
+    return [
+      {
+        message: `Pod Identity association ${association.associationId ?? ''} in cluster ${clusterLabel(cluster)} is for ${association.namespace}/${association.serviceAccount}, which does not exist${cluster.namespaces.has(association.namespace) ? '' : ` (namespace ${association.namespace} does not exist either)`}.`,
+        resource: {
+          ...clusterResource(cluster),
+          namespace: association.namespace,
+          serviceAccount: association.serviceAccount,
+          roleArn: association.roleArn,
+        },
+        evidence: association,
+        remediation: `aws eks delete-pod-identity-association --region ${cluster.cluster.region} --cluster-name ${cluster.cluster.name} --association-id ${association.associationId ?? '<id>'}`,
+      },
+    ];
+  },
+};

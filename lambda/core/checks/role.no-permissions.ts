@@ -1,0 +1,30 @@
+/**
+ * role.no-permissions — an IRSA role with no attached and no inline policy (guide: verify that all
+ * your required permissions are assigned): the pod assumes it and then gets AccessDenied on every call.
+ * Silent when the inventory does not say which policies the role has.
+ */
+import type { RoleCheck } from './types';
+
+export const check: RoleCheck = {
+  id: 'role.no-permissions',
+  scope: 'role',
+  severity: 'low',
+  title: 'IRSA role has no permissions policy',
+  description: 'The role is used for IRSA but has neither attached managed policies nor inline policies.',
+  remediation: 'aws iam attach-role-policy --role-name <name> --policy-arn <policy arn>',
+  guideStep: 'role-permissions',
+  needsKubernetes: false,
+  run(role) {
+    const { attachedPolicyArns, inlinePolicyNames } = role.role;
+    if (role.trust.grants.length === 0 || !attachedPolicyArns || !inlinePolicyNames) return [];
+    if (attachedPolicyArns.length > 0 || inlinePolicyNames.length > 0) return [];
+    const name = role.role.arn.split('/').pop();
+    return [
+      {
+        message: `${role.role.arn} is an IRSA role with no attached or inline policy: pods that assume it can call nothing.`,
+        resource: { accountId: role.accountId, roleArn: role.role.arn },
+        remediation: `aws iam attach-role-policy --role-name ${name} --policy-arn <policy arn>  # or put-role-policy for an inline policy`,
+      },
+    ];
+  },
+};

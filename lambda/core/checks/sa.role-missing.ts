@@ -1,0 +1,40 @@
+/**
+ * sa.role-missing — the annotation names a role that does not exist in an audited account (deleted,
+ * renamed, or a typo): every assume fails. The nearest existing role name is suggested.
+ */
+import { parseRoleArn } from '../arn';
+import { nearest, saLabel, serviceAccountResource } from './helpers';
+import type { ServiceAccountCheck } from './types';
+
+export const check: ServiceAccountCheck = {
+  id: 'sa.role-missing',
+  scope: 'serviceAccount',
+  severity: 'high',
+  title: 'Annotated role does not exist',
+  description:
+    'The service account is annotated with a role ARN in an audited account, but no such role exists there.',
+  remediation: 'Create the role, or fix the annotation to name an existing role (paths included).',
+  guideStep: 'service-account',
+  needsKubernetes: true,
+  run(sa, ctx) {
+    if (!sa.roleArn) return [];
+    const parts = parseRoleArn(sa.roleArn);
+    if (!parts || !ctx.accountCollected(parts.accountId) || ctx.rolesByArn.has(sa.roleArn)) return [];
+    const account = ctx.accounts.get(parts.accountId)!;
+    const near = nearest(
+      sa.roleArn,
+      account.roles.map((role) => role.arn),
+      Math.max(3, Math.floor(parts.name.length / 3)),
+    );
+    return [
+      {
+        message: `Service account ${saLabel(sa)} is annotated with ${sa.roleArn}, which does not exist in account ${parts.accountId}${near ? `; did you mean ${near}?` : ''}.`,
+        resource: serviceAccountResource(sa),
+        evidence: { roleArn: sa.roleArn, nearest: near },
+        remediation: near
+          ? `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} eks.amazonaws.com/role-arn=${near} --overwrite`
+          : undefined,
+      },
+    ];
+  },
+};

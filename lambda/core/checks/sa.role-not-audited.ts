@@ -1,0 +1,32 @@
+/**
+ * sa.role-not-audited — the annotation names a role in an account outside the audited scope (or an
+ * account that could not be read): its trust cannot be checked. Informational, so the gap is visible.
+ */
+import { parseRoleArn } from '../arn';
+import { saLabel, serviceAccountResource } from './helpers';
+import type { ServiceAccountCheck } from './types';
+
+export const check: ServiceAccountCheck = {
+  id: 'sa.role-not-audited',
+  scope: 'serviceAccount',
+  severity: 'info',
+  title: 'Annotated role is in an account outside the audit',
+  description:
+    "The annotated role's account was not audited (outside the scope, or unreachable), so its trust policy was not checked.",
+  remediation: 'Add the account to the audit scope (or deploy the member role to it).',
+  guideStep: 'service-account',
+  needsKubernetes: true,
+  run(sa, ctx) {
+    if (!sa.roleArn) return [];
+    const parts = parseRoleArn(sa.roleArn);
+    if (!parts || ctx.accountCollected(parts.accountId)) return [];
+    const inScope = ctx.accounts.has(parts.accountId);
+    return [
+      {
+        message: `Service account ${saLabel(sa)} uses ${sa.roleArn}; account ${parts.accountId} ${inScope ? 'could not be read in this run' : 'is outside the audited scope'}, so the role's trust was not checked.`,
+        resource: serviceAccountResource(sa),
+        evidence: { roleArn: sa.roleArn },
+      },
+    ];
+  },
+};

@@ -1,0 +1,105 @@
+/**
+ * sa.role-untrusted — the annotated role's trust does not admit this service account's token: the
+ * guide's headline symptom ("Not authorized to perform sts:AssumeRoleWithWebIdentity" or "No
+ * OpenIDConnect provider found"). The message says exactly why: no statement for this issuer, the
+ * provider missing in the role's account, `sub` naming another namespace or name (with the nearest
+ * match), `aud`, the action, or an explicit Deny.
+ */
+import { providerArnFor, sameClusterOtherHostFamily } from '../arn';
+import type { AuditContext, RoleView, ServiceAccountView } from '../context';
+import { ANNOTATION_AUDIENCE, DEFAULT_AUDIENCE } from '../model';
+import { type Decision, evaluateWebIdentity, type WebIdentityToken } from '../policy/evaluate';
+import { describeSubjectMismatch, saLabel, scopedStatementText, serviceAccountResource } from './helpers';
+import type { ServiceAccountCheck } from './types';
+
+/** A precise, human explanation of why `decision` denies `token` (shared with `explain`). */
+export function explainDenial(
+  decision: Decision,
+  role: RoleView,
+  token: WebIdentityToken,
+  ctx: AuditContext,
+): string {
+  if (decision.outcomes.some((o) => o.effect === 'Deny' && o.applies === true)) return decision.reason;
+  const issuerLower = token.issuer.toLowerCase();
+  const grants = role.trust.grants;
+  const forIssuer = grants.filter((grant) => grant.issuer === token.issuer);
+  const providerArn = providerArnFor(role.partition, role.accountId, token.issuer);
+  const statementForProvider = role.trust.policy.statements.find((s) =>
+    s.principals?.federated.includes(providerArn),
+  );
+  if (!statementForProvider) {
+    const trusted = [...new Set(grants.map((grant) => grant.issuer))];
+    if (trusted.length === 0)
+      return `the trust policy has no web-identity statement for an EKS provider (${decision.reason})`;
+    const sibling = trusted.find((issuer) => sameClusterOtherHostFamily(issuer, token.issuer));
+    const stale = trusted.find((issuer) => !ctx.clustersByIssuer.has(issuer));
+    let hint = '';
+    if (sibling)
+      hint = ` (${sibling} is the other EKS host family of the same cluster; tokens carry ${token.issuer})`;
+    else if (stale) hint = ` (${stale} belongs to no audited cluster: re-created cluster?)`;
+    return `no statement trusts this cluster's provider ${providerArn}; the trust names ${trusted.join(', ')}${hint}`;
+  }
+  const outcome = decision.outcomes.find((o) => o.index === statementForProvider.index);
+  if (outcome?.part === 'action') return `statement ${outcome.index}: ${outcome.detail}`;
+  if (outcome?.part === 'condition' && outcome.clause) {
+    const clause = outcome.clause;
+    if (clause.keyLower === `${issuerLower}:sub`) {
+      const allowed = forIssuer.flatMap((grant) => [
+        ...grant.subjects.exact,
+        ...grant.subjects.namespaces.map((ns) => ns.pattern),
+        ...grant.subjects.broad,
+      ]);
+      return `statement ${outcome.index}: ${describeSubjectMismatch(allowed.length ? allowed : clause.values.map((v) => v.raw), token.sub)}`;
+    }
+    if (clause.keyLower === `${issuerLower}:aud`) {
+      return `statement ${outcome.index}: aud must match ${JSON.stringify(clause.values.map((v) => v.raw))} but the token carries "${token.aud}"`;
+    }
+    return `statement ${outcome.index}: ${outcome.detail}`;
+  }
+  return decision.reason;
+}
+
+export const check: ServiceAccountCheck = {
+  id: 'sa.role-untrusted',
+  scope: 'serviceAccount',
+  severity: 'high',
+  title: "Annotated role's trust does not admit the service account",
+  description:
+    'The service account is annotated with a role whose trust policy does not admit its token (issuer, sub, aud), or whose account has no OIDC provider for the cluster issuer. Pods fail with AccessDenied / InvalidIdentityToken.',
+  remediation: 'Add a statement for this cluster provider and service account to the role trust policy.',
+  guideStep: 'trust-policy',
+  needsKubernetes: true,
+  run(sa: ServiceAccountView, ctx) {
+    const issuer = sa.cluster.issuer;
+    if (!sa.roleArn || !issuer) return [];
+    const role = ctx.rolesByArn.get(sa.roleArn);
+    if (!role) return [];
+    const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE] || DEFAULT_AUDIENCE;
+    const token: WebIdentityToken = { issuer, sub: sa.subject, aud: audience };
+    const decision = evaluateWebIdentity(role.trust.policy, role, token);
+    const reasons: string[] = [];
+    const providerArn = providerArnFor(role.partition, role.accountId, issuer);
+    if (ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer)) {
+      reasons.push(
+        `account ${role.accountId} has no OIDC provider for ${issuer}, so STS answers "No OpenIDConnect provider found in your account"`,
+      );
+    }
+    if (decision.verdict === 'deny') reasons.push(explainDenial(decision, role, token, ctx));
+    if (reasons.length === 0) return [];
+    return [
+      {
+        message: `Service account ${saLabel(sa)} cannot assume ${sa.roleArn}: ${reasons.join('; and ')}.`,
+        resource: serviceAccountResource(sa),
+        evidence: {
+          token,
+          decidingStatement: decision.statement,
+          statement:
+            decision.statement === undefined
+              ? undefined
+              : role.trust.policy.statements[decision.statement]?.raw,
+        },
+        remediation: `Add this statement to the trust policy of ${sa.roleArn} (aws iam update-assume-role-policy):\n${scopedStatementText(providerArn, issuer, [sa.subject], audience)}${reasons[0].startsWith('account') ? `\nand create the provider: aws iam create-open-id-connect-provider --url https://${issuer} --client-id-list ${audience}  # in account ${role.accountId}` : ''}`,
+      },
+    ];
+  },
+};

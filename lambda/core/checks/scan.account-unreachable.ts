@@ -1,0 +1,34 @@
+/**
+ * scan.account-unreachable — the audit role could not be assumed (or the account was cut by the
+ * deadline), so nothing in the account was seen. "Not scanned" must never read as "no findings".
+ */
+import type { CoverageCheck } from './types';
+
+export const check: CoverageCheck = {
+  id: 'scan.account-unreachable',
+  scope: 'coverage',
+  severity: 'medium',
+  title: 'Account could not be audited',
+  description:
+    'The audit role could not be assumed in the account, or the run reached its deadline before the account was started. Nothing in the account was evaluated, and its open findings stay open.',
+  remediation:
+    'Deploy the irsa-auditor member role to the account (the StackSet does this for every account of the organization) and check that it trusts the audit function role.',
+  guideStep: 'coverage',
+  needsKubernetes: false,
+  run(error, account) {
+    if (error.scope !== 'account') return [];
+    const notScanned = error.code === 'NotScanned';
+    return [
+      {
+        message: notScanned
+          ? `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`
+          : `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`,
+        resource: { accountId: account.accountId },
+        evidence: { code: error.code, message: error.message },
+        remediation: notScanned
+          ? 'Raise the Lambda timeout or concurrency, or split the organization (run one account at a time with Step Functions).'
+          : undefined,
+      },
+    ];
+  },
+};

@@ -1,0 +1,32 @@
+/**
+ * trust.aud-missing — no `:aud` condition. STS already rejects audiences missing from the provider's
+ * client ids, so this is hardening (reference §2.2.11): it matters when the provider lists other
+ * audiences than sts.amazonaws.com.
+ */
+import { DEFAULT_AUDIENCE } from '../model';
+import { grantRestrictsAudience } from '../policy/trust';
+import { roleResource, statementEvidence } from './helpers';
+import type { RoleCheck } from './types';
+
+export const check: RoleCheck = {
+  id: 'trust.aud-missing',
+  scope: 'role',
+  severity: 'low',
+  title: 'No aud condition',
+  description:
+    'The statement does not restrict `:aud`. STS still requires the audience to be one of the provider client ids; adding the condition keeps tokens minted for other audiences out.',
+  remediation: `Add "<issuer>:aud": "${DEFAULT_AUDIENCE}" under StringEquals.`,
+  guideStep: 'trust-policy',
+  needsKubernetes: false,
+  run(role) {
+    return role.trust.grants
+      .filter((grant) => grant.subjects.kind !== 'none' && !grantRestrictsAudience(grant))
+      .map((grant) => ({
+        message: `${role.role.arn}: statement ${grant.statement} has no condition on "${grant.issuer}:aud".`,
+        resource: roleResource(role, grant.statement, grant.providerArn),
+        evidence: statementEvidence(role.trust.policy.statements[grant.statement]),
+        discriminator: grant.providerArn,
+        remediation: `Add to the statement's StringEquals: "${grant.issuer}:aud": "${DEFAULT_AUDIENCE}"`,
+      }));
+  },
+};

@@ -1,0 +1,34 @@
+/**
+ * trust.principal-malformed — a Federated value meant as an EKS OIDC provider that is not a valid
+ * provider ARN (`https://` inside, missing `/id/`, a cluster ARN, a bad account, the wrong
+ * partition). IAM rejects such documents on write (MalformedPolicyDocument) or the statement never
+ * matches a token.
+ */
+import { roleResource, statementEvidence } from './helpers';
+import type { RoleCheck } from './types';
+
+export const check: RoleCheck = {
+  id: 'trust.principal-malformed',
+  scope: 'role',
+  severity: 'high',
+  title: 'Federated principal is not a valid OIDC provider ARN',
+  description:
+    'The Federated principal is meant to be the IAM OIDC provider of an EKS cluster but is not a valid provider ARN, so no token can match the statement.',
+  remediation:
+    'Use arn:<partition>:iam::<role account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>.',
+  guideStep: 'trust-policy',
+  needsKubernetes: false,
+  run(role) {
+    return role.trust.oidcStatements.flatMap(({ statement, providers }) =>
+      providers
+        .filter((provider) => provider.problem)
+        .map((provider) => ({
+          message: `${role.role.arn}: statement ${statement.index} has Federated principal "${provider.value}", which is not a valid OIDC provider ARN: ${provider.problem}.`,
+          resource: roleResource(role, statement.index),
+          evidence: statementEvidence(statement),
+          discriminator: provider.value,
+          remediation: `Set Principal.Federated to arn:${role.partition}:iam::${role.accountId}:oidc-provider/<issuer without https://> (aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer).`,
+        })),
+    );
+  },
+};

@@ -1,0 +1,36 @@
+/**
+ * trust.sub-wildcard-namespace — a StringLike `sub` pattern confined to one namespace
+ * (`system:serviceaccount:<ns>:*`, the AWS docs' namespace-wide variant). Legitimate, but every
+ * service account created in that namespace later gets the role: a hardening finding.
+ */
+
+import { issuerClusters } from './grant-probe';
+import { roleResource, statementEvidence } from './helpers';
+import type { RoleCheck } from './types';
+
+export const check: RoleCheck = {
+  id: 'trust.sub-wildcard-namespace',
+  scope: 'role',
+  severity: 'low',
+  title: 'sub pattern admits service accounts of a whole namespace',
+  description:
+    'A StringLike pattern on `:sub` admits every service account (or every one matching a name pattern) of one namespace. Valid, but any new service account there gets the role.',
+  remediation: 'List the exact service accounts under StringEquals if the namespace is shared.',
+  guideStep: 'trust-policy',
+  needsKubernetes: false,
+  run(role, ctx) {
+    return role.trust.grants
+      .filter((grant) => grant.subjects.kind === 'namespace')
+      .flatMap((grant) =>
+        grant.subjects.namespaces.map((ns) => ({
+          message: `${role.role.arn}: statement ${grant.statement} admits ${ns.everyServiceAccount ? 'every service account' : `every service account matching "${ns.pattern}"`} of namespace ${ns.namespace} in ${issuerClusters(grant, ctx)}.`,
+          resource: roleResource(role, grant.statement, grant.providerArn),
+          evidence: {
+            pattern: ns.pattern,
+            statement: statementEvidence(role.trust.policy.statements[grant.statement]),
+          },
+          discriminator: `${grant.providerArn}|${ns.pattern}`,
+        })),
+      );
+  },
+};

@@ -1,0 +1,48 @@
+/**
+ * trust.target-not-annotated — the role trusts exactly a service account that exists, but that
+ * service account is not annotated with this role and has no Pod Identity association: the annotation
+ * was stripped by a Helm or eksctl update, or never added, and its pods fall back to the node role.
+ */
+import type { FindingDraft } from '../findings';
+import { ANNOTATION_ROLE_ARN } from '../model';
+import { policyAllows } from './grant-probe';
+import { clusterLabel, roleResource } from './helpers';
+import type { RoleCheck } from './types';
+
+export const check: RoleCheck = {
+  id: 'trust.target-not-annotated',
+  scope: 'role',
+  severity: 'medium',
+  title: 'Trusted service account is not annotated with the role',
+  description:
+    'The role trusts a service account by name, the service account exists, but it is not annotated with this role and has no Pod Identity association, so its pods use the node role.',
+  remediation:
+    'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=<role arn> --overwrite, then restart the pods.',
+  guideStep: 'service-account',
+  needsKubernetes: true,
+  run(role, ctx) {
+    const drafts: FindingDraft[] = [];
+    for (const grant of role.trust.grants) {
+      for (const subject of grant.subjects.exact) {
+        const sa = ctx.serviceAccountBySubject(grant.issuer, subject);
+        if (!sa?.cluster.readable || sa.roleArn === role.role.arn || sa.association) continue;
+        if (!policyAllows(role, grant, subject)) continue;
+        const { namespace, name } = sa.serviceAccount;
+        drafts.push({
+          message: `${role.role.arn} trusts ${namespace}/${name} in cluster ${clusterLabel(sa.cluster)}, but the service account is ${sa.roleArn ? `annotated with another role (${sa.roleArn})` : 'not annotated'} and has no Pod Identity association; its pods get the node role.`,
+          resource: {
+            ...roleResource(role, grant.statement, grant.providerArn),
+            region: sa.cluster.cluster.region,
+            cluster: sa.cluster.cluster.name,
+            namespace,
+            serviceAccount: name,
+          },
+          evidence: { subject, annotations: sa.serviceAccount.annotations },
+          discriminator: subject,
+          remediation: `kubectl annotate serviceaccount -n ${namespace} ${name} ${ANNOTATION_ROLE_ARN}=${role.role.arn} --overwrite && kubectl rollout restart -n ${namespace} deployment  # restart the workloads using it`,
+        });
+      }
+    }
+    return drafts;
+  },
+};

@@ -1,0 +1,99 @@
+import type { AuditContext, ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
+import type { FindingDraft } from '../findings';
+import type { Account, CoverageError, OidcProvider, PodIdentityAssociation, Severity } from '../model';
+
+/**
+ * Which step of the AWS troubleshooting guide (reference/seed-irsa-troubleshooting.txt) a check
+ * automates.
+ */
+export type GuideStep =
+  | 'oidc-provider'
+  | 'trust-policy'
+  | 'role-permissions'
+  | 'service-account'
+  | 'test-pod'
+  | 'pod-identity'
+  | 'coverage';
+
+export const GUIDE_STEPS: Record<GuideStep, string> = {
+  'oidc-provider': 'Verify that you have an IAM OIDC identity provider for your Amazon EKS cluster',
+  'trust-policy': 'Validate your IAM role policies and trust policy configuration (trust relationship)',
+  'role-permissions': 'Validate your IAM role policies and trust policy configuration (permissions)',
+  'service-account':
+    'Confirm that your service account exists and has a properly formatted annotation for the IAM role ARN',
+  'test-pod': 'Use a test pod to verify that the service account works (injected environment)',
+  'pod-identity': 'EKS Pod Identity association (not in the IRSA guide; EKS user guide, Pod Identity)',
+  coverage: 'Not a guide step: what the audit could not see',
+};
+
+/** The resource kind a check runs on; the engine iterates each kind once and calls every check of it. */
+export type CheckScope =
+  | 'account'
+  | 'provider'
+  | 'cluster'
+  | 'role'
+  | 'serviceAccount'
+  | 'workload'
+  | 'association'
+  | 'coverage';
+
+export interface CheckMeta {
+  id: string;
+  /** Default severity; where §4 makes it depend on the case, `severityNote` says how. */
+  severity: Severity;
+  severityNote?: string;
+  title: string;
+  description: string;
+  /** Generic remediation; findings usually carry a concrete one. */
+  remediation: string;
+  guideStep?: GuideStep;
+  /** True when the check reads ServiceAccounts or Pods: skipped for clusters whose API is unreadable. */
+  needsKubernetes: boolean;
+}
+
+interface CheckBase extends CheckMeta {
+  scope: CheckScope;
+}
+
+export interface AccountCheck extends CheckBase {
+  scope: 'account';
+  run(account: Account, ctx: AuditContext): FindingDraft[];
+}
+export interface ProviderCheck extends CheckBase {
+  scope: 'provider';
+  run(provider: OidcProvider, account: Account, ctx: AuditContext): FindingDraft[];
+}
+export interface ClusterCheck extends CheckBase {
+  scope: 'cluster';
+  run(cluster: ClusterView, ctx: AuditContext): FindingDraft[];
+}
+export interface RoleCheck extends CheckBase {
+  scope: 'role';
+  run(role: RoleView, ctx: AuditContext): FindingDraft[];
+}
+export interface ServiceAccountCheck extends CheckBase {
+  scope: 'serviceAccount';
+  run(serviceAccount: ServiceAccountView, ctx: AuditContext): FindingDraft[];
+}
+export interface WorkloadCheck extends CheckBase {
+  scope: 'workload';
+  run(workload: WorkloadView, ctx: AuditContext): FindingDraft[];
+}
+export interface AssociationCheck extends CheckBase {
+  scope: 'association';
+  run(association: PodIdentityAssociation, cluster: ClusterView, ctx: AuditContext): FindingDraft[];
+}
+export interface CoverageCheck extends CheckBase {
+  scope: 'coverage';
+  run(error: CoverageError, account: Account, ctx: AuditContext): FindingDraft[];
+}
+
+export type Check =
+  | AccountCheck
+  | ProviderCheck
+  | ClusterCheck
+  | RoleCheck
+  | ServiceAccountCheck
+  | WorkloadCheck
+  | AssociationCheck
+  | CoverageCheck;

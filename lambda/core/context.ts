@@ -1,0 +1,277 @@
+/**
+ * The audit context: one pass over the inventory builds every index the checks need (roles by ARN,
+ * providers by account and issuer, clusters by issuer, service accounts by subject, trust grants by
+ * issuer and subject). Checks then do lookups only; nothing loops roles × service accounts.
+ */
+import { accountOfArn, partitionOfArn, partitionOfRegion, stripScheme } from './arn';
+import type {
+  Account,
+  Cluster,
+  OidcProvider,
+  Pod,
+  PodIdentityAssociation,
+  Role,
+  ServiceAccount,
+} from './model';
+import { ANNOTATION_ROLE_ARN } from './model';
+import { normalizePolicy } from './policy/normalize';
+import { analyzeTrust, type IrsaGrant, parseSubject, subjectOf, type TrustAnalysis } from './policy/trust';
+
+export interface ClusterView {
+  account: Account;
+  cluster: Cluster;
+  /** Issuer without scheme; undefined when the cluster has none. */
+  issuer?: string;
+  partition: string;
+  /** The Kubernetes API was read: SA and pod checks may run. */
+  readable: boolean;
+  serviceAccounts: Map<string, ServiceAccountView>;
+  namespaces: Set<string>;
+  associations: Map<string, PodIdentityAssociation>;
+}
+
+export interface RoleView {
+  account: Account;
+  role: Role;
+  accountId: string;
+  partition: string;
+  trust: TrustAnalysis;
+}
+
+export interface ServiceAccountView {
+  cluster: ClusterView;
+  serviceAccount: ServiceAccount;
+  subject: string;
+  /** The `eks.amazonaws.com/role-arn` annotation value, when present. */
+  roleArn?: string;
+  association?: PodIdentityAssociation;
+}
+
+export interface WorkloadView {
+  cluster: ClusterView;
+  namespace: string;
+  /** `Kind/name` of the owner, or `Pod/<name>` for a bare pod. */
+  workload: string;
+  serviceAccountName: string;
+  serviceAccount?: ServiceAccountView;
+  pods: Pod[];
+}
+
+export interface GrantRef {
+  role: RoleView;
+  grant: IrsaGrant;
+}
+
+export interface IssuerGrants {
+  exact: Map<string, GrantRef[]>;
+  namespaces: Map<string, GrantRef[]>;
+  broad: GrantRef[];
+  unrestricted: GrantRef[];
+}
+
+export interface AuditContext {
+  accounts: Map<string, Account>;
+  roles: RoleView[];
+  rolesByArn: Map<string, RoleView>;
+  clusters: ClusterView[];
+  clustersByIssuer: Map<string, ClusterView[]>;
+  /** accountId → provider URL (issuer without scheme) → provider. */
+  providersByAccount: Map<string, Map<string, OidcProvider>>;
+  grantsByIssuer: Map<string, IssuerGrants>;
+  /** Role ARN (as annotated) → readable service accounts annotated with it. */
+  serviceAccountsByRole: Map<string, ServiceAccountView[]>;
+  /** The account is in the inventory and its IAM data was collected. */
+  accountCollected(accountId: string): boolean;
+  /** Some account, or some region of `region`, could not be collected: a cluster may be missing. */
+  clusterCoverageGap(region?: string): boolean;
+  serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
+  workloads(cluster: ClusterView): WorkloadView[];
+}
+
+function accountPartition(account: Account): string {
+  if (account.partition) return account.partition;
+  const arn = account.roles[0]?.arn ?? account.oidcProviders[0]?.arn ?? account.clusters[0]?.arn;
+  if (arn) return partitionOfArn(arn) ?? 'aws';
+  const region = account.clusters[0]?.region;
+  return region ? partitionOfRegion(region) : 'aws';
+}
+
+function nsKey(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function buildClusterView(account: Account, cluster: Cluster, partition: string): ClusterView {
+  const view: ClusterView = {
+    account,
+    cluster,
+    issuer: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined,
+    partition: cluster.arn ? (partitionOfArn(cluster.arn) ?? partition) : partitionOfRegion(cluster.region),
+    readable: cluster.kubernetes.status === 'ok',
+    serviceAccounts: new Map(),
+    namespaces: new Set(),
+    associations: new Map(),
+  };
+  for (const association of cluster.podIdentityAssociations) {
+    view.associations.set(nsKey(association.namespace, association.serviceAccount), association);
+  }
+  if (!view.readable) return view;
+  for (const serviceAccount of cluster.serviceAccounts) {
+    const key = nsKey(serviceAccount.namespace, serviceAccount.name);
+    view.namespaces.add(serviceAccount.namespace);
+    view.serviceAccounts.set(key, {
+      cluster: view,
+      serviceAccount,
+      subject: subjectOf(serviceAccount.namespace, serviceAccount.name),
+      roleArn: serviceAccount.annotations[ANNOTATION_ROLE_ARN],
+      association: view.associations.get(key),
+    });
+  }
+  for (const pod of cluster.pods) view.namespaces.add(pod.namespace);
+  return view;
+}
+
+function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
+  let grants = index.get(ref.grant.issuer);
+  if (!grants) {
+    grants = { exact: new Map(), namespaces: new Map(), broad: [], unrestricted: [] };
+    index.set(ref.grant.issuer, grants);
+  }
+  const scope = ref.grant.subjects;
+  for (const subject of scope.exact) {
+    const list = grants.exact.get(subject);
+    if (list) list.push(ref);
+    else grants.exact.set(subject, [ref]);
+  }
+  for (const ns of scope.namespaces) {
+    const list = grants.namespaces.get(ns.namespace);
+    if (list) list.push(ref);
+    else grants.namespaces.set(ns.namespace, [ref]);
+  }
+  if (scope.broad.length > 0) grants.broad.push(ref);
+  if (scope.kind === 'unrestricted') grants.unrestricted.push(ref);
+}
+
+/** Trust analysis is shared by roles with byte-identical policy documents (common with generators). */
+function analysisCache() {
+  const cache = new Map<string, TrustAnalysis>();
+  return (role: Role, partition: string): TrustAnalysis => {
+    const key = typeof role.trustPolicy === 'string' ? `${partition}\u0000${role.trustPolicy}` : undefined;
+    if (key !== undefined) {
+      const hit = cache.get(key);
+      if (hit) return hit;
+    }
+    const analysis = analyzeTrust(normalizePolicy(role.trustPolicy), partition);
+    if (key !== undefined) cache.set(key, analysis);
+    return analysis;
+  };
+}
+
+export function buildContext(accounts: Account[]): AuditContext {
+  const accountMap = new Map<string, Account>();
+  const roles: RoleView[] = [];
+  const rolesByArn = new Map<string, RoleView>();
+  const clusters: ClusterView[] = [];
+  const clustersByIssuer = new Map<string, ClusterView[]>();
+  const providersByAccount = new Map<string, Map<string, OidcProvider>>();
+  const grantsByIssuer = new Map<string, IssuerGrants>();
+  const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
+  const uncollectedAccounts = new Set<string>();
+  const failedRegions = new Set<string>();
+  const analyze = analysisCache();
+
+  for (const account of accounts) {
+    accountMap.set(account.accountId, account);
+    const partition = accountPartition(account);
+    for (const error of account.errors) {
+      if (error.scope === 'account') uncollectedAccounts.add(account.accountId);
+      if (error.scope === 'region' && error.region) failedRegions.add(error.region);
+    }
+    const providers = new Map<string, OidcProvider>();
+    for (const provider of account.oidcProviders) providers.set(provider.url, provider);
+    providersByAccount.set(account.accountId, providers);
+    for (const role of account.roles) {
+      const view: RoleView = {
+        account,
+        role,
+        accountId: accountOfArn(role.arn) ?? account.accountId,
+        partition: partitionOfArn(role.arn) ?? partition,
+        trust: analyze(role, partitionOfArn(role.arn) ?? partition),
+      };
+      roles.push(view);
+      rolesByArn.set(role.arn, view);
+      for (const grant of view.trust.grants) addGrant(grantsByIssuer, { role: view, grant });
+    }
+    for (const cluster of account.clusters) {
+      const view = buildClusterView(account, cluster, partition);
+      clusters.push(view);
+      for (const serviceAccount of view.serviceAccounts.values()) {
+        if (!serviceAccount.roleArn) continue;
+        const list = serviceAccountsByRole.get(serviceAccount.roleArn);
+        if (list) list.push(serviceAccount);
+        else serviceAccountsByRole.set(serviceAccount.roleArn, [serviceAccount]);
+      }
+      if (view.issuer) {
+        const list = clustersByIssuer.get(view.issuer);
+        if (list) list.push(view);
+        else clustersByIssuer.set(view.issuer, [view]);
+      }
+    }
+  }
+
+  const workloadCache = new Map<ClusterView, WorkloadView[]>();
+  return {
+    accounts: accountMap,
+    roles,
+    rolesByArn,
+    clusters,
+    clustersByIssuer,
+    providersByAccount,
+    grantsByIssuer,
+    serviceAccountsByRole,
+    accountCollected: (accountId) => accountMap.has(accountId) && !uncollectedAccounts.has(accountId),
+    clusterCoverageGap: (region) =>
+      uncollectedAccounts.size > 0 ||
+      (region === undefined ? failedRegions.size > 0 : failedRegions.has(region)),
+    serviceAccountBySubject(issuer, subject) {
+      const parsed = parseSubject(subject);
+      if (!parsed) return undefined;
+      for (const cluster of clustersByIssuer.get(issuer) ?? []) {
+        const found = cluster.serviceAccounts.get(nsKey(parsed.namespace, parsed.name));
+        if (found) return found;
+      }
+      return undefined;
+    },
+    workloads(cluster) {
+      let cached = workloadCache.get(cluster);
+      if (!cached) {
+        cached = groupWorkloads(cluster);
+        workloadCache.set(cluster, cached);
+      }
+      return cached;
+    },
+  };
+}
+
+function groupWorkloads(cluster: ClusterView): WorkloadView[] {
+  const groups = new Map<string, WorkloadView>();
+  for (const pod of cluster.cluster.pods) {
+    const workload = pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : `Pod/${pod.name}`;
+    const key = `${pod.namespace}\u0000${workload}\u0000${pod.serviceAccountName}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        cluster,
+        namespace: pod.namespace,
+        workload,
+        serviceAccountName: pod.serviceAccountName,
+        serviceAccount: cluster.serviceAccounts.get(nsKey(pod.namespace, pod.serviceAccountName)),
+        pods: [],
+      };
+      groups.set(key, group);
+    }
+    group.pods.push(pod);
+  }
+  return [...groups.values()];
+}
+
+export { nsKey };

@@ -1,0 +1,215 @@
+/**
+ * The engine: builds the audit context once, then walks each resource kind once and runs every check
+ * of that scope on it. A check that throws is recorded for that resource and the walk goes on
+ * (cdk-nag style isolation). Checks that need Kubernetes data are skipped, and reported as skipped,
+ * for clusters whose API could not be read.
+ */
+import type { Check, CheckScope } from './checks/types';
+import { GUIDE_STEPS } from './checks/types';
+import { type AuditContext, buildContext, type ClusterView } from './context';
+import { type Finding, type FindingDraft, fingerprintOf, trimEvidence } from './findings';
+import type { Inventory, Severity } from './model';
+import { SEVERITIES, severityRank } from './model';
+import type { CheckError, ScanResult, SkippedCheck } from './scan-result';
+
+export interface ScanOptions {
+  /** Only run these check ids (all when absent). */
+  only?: ReadonlySet<string>;
+}
+
+type ChecksByScope = { [S in CheckScope]: Extract<Check, { scope: S }>[] };
+
+function groupByScope(checks: readonly Check[], only?: ReadonlySet<string>): ChecksByScope {
+  const groups: ChecksByScope = {
+    account: [],
+    provider: [],
+    cluster: [],
+    role: [],
+    serviceAccount: [],
+    workload: [],
+    association: [],
+    coverage: [],
+  };
+  for (const check of checks) {
+    if (only && !only.has(check.id)) continue;
+    (groups[check.scope] as Check[]).push(check);
+  }
+  return groups;
+}
+
+export function runChecks(
+  inventory: Inventory,
+  checks: readonly Check[],
+  options: ScanOptions = {},
+): ScanResult {
+  const ctx = buildContext(inventory.accounts);
+  const groups = groupByScope(checks, options.only);
+  const findings: Finding[] = [];
+  const skipped: SkippedCheck[] = [];
+  const checkErrors: CheckError[] = [];
+  const seen = new Set<string>();
+
+  const record = (check: Check, resourceLabel: string, produce: () => FindingDraft[]): void => {
+    let drafts: FindingDraft[];
+    try {
+      drafts = produce();
+    } catch (error) {
+      checkErrors.push({
+        checkId: check.id,
+        resource: resourceLabel,
+        message: (error as Error)?.message ?? String(error),
+      });
+      return;
+    }
+    for (const draft of drafts) {
+      const fingerprint = fingerprintOf(check.id, draft.resource, draft.discriminator);
+      if (seen.has(fingerprint)) continue;
+      seen.add(fingerprint);
+      findings.push({
+        checkId: check.id,
+        severity: draft.severity ?? check.severity,
+        title: check.title,
+        message: draft.message,
+        resource: draft.resource,
+        ...(draft.evidence === undefined ? {} : { evidence: trimEvidence(draft.evidence) }),
+        remediation: draft.remediation ?? check.remediation,
+        ...(check.guideStep ? { guideStep: GUIDE_STEPS[check.guideStep] } : {}),
+        fingerprint,
+      });
+    }
+  };
+
+  for (const account of inventory.accounts) {
+    for (const check of groups.account)
+      record(check, `account ${account.accountId}`, () => check.run(account, ctx));
+    for (const error of account.errors) {
+      for (const check of groups.coverage) {
+        record(check, `account ${account.accountId} ${error.scope} error`, () =>
+          check.run(error, account, ctx),
+        );
+      }
+    }
+    for (const provider of account.oidcProviders) {
+      for (const check of groups.provider)
+        record(check, provider.arn, () => check.run(provider, account, ctx));
+    }
+  }
+  for (const role of ctx.roles) {
+    for (const check of groups.role) record(check, role.role.arn, () => check.run(role, ctx));
+  }
+  for (const cluster of ctx.clusters) runClusterChecks(cluster, ctx, groups, record, skipped);
+
+  findings.sort(compareFindings);
+  return {
+    schemaVersion: 1,
+    generatedAt: inventory.generatedAt,
+    summary: summarize(inventory, findings, skipped, checkErrors),
+    findings,
+    skipped,
+    checkErrors,
+  };
+}
+
+function runClusterChecks(
+  cluster: ClusterView,
+  ctx: AuditContext,
+  groups: ChecksByScope,
+  record: (check: Check, label: string, produce: () => FindingDraft[]) => void,
+  skipped: SkippedCheck[],
+): void {
+  const label = `cluster ${cluster.account.accountId}/${cluster.cluster.region}/${cluster.cluster.name}`;
+  for (const check of groups.cluster) record(check, label, () => check.run(cluster, ctx));
+  const k8sChecks = [...groups.serviceAccount, ...groups.workload, ...groups.association].filter(
+    (check) => check.needsKubernetes,
+  );
+  if (!cluster.readable) {
+    const status = cluster.cluster.kubernetes;
+    const reason = status.status === 'ok' ? '' : `Kubernetes API not read: ${status.reason ?? status.status}`;
+    for (const check of new Set([...k8sChecks, ...groups.role.filter((c) => c.needsKubernetes)])) {
+      skipped.push({
+        checkId: check.id,
+        accountId: cluster.account.accountId,
+        region: cluster.cluster.region,
+        cluster: cluster.cluster.name,
+        reason,
+      });
+    }
+  }
+  for (const association of cluster.cluster.podIdentityAssociations) {
+    for (const check of groups.association) {
+      if (check.needsKubernetes && !cluster.readable) continue;
+      record(check, `${label} association ${association.namespace}/${association.serviceAccount}`, () =>
+        check.run(association, cluster, ctx),
+      );
+    }
+  }
+  if (!cluster.readable) return;
+  for (const serviceAccount of cluster.serviceAccounts.values()) {
+    for (const check of groups.serviceAccount) {
+      record(
+        check,
+        `${label} sa ${serviceAccount.serviceAccount.namespace}/${serviceAccount.serviceAccount.name}`,
+        () => check.run(serviceAccount, ctx),
+      );
+    }
+  }
+  if (groups.workload.length === 0) return;
+  for (const workload of ctx.workloads(cluster)) {
+    for (const check of groups.workload) {
+      record(check, `${label} ${workload.namespace}/${workload.workload}`, () => check.run(workload, ctx));
+    }
+  }
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.checkId.localeCompare(b.checkId) ||
+    a.resource.accountId.localeCompare(b.resource.accountId) ||
+    a.fingerprint.localeCompare(b.fingerprint)
+  );
+}
+
+function summarize(
+  inventory: Inventory,
+  findings: Finding[],
+  skipped: SkippedCheck[],
+  checkErrors: CheckError[],
+): ScanResult['summary'] {
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
+  const byCheck: Record<string, number> = {};
+  for (const finding of findings) {
+    bySeverity[finding.severity]++;
+    byCheck[finding.checkId] = (byCheck[finding.checkId] ?? 0) + 1;
+  }
+  let clusters = 0;
+  let roles = 0;
+  let serviceAccounts = 0;
+  let pods = 0;
+  let coverageErrors = 0;
+  for (const account of inventory.accounts) {
+    roles += account.roles.length;
+    coverageErrors += account.errors.length;
+    for (const cluster of account.clusters) {
+      clusters++;
+      serviceAccounts += cluster.serviceAccounts.length;
+      pods += cluster.pods.length;
+    }
+  }
+  return {
+    accounts: inventory.accounts.length,
+    clusters,
+    roles,
+    serviceAccounts,
+    pods,
+    findings: findings.length,
+    bySeverity,
+    byCheck,
+    coverageErrors,
+    skippedChecks: skipped.length,
+    checkErrors: checkErrors.length,
+  };
+}

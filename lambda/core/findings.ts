@@ -1,0 +1,96 @@
+import type { Severity } from './model';
+
+/** Where a finding lives. Only the fields that apply are set. */
+export interface FindingResource {
+  accountId: string;
+  region?: string;
+  cluster?: string;
+  namespace?: string;
+  serviceAccount?: string;
+  roleArn?: string;
+  providerArn?: string;
+  /** `Kind/name` of the pod owner, for pod findings grouped per workload. */
+  workload?: string;
+  /** Statement index (0-based) inside the role's trust policy, for statement-level findings. */
+  statement?: number;
+}
+
+export interface Finding {
+  checkId: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  resource: FindingResource;
+  evidence?: unknown;
+  remediation: string;
+  guideStep?: string;
+  /** Stable identity: check + resource + discriminator; never the run time or the wording. */
+  fingerprint: string;
+}
+
+/** What a check emits; the engine adds title, guide step and fingerprint from the check metadata. */
+export interface FindingDraft {
+  message: string;
+  resource: FindingResource;
+  /** Overrides the check's default severity where §4 makes it depend on the case. */
+  severity?: Severity;
+  evidence?: unknown;
+  /** Overrides the check's generic remediation with a concrete command or policy fragment. */
+  remediation?: string;
+  /**
+   * Distinguishes several findings of one check on one resource (e.g. the offending `sub` value).
+   * Part of the fingerprint, so it must be data, not wording.
+   */
+  discriminator?: string;
+}
+
+const RESOURCE_KEYS: readonly (keyof FindingResource)[] = [
+  'accountId',
+  'region',
+  'cluster',
+  'namespace',
+  'serviceAccount',
+  'roleArn',
+  'providerArn',
+  'workload',
+  'statement',
+];
+
+export function fingerprintOf(checkId: string, resource: FindingResource, discriminator = ''): string {
+  let identity = checkId;
+  for (const key of RESOURCE_KEYS) {
+    const value = resource[key];
+    identity += `|${value === undefined ? '' : String(value)}`;
+  }
+  identity += `|${discriminator}`;
+  return hash64(identity);
+}
+
+/**
+ * A 64-bit non-cryptographic hash (two independent 32-bit FNV-1a/murmur-mixed lanes) in hex.
+ * The core stays free of node:crypto; fingerprints need stability and spread, not secrecy.
+ */
+export function hash64(text: string): string {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x9747b28c;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ code, 0x01000193);
+    h2 = Math.imul(h2 ^ code, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 ^= h1 >>> 16;
+  h1 = Math.imul(h1, 0x85ebca6b);
+  h1 ^= h1 >>> 13;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0xc2b2ae35);
+  h2 ^= h2 >>> 16;
+  return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
+}
+
+/** Evidence is trimmed so a finding stays small (DynamoDB items, notifications). */
+export function trimEvidence(value: unknown, maxChars = 2000): unknown {
+  if (value === undefined) return undefined;
+  const text = JSON.stringify(value);
+  if (text === undefined || text.length <= maxChars) return value;
+  return { truncated: true, excerpt: `${text.slice(0, maxChars)}…` };
+}

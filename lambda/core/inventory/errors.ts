@@ -1,0 +1,39 @@
+/**
+ * Inventory errors: one typed class with a stable `code`, so the CLI can map every bad input to exit
+ * code 2 with a clear message (SPEC §3, §9) and never show a stack trace.
+ */
+
+export type InventoryErrorCode = 'INVENTORY_UNREADABLE' | 'INVENTORY_NOT_JSON' | 'INVENTORY_INVALID';
+
+/** One thing wrong with the document: where (a JSON path such as `$.accounts[0].accountId`) and what. */
+export interface InventoryProblem {
+  path: string;
+  message: string;
+}
+
+export class InventoryError extends Error {
+  readonly code: InventoryErrorCode;
+  /** The file name (or other label) the document came from. */
+  readonly source: string;
+  /** For `INVENTORY_INVALID`: the problems found, at most `MAX_INVENTORY_PROBLEMS`. */
+  readonly problems: readonly InventoryProblem[];
+  /** True when validation stopped at the problem limit and more may exist. */
+  readonly truncated: boolean;
+
+  constructor(
+    code: InventoryErrorCode,
+    message: string,
+    options: { source: string; problems?: readonly InventoryProblem[]; truncated?: boolean; cause?: unknown },
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'InventoryError';
+    this.code = code;
+    this.source = options.source;
+    this.problems = options.problems ?? [];
+    this.truncated = options.truncated ?? false;
+  }
+}
+
+export function isInventoryError(error: unknown): error is InventoryError {
+  return error instanceof InventoryError;
+}

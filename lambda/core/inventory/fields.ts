@@ -1,0 +1,79 @@
+/**
+ * Small field validators shared by the inventory parsers. They read `owner[key]`, report a problem at
+ * `<current path>.<key>` when the value has the wrong type, and return the value (or `undefined`).
+ * `null` counts as absent for optional fields: snapshot writers in other languages often emit it.
+ */
+import type { Issues } from './issues';
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Kubernetes names and namespaces: non-empty, no white space, `:` or `/` (they would break `sub`). */
+const KUBERNETES_NAME_RE = /^[^\s:/]{1,253}$/;
+export const KUBERNETES_NAME_EXPECTED = 'a Kubernetes name (non-empty, no spaces, `:` or `/`)';
+
+export function isKubernetesName(value: unknown): value is string {
+  return typeof value === 'string' && KUBERNETES_NAME_RE.test(value);
+}
+
+export function requiredString(owner: JsonObject, key: string, issues: Issues, what = 'a non-empty string') {
+  const value = owner[key];
+  if (typeof value === 'string' && value.length > 0) return value;
+  issues.expected(what, value, key);
+  return undefined;
+}
+
+export function optionalString(owner: JsonObject, key: string, issues: Issues, what = 'a string') {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  issues.expected(`${what} (or no value)`, value, key);
+  return undefined;
+}
+
+export function requiredKubernetesName(owner: JsonObject, key: string, issues: Issues): string | undefined {
+  const value = owner[key];
+  if (isKubernetesName(value)) return value;
+  issues.expected(KUBERNETES_NAME_EXPECTED, value, key);
+  return undefined;
+}
+
+/**
+ * An optional array of strings, validated in place. `undefined` stays `undefined` (unknown is not
+ * empty); `null` becomes `undefined`.
+ */
+export function optionalStringArray(owner: JsonObject, key: string, issues: Issues): string[] | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value)) {
+    issues.expected('an array of strings (or no value)', value, key);
+    return undefined;
+  }
+  for (let i = 0; i < value.length; i++) {
+    if (typeof value[i] !== 'string') issues.expected('a string', value[i], [key, i]);
+  }
+  return value as string[];
+}
+
+/** An optional `{ string: string }` map (annotations, labels), validated in place. */
+export function optionalStringMap(
+  owner: JsonObject,
+  key: string,
+  issues: Issues,
+): Record<string, string> | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) {
+    issues.expected('an object of string values (or no value)', value, key);
+    return undefined;
+  }
+  for (const name in value) {
+    if (typeof value[name] !== 'string') {
+      issues.expected('a string value', value[name], [key, name]);
+    }
+  }
+  return value as Record<string, string>;
+}

@@ -1,0 +1,126 @@
+/**
+ * The inventory model (SPEC §3): plain data that the collectors produce and the checks read.
+ * This is the normalised form: loaders turn raw shapes (IAM RoleDetailList, kubectl Lists,
+ * URL-encoded policies) into it once, so checks never see SDK or API shapes.
+ */
+
+export const INVENTORY_SCHEMA_VERSION = 1;
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+
+/** Higher is worse. */
+export function severityRank(severity: Severity): number {
+  return 4 - SEVERITIES.indexOf(severity);
+}
+
+export interface Inventory {
+  schemaVersion: number;
+  generatedAt?: string;
+  accounts: Account[];
+}
+
+export interface Account {
+  accountId: string;
+  name?: string;
+  /** `aws`, `aws-cn`, `aws-us-gov`…; derived from ARNs when absent. */
+  partition?: string;
+  oidcProviders: OidcProvider[];
+  roles: Role[];
+  clusters: Cluster[];
+  errors: CoverageError[];
+}
+
+export interface OidcProvider {
+  arn: string;
+  /** Issuer without scheme, exactly as IAM returns it (e.g. `oidc.eks.us-west-2.amazonaws.com/id/ABC`). */
+  url: string;
+  clientIds: string[];
+}
+
+export interface Role {
+  arn: string;
+  /** Parsed trust policy. A document that could not be parsed is kept as `{ unparsable: reason }`. */
+  trustPolicy: unknown;
+  attachedPolicyArns?: string[];
+  inlinePolicyNames?: string[];
+  lastUsed?: string | null;
+  /** Unknown (`undefined`) when the collector did not look: `role.no-permissions` then stays silent. */
+}
+
+export interface Cluster {
+  name: string;
+  region: string;
+  arn?: string;
+  /** Verbatim from DescribeCluster, with scheme; absent when the cluster has no OIDC issuer. */
+  oidcIssuer?: string;
+  podIdentityAssociations: PodIdentityAssociation[];
+  kubernetes: KubernetesStatus;
+  serviceAccounts: ServiceAccount[];
+  pods: Pod[];
+}
+
+export type KubernetesStatus =
+  | { status: 'ok' }
+  | { status: 'unreachable'; reason: string }
+  /** Not collected at all (e.g. an inventory assembled from IAM exports only). */
+  | { status: 'not-collected'; reason?: string };
+
+export interface PodIdentityAssociation {
+  namespace: string;
+  serviceAccount: string;
+  /** Absent when only the list call was made (the role ARN is only in the describe call). */
+  roleArn?: string;
+  targetRoleArn?: string;
+  associationId?: string;
+}
+
+export interface ServiceAccount {
+  namespace: string;
+  name: string;
+  annotations: Record<string, string>;
+}
+
+export interface EnvVar {
+  name: string;
+  /** Absent when the variable comes from `valueFrom` (not knowable from the spec). */
+  value?: string;
+  valueFrom?: boolean;
+}
+
+export interface Container {
+  name: string;
+  init?: boolean;
+  env: EnvVar[];
+}
+
+export interface Pod {
+  namespace: string;
+  name: string;
+  /** Defaults to `default`, as Kubernetes does. */
+  serviceAccountName: string;
+  phase?: string;
+  annotations?: Record<string, string>;
+  labels?: Record<string, string>;
+  owner?: { kind: string; name: string };
+  startTime?: string;
+  containers: Container[];
+}
+
+export type CoverageScope = 'account' | 'region' | 'cluster';
+
+export interface CoverageError {
+  scope: CoverageScope;
+  region?: string;
+  cluster?: string;
+  code: string;
+  message: string;
+}
+
+export const ANNOTATION_ROLE_ARN = 'eks.amazonaws.com/role-arn';
+export const ANNOTATION_AUDIENCE = 'eks.amazonaws.com/audience';
+export const ANNOTATION_TOKEN_EXPIRATION = 'eks.amazonaws.com/token-expiration';
+export const ANNOTATION_STS_REGIONAL = 'eks.amazonaws.com/sts-regional-endpoints';
+export const DEFAULT_AUDIENCE = 'sts.amazonaws.com';
+export const WEB_IDENTITY_ACTION = 'sts:AssumeRoleWithWebIdentity';
+export const POD_IDENTITY_SERVICE = 'pods.eks.amazonaws.com';

@@ -1,0 +1,280 @@
+/**
+ * Evaluates a normalised trust policy for one EKS web-identity token, exactly as reference §2.2–2.3
+ * describes: key names case-insensitive, values case-sensitive; anchored globs; AND across operators
+ * and keys, OR across values, NOR for negated operators; absent keys make positive operators false and
+ * negated / IfExists / ForAllValues true; Deny wins; the Federated provider must be the role account's
+ * provider for the token's issuer. Anything undecidable is `indeterminate`, never `allow`.
+ */
+import { providerArnFor } from '../arn';
+import { WEB_IDENTITY_ACTION } from '../model';
+import type { ConditionClause, ConditionValue, NormalizedPolicy, NormalizedStatement } from './normalize';
+import { statementCoversAction } from './normalize';
+
+/** Three-valued logic: `undefined` means "cannot be decided". */
+export type Tri = boolean | undefined;
+
+export interface WebIdentityToken {
+  /** Issuer without scheme, e.g. `oidc.eks.us-west-2.amazonaws.com/id/ABC`. */
+  issuer: string;
+  sub: string;
+  aud: string;
+}
+
+export interface RoleIdentity {
+  accountId: string;
+  partition: string;
+}
+
+export type KeyState =
+  | { kind: 'present'; value: string }
+  | { kind: 'absent'; why: string }
+  | { kind: 'unknown' };
+
+export interface IdentityKey {
+  /** The provider part before the last `:` (e.g. `oidc.eks…/id/ABC`), or the whole key without a claim. */
+  prefix: string;
+  claim?: string;
+}
+
+/** Splits `<provider>:<claim>` keys; undefined for global keys such as `aws:SourceIp` or `sts:…`. */
+export function parseIdentityKey(key: string): IdentityKey | undefined {
+  const colon = key.lastIndexOf(':');
+  const prefix = colon < 0 ? key : key.slice(0, colon);
+  if (!prefix.includes('.') && !prefix.includes('/')) {
+    return prefix.toLowerCase() === 'saml' ? { prefix, claim: key.slice(colon + 1) } : undefined;
+  }
+  return colon < 0 ? { prefix } : { prefix, claim: key.slice(colon + 1) };
+}
+
+/** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
+export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
+  const issuerLower = token.issuer.toLowerCase();
+  if (clause.keyLower === `${issuerLower}:sub`) return { kind: 'present', value: token.sub };
+  if (clause.keyLower === `${issuerLower}:aud`) return { kind: 'present', value: token.aud };
+  const identity = parseIdentityKey(clause.key);
+  if (!identity) return { kind: 'unknown' };
+  if (identity.claim === undefined) return { kind: 'absent', why: 'the key has no `:<claim>` suffix' };
+  if (identity.prefix.toLowerCase() === issuerLower) {
+    return { kind: 'absent', why: `EKS tokens carry no \`${identity.claim}\` claim` };
+  }
+  return { kind: 'absent', why: `the key names another issuer (\`${identity.prefix}\`)` };
+}
+
+function globRegex(value: ConditionValue, ignoreCase: boolean): RegExp {
+  const cacheKey = ignoreCase ? 'regexI' : 'regex';
+  const cached = (value as unknown as Record<string, RegExp | undefined>)[cacheKey];
+  if (cached) return cached;
+  let body = '';
+  for (const segment of value.segments ?? []) {
+    if (typeof segment === 'string') body += segment.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    else body += segment.wildcard === '*' ? '[\\s\\S]*' : '[\\s\\S]';
+  }
+  const regex = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
+  (value as unknown as Record<string, RegExp>)[cacheKey] = regex;
+  return regex;
+}
+
+/** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */
+export function valueMatches(value: ConditionValue, actual: string, like: boolean, ignoreCase: boolean): Tri {
+  if (!value.segments) return undefined;
+  if (value.literal !== undefined) {
+    return ignoreCase ? value.literal.toLowerCase() === actual.toLowerCase() : value.literal === actual;
+  }
+  if (!like) return undefined;
+  return globRegex(value, ignoreCase).test(actual);
+}
+
+/** OR across values (a definite match wins over an undecidable value). */
+function anyValueMatches(clause: ConditionClause, actual: string): Tri {
+  const operator = clause.operator!;
+  let result: Tri = false;
+  for (const value of clause.values) {
+    const match = valueMatches(value, actual, operator.like, operator.ignoreCase);
+    if (match === true) return true;
+    if (match === undefined) result = undefined;
+  }
+  return result;
+}
+
+/** Evaluates one condition clause against the token's context. */
+export function evaluateClause(clause: ConditionClause, token: WebIdentityToken): Tri {
+  const operator = clause.operator;
+  if (!operator) return undefined;
+  const state = keyState(clause, token);
+  if (state.kind === 'unknown') return undefined;
+  if (operator.family === 'Null') {
+    const wanted = clause.values.map((value) => value.raw.toLowerCase());
+    if (wanted.some((value) => value !== 'true' && value !== 'false')) return undefined;
+    const isNull = state.kind === 'absent';
+    return wanted.some((value) => (value === 'true') === isNull);
+  }
+  if (state.kind === 'absent') {
+    if (operator.ifExists || operator.set === 'ForAllValues') return true;
+    if (operator.set === 'ForAnyValue') return false;
+    return operator.negated;
+  }
+  // A present, single-valued key: set operators behave as the base operator (reference §2.2.5).
+  if (operator.family !== 'String') return undefined;
+  const match = anyValueMatches(clause, state.value);
+  if (match === undefined) return undefined;
+  return operator.negated ? !match : match;
+}
+
+export type StatementPart = 'action' | 'principal' | 'condition' | 'statement';
+
+export interface StatementOutcome {
+  index: number;
+  effect?: 'Allow' | 'Deny';
+  applies: Tri;
+  /** The first part that made the statement not apply (or undecidable), with a readable detail. */
+  part?: StatementPart;
+  detail?: string;
+  clause?: ConditionClause;
+}
+
+export interface Decision {
+  verdict: 'allow' | 'deny' | 'indeterminate';
+  /** The deciding statement: the applying Allow or Deny, or the undecidable one. */
+  statement?: number;
+  clause?: ConditionClause;
+  reason: string;
+  outcomes: StatementOutcome[];
+}
+
+function describeClause(clause: ConditionClause): string {
+  const values = clause.values.map((value) => value.raw);
+  return `\`${clause.operatorRaw}\` \`${clause.key}\` ${JSON.stringify(values.length === 1 ? values[0] : values)}`;
+}
+
+export function evaluateStatement(
+  statement: NormalizedStatement,
+  role: RoleIdentity,
+  token: WebIdentityToken,
+): StatementOutcome {
+  const outcome: StatementOutcome = { index: statement.index, effect: statement.effect, applies: true };
+  const undecided = (part: StatementPart, detail: string, clause?: ConditionClause) => {
+    if (outcome.applies === true) Object.assign(outcome, { applies: undefined, part, detail, clause });
+  };
+  const providerArn = providerArnFor(role.partition, role.accountId, token.issuer);
+  const principals = statement.principals;
+  if (principals && !principals.wildcard && !principals.federated.includes(providerArn)) {
+    const named = principals.federated.length
+      ? `Federated is ${principals.federated.map((arn) => `\`${arn}\``).join(', ')}`
+      : 'the statement has no Federated principal';
+    return {
+      ...outcome,
+      applies: false,
+      part: 'principal',
+      detail: `${named}, not \`${providerArn}\``,
+    };
+  }
+  if (statement.actions.length > 0 && !statementCoversAction(statement, WEB_IDENTITY_ACTION)) {
+    return {
+      ...outcome,
+      applies: false,
+      part: 'action',
+      detail: `${statement.notAction ? 'NotAction excludes' : 'Action does not include'} \`${WEB_IDENTITY_ACTION}\``,
+    };
+  }
+  for (const clause of statement.conditions) {
+    const result = evaluateClause(clause, token);
+    if (result === false) {
+      const state = keyState(clause, token);
+      const why =
+        state.kind === 'absent'
+          ? `key is absent from the token (${state.why})`
+          : state.kind === 'present'
+            ? `token value is \`${state.value}\``
+            : '';
+      return {
+        ...outcome,
+        applies: false,
+        part: 'condition',
+        detail: `${describeClause(clause)}: ${why}`,
+        clause,
+      };
+    }
+    if (result === undefined) {
+      const detail = clause.operator
+        ? `${describeClause(clause)} cannot be evaluated statically (unknown key, variable or operator family)`
+        : `unknown condition operator \`${clause.operatorRaw}\``;
+      undecided('condition', detail, clause);
+    }
+  }
+  if (statement.issues.length > 0) undecided('statement', statement.issues.join('; '));
+  if (statement.actions.length === 0) undecided('action', 'the statement has no usable Action');
+  if (statement.notAction)
+    undecided('action', '`NotAction` in a trust policy: IAM acceptance is not documented');
+  if (!principals) undecided('principal', 'the statement has no usable Principal');
+  else if (principals.wildcard) {
+    undecided(
+      'principal',
+      'Principal `*` / `{"AWS":"*"}`: whether web-identity callers are admitted is undocumented',
+    );
+  }
+  return outcome;
+}
+
+/** The verdict of a trust policy for one web-identity token (reference §2.3). */
+export function evaluateWebIdentity(
+  policy: NormalizedPolicy,
+  role: RoleIdentity,
+  token: WebIdentityToken,
+): Decision {
+  const outcomes = policy.statements.map((statement) => evaluateStatement(statement, role, token));
+  if (policy.issues.length > 0) {
+    return { verdict: 'indeterminate', reason: policy.issues.join('; '), outcomes };
+  }
+  const deny = outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === true);
+  if (deny) {
+    return {
+      verdict: 'deny',
+      statement: deny.index,
+      reason: `statement ${deny.index} explicitly denies this token`,
+      outcomes,
+    };
+  }
+  const maybeDeny = outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === undefined);
+  const allow = outcomes.find((outcome) => outcome.effect === 'Allow' && outcome.applies === true);
+  const maybeAllow = outcomes.find(
+    (outcome) =>
+      (outcome.effect === 'Allow' || outcome.effect === undefined) && outcome.applies === undefined,
+  );
+  if (allow && !maybeDeny) {
+    return {
+      verdict: 'allow',
+      statement: allow.index,
+      reason: `statement ${allow.index} allows this token`,
+      outcomes,
+    };
+  }
+  if (allow || maybeAllow) {
+    const pending = maybeDeny ?? maybeAllow!;
+    return {
+      verdict: 'indeterminate',
+      statement: pending.index,
+      clause: pending.clause,
+      reason: `statement ${pending.index}: ${pending.detail}`,
+      outcomes,
+    };
+  }
+  return { verdict: 'deny', reason: denialReason(outcomes), outcomes, ...closestAllow(outcomes) };
+}
+
+/** The Allow statement that came closest (principal matched), to explain an implicit deny. */
+function closestAllow(outcomes: StatementOutcome[]): { statement?: number; clause?: ConditionClause } {
+  const near = outcomes.find((outcome) => outcome.effect === 'Allow' && outcome.part === 'condition');
+  return near ? { statement: near.index, clause: near.clause } : {};
+}
+
+function denialReason(outcomes: StatementOutcome[]): string {
+  const allows = outcomes.filter((outcome) => outcome.effect === 'Allow');
+  if (allows.length === 0) return 'the trust policy has no Allow statement';
+  const byCondition = allows.find((outcome) => outcome.part === 'condition');
+  if (byCondition) return `statement ${byCondition.index}: condition ${byCondition.detail}`;
+  const byAction = allows.find((outcome) => outcome.part === 'action');
+  if (byAction) return `statement ${byAction.index}: ${byAction.detail}`;
+  const byPrincipal = allows.find((outcome) => outcome.part === 'principal');
+  if (byPrincipal) return `no statement trusts this cluster's provider (${byPrincipal.detail})`;
+  return 'no Allow statement applies';
+}

@@ -1,0 +1,378 @@
+/**
+ * Trust-policy normalisation: every legal JSON shape (Statement object or array, Principal and
+ * Action as string or array, all condition operator families, policy variables by Version) becomes
+ * one typed structure. Anything not understood is kept as an `issue` so the evaluator answers
+ * "indeterminate" instead of guessing (reference §2.2).
+ */
+
+export type Effect = 'Allow' | 'Deny';
+
+export type OperatorFamily = 'String' | 'Numeric' | 'Date' | 'Bool' | 'Binary' | 'Ip' | 'Arn' | 'Null';
+
+export interface Operator {
+  raw: string;
+  /** e.g. `StringEquals` for `ForAnyValue:StringEqualsIfExists`. */
+  base: string;
+  family: OperatorFamily;
+  negated: boolean;
+  ignoreCase: boolean;
+  /** Glob matching (`StringLike`, `ArnLike` and their negations). */
+  like: boolean;
+  ifExists: boolean;
+  set?: 'ForAnyValue' | 'ForAllValues';
+}
+
+/** One literal run or wildcard of a compiled condition value. */
+export type Segment = string | { wildcard: '*' | '?' };
+
+export interface ConditionValue {
+  raw: string;
+  /** Compiled value; undefined when it holds a policy variable that cannot be resolved statically. */
+  segments?: Segment[];
+  /** True when a `*` or `?` is a wildcard (only meaningful for `like` operators). */
+  hasWildcard: boolean;
+  /** Literal text when `segments` has no wildcard. */
+  literal?: string;
+}
+
+export interface ConditionClause {
+  operatorRaw: string;
+  operator?: Operator;
+  key: string;
+  keyLower: string;
+  values: ConditionValue[];
+}
+
+export interface Principals {
+  wildcard: boolean;
+  federated: string[];
+  service: string[];
+  aws: string[];
+  canonicalUser: string[];
+}
+
+export interface NormalizedStatement {
+  index: number;
+  sid?: string;
+  effect?: Effect;
+  principals?: Principals;
+  notPrincipal: boolean;
+  actions: string[];
+  notAction: boolean;
+  conditions: ConditionClause[];
+  /** Constructs that make any answer about this statement indeterminate. */
+  issues: string[];
+  /** The statement as written, for evidence. */
+  raw: unknown;
+}
+
+export interface NormalizedPolicy {
+  version?: string;
+  statements: NormalizedStatement[];
+  /** Document-level problems (not JSON, no Statement…): the whole policy is indeterminate. */
+  issues: string[];
+}
+
+const STRING_OPS: Record<string, Omit<Operator, 'raw' | 'ifExists' | 'set' | 'base'>> = {
+  StringEquals: { family: 'String', negated: false, ignoreCase: false, like: false },
+  StringNotEquals: { family: 'String', negated: true, ignoreCase: false, like: false },
+  StringEqualsIgnoreCase: { family: 'String', negated: false, ignoreCase: true, like: false },
+  StringNotEqualsIgnoreCase: { family: 'String', negated: true, ignoreCase: true, like: false },
+  StringLike: { family: 'String', negated: false, ignoreCase: false, like: true },
+  StringNotLike: { family: 'String', negated: true, ignoreCase: false, like: true },
+  NumericEquals: { family: 'Numeric', negated: false, ignoreCase: false, like: false },
+  NumericNotEquals: { family: 'Numeric', negated: true, ignoreCase: false, like: false },
+  NumericLessThan: { family: 'Numeric', negated: false, ignoreCase: false, like: false },
+  NumericLessThanEquals: { family: 'Numeric', negated: false, ignoreCase: false, like: false },
+  NumericGreaterThan: { family: 'Numeric', negated: false, ignoreCase: false, like: false },
+  NumericGreaterThanEquals: { family: 'Numeric', negated: false, ignoreCase: false, like: false },
+  DateEquals: { family: 'Date', negated: false, ignoreCase: false, like: false },
+  DateNotEquals: { family: 'Date', negated: true, ignoreCase: false, like: false },
+  DateLessThan: { family: 'Date', negated: false, ignoreCase: false, like: false },
+  DateLessThanEquals: { family: 'Date', negated: false, ignoreCase: false, like: false },
+  DateGreaterThan: { family: 'Date', negated: false, ignoreCase: false, like: false },
+  DateGreaterThanEquals: { family: 'Date', negated: false, ignoreCase: false, like: false },
+  Bool: { family: 'Bool', negated: false, ignoreCase: false, like: false },
+  BinaryEquals: { family: 'Binary', negated: false, ignoreCase: false, like: false },
+  IpAddress: { family: 'Ip', negated: false, ignoreCase: false, like: false },
+  NotIpAddress: { family: 'Ip', negated: true, ignoreCase: false, like: false },
+  ArnEquals: { family: 'Arn', negated: false, ignoreCase: false, like: true },
+  ArnLike: { family: 'Arn', negated: false, ignoreCase: false, like: true },
+  ArnNotEquals: { family: 'Arn', negated: true, ignoreCase: false, like: true },
+  ArnNotLike: { family: 'Arn', negated: true, ignoreCase: false, like: true },
+  Null: { family: 'Null', negated: false, ignoreCase: false, like: false },
+};
+
+const operatorCache = new Map<string, Operator | undefined>();
+
+/** Parses `[ForAnyValue:|ForAllValues:]<Base>[IfExists]`; undefined for unknown operators. */
+export function parseOperator(raw: string): Operator | undefined {
+  if (operatorCache.has(raw)) return operatorCache.get(raw);
+  let rest = raw;
+  let set: Operator['set'];
+  if (rest.startsWith('ForAnyValue:')) {
+    set = 'ForAnyValue';
+    rest = rest.slice('ForAnyValue:'.length);
+  } else if (rest.startsWith('ForAllValues:')) {
+    set = 'ForAllValues';
+    rest = rest.slice('ForAllValues:'.length);
+  }
+  let ifExists = false;
+  if (rest.endsWith('IfExists') && rest !== 'IfExists') {
+    ifExists = true;
+    rest = rest.slice(0, -'IfExists'.length);
+  }
+  const known = Object.hasOwn(STRING_OPS, rest) ? STRING_OPS[rest] : undefined;
+  // `NullIfExists` is not an operator (IAM-UG: IfExists applies to all but Null).
+  const operator =
+    known && !(ifExists && rest === 'Null') ? { raw, base: rest, ifExists, set, ...known } : undefined;
+  operatorCache.set(raw, operator);
+  return operator;
+}
+
+type VariableMode = 'substitute' | 'literal' | 'ambiguous';
+
+function variableModeOf(version: string | undefined): VariableMode {
+  if (version === '2012-10-17') return 'substitute';
+  if (version === '2008-10-17') return 'literal';
+  return 'ambiguous';
+}
+
+/**
+ * Compiles a condition value: under Version 2012-10-17 `${*}`, `${?}`, `${$}` are literal escapes and
+ * any other `${…}` is a variable (unresolvable here); under 2008-10-17 `${…}` is literal text.
+ */
+export function compileValue(raw: string, like: boolean, mode: VariableMode): ConditionValue {
+  const segments: Segment[] = [];
+  let literalRun = '';
+  let hasWildcard = false;
+  let unresolvable = false;
+  for (let i = 0; i < raw.length; i++) {
+    const ch = raw[i];
+    if (ch === '$' && raw[i + 1] === '{' && mode !== 'literal') {
+      const end = raw.indexOf('}', i + 2);
+      if (end > 0) {
+        const name = raw.slice(i + 2, end);
+        if (name === '*' || name === '?' || name === '$') {
+          literalRun += name;
+          i = end;
+          continue;
+        }
+        unresolvable = true;
+        break;
+      }
+    }
+    if (like && (ch === '*' || ch === '?')) {
+      if (literalRun) segments.push(literalRun);
+      literalRun = '';
+      segments.push({ wildcard: ch });
+      hasWildcard = true;
+      continue;
+    }
+    literalRun += ch;
+  }
+  if (unresolvable) return { raw, hasWildcard: false };
+  if (literalRun || segments.length === 0) segments.push(literalRun);
+  return hasWildcard ? { raw, segments, hasWildcard } : { raw, segments, hasWildcard, literal: literalRun };
+}
+
+function asStringList(value: unknown): string[] | undefined {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value as string[];
+  return undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function normalizePrincipals(value: unknown, issues: string[]): Principals | undefined {
+  const principals: Principals = { wildcard: false, federated: [], service: [], aws: [], canonicalUser: [] };
+  if (value === '*') {
+    principals.wildcard = true;
+    return principals;
+  }
+  if (!isPlainObject(value)) {
+    issues.push('`Principal` is neither "*" nor an object');
+    return undefined;
+  }
+  for (const [type, entries] of Object.entries(value)) {
+    const list = asStringList(entries);
+    if (!list) {
+      issues.push(`\`Principal.${type}\` is not a string or an array of strings`);
+      continue;
+    }
+    switch (type) {
+      case 'Federated':
+        principals.federated.push(...list);
+        break;
+      case 'Service':
+        principals.service.push(...list);
+        break;
+      case 'AWS':
+        principals.aws.push(...list);
+        if (list.includes('*')) principals.wildcard = true;
+        break;
+      case 'CanonicalUser':
+        principals.canonicalUser.push(...list);
+        break;
+      default:
+        issues.push(`unknown principal type \`${type}\``);
+    }
+  }
+  return principals;
+}
+
+function normalizeConditions(value: unknown, mode: VariableMode, issues: string[]): ConditionClause[] {
+  if (value === undefined) return [];
+  if (!isPlainObject(value)) {
+    issues.push('`Condition` is not an object');
+    return [];
+  }
+  const clauses: ConditionClause[] = [];
+  for (const [operatorRaw, block] of Object.entries(value)) {
+    const operator = parseOperator(operatorRaw);
+    if (!operator) issues.push(`unknown condition operator \`${operatorRaw}\``);
+    if (!isPlainObject(block)) {
+      issues.push(`\`Condition.${operatorRaw}\` is not an object of key/value pairs`);
+      continue;
+    }
+    for (const [key, rawValues] of Object.entries(block)) {
+      const list = asConditionValues(rawValues);
+      if (!list) {
+        issues.push(`\`Condition.${operatorRaw}.${key}\` is not a string, number, boolean or array of them`);
+        continue;
+      }
+      const like = operator?.like ?? false;
+      const values = list.map((item) => compileValue(item, like, mode));
+      if (mode === 'ambiguous' && list.some((item) => item.includes('${'))) {
+        issues.push(
+          `\`${key}\` uses \`\${…}\` but the policy has no Version: whether it is a variable is not known`,
+        );
+      }
+      clauses.push({ operatorRaw, operator, key, keyLower: key.toLowerCase(), values });
+    }
+  }
+  return clauses;
+}
+
+function asConditionValues(value: unknown): string[] | undefined {
+  const scalar = (item: unknown) =>
+    typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
+  if (scalar(value)) return [String(value)];
+  if (Array.isArray(value) && value.every(scalar)) return value.map(String);
+  return undefined;
+}
+
+function normalizeStatement(raw: unknown, index: number, mode: VariableMode): NormalizedStatement {
+  const issues: string[] = [];
+  const statement: NormalizedStatement = {
+    index,
+    notPrincipal: false,
+    actions: [],
+    notAction: false,
+    conditions: [],
+    issues,
+    raw,
+  };
+  if (!isPlainObject(raw)) {
+    issues.push('statement is not an object');
+    return statement;
+  }
+  if (typeof raw.Sid === 'string') statement.sid = raw.Sid;
+  if (raw.Effect === 'Allow' || raw.Effect === 'Deny') statement.effect = raw.Effect;
+  else issues.push(`\`Effect\` is ${JSON.stringify(raw.Effect) ?? 'missing'}, not "Allow" or "Deny"`);
+
+  if ('NotPrincipal' in raw) {
+    statement.notPrincipal = true;
+    issues.push('`NotPrincipal` is not allowed in a role trust policy');
+  }
+  if ('Principal' in raw) statement.principals = normalizePrincipals(raw.Principal, issues);
+  else if (!statement.notPrincipal) issues.push('statement has no `Principal`');
+
+  const hasAction = 'Action' in raw;
+  const hasNotAction = 'NotAction' in raw;
+  if (hasAction === hasNotAction) {
+    issues.push('statement must have exactly one of `Action` and `NotAction`');
+  } else {
+    const list = asStringList(hasAction ? raw.Action : raw.NotAction);
+    if (!list) issues.push(`\`${hasAction ? 'Action' : 'NotAction'}\` is not a string or array of strings`);
+    else statement.actions = list;
+    statement.notAction = hasNotAction;
+  }
+  statement.conditions = normalizeConditions(raw.Condition, mode, issues);
+  return statement;
+}
+
+/**
+ * Normalises a trust policy. Accepts the parsed object, or the JSON / URL-encoded JSON string IAM
+ * returns; never throws.
+ */
+export function normalizePolicy(document: unknown): NormalizedPolicy {
+  let parsed = document;
+  if (typeof document === 'string') {
+    const decoded = decodePolicyString(document);
+    if (typeof decoded === 'string') return { statements: [], issues: [decoded] };
+    parsed = decoded.value;
+  }
+  if (!isPlainObject(parsed)) return { statements: [], issues: ['the trust policy is not a JSON object'] };
+  if (typeof parsed.unparsable === 'string' && !('Statement' in parsed)) {
+    return { statements: [], issues: [`the trust policy could not be parsed: ${parsed.unparsable}`] };
+  }
+  const issues: string[] = [];
+  const version = typeof parsed.Version === 'string' ? parsed.Version : undefined;
+  if (parsed.Version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
+    issues.push(`\`Version\` ${JSON.stringify(parsed.Version)} is not 2012-10-17 or 2008-10-17`);
+  }
+  const mode = variableModeOf(version);
+  const rawStatements = parsed.Statement;
+  let list: unknown[];
+  if (Array.isArray(rawStatements)) list = rawStatements;
+  else if (isPlainObject(rawStatements)) list = [rawStatements];
+  else {
+    issues.push('the trust policy has no `Statement` object or array');
+    list = [];
+  }
+  return { version, statements: list.map((item, index) => normalizeStatement(item, index, mode)), issues };
+}
+
+/** URL-decodes (when needed) and parses a policy string; returns an error message on failure. */
+export function decodePolicyString(text: string): { value: unknown } | string {
+  let json = text.trim();
+  if (!json.startsWith('{')) {
+    try {
+      json = decodeURIComponent(json);
+    } catch {
+      return 'the trust policy is neither JSON nor valid URL-encoded JSON';
+    }
+  }
+  try {
+    return { value: JSON.parse(json) };
+  } catch (error) {
+    return `the trust policy is not valid JSON (${(error as Error).message})`;
+  }
+}
+
+const actionRegexCache = new Map<string, RegExp>();
+
+/** IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). */
+export function actionMatches(pattern: string, action: string): boolean {
+  if (pattern === '*') return true;
+  if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === action.toLowerCase();
+  let regex = actionRegexCache.get(pattern);
+  if (!regex) {
+    const body = pattern
+      .split('')
+      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
+      .join('');
+    regex = new RegExp(`^${body}$`, 'is');
+    actionRegexCache.set(pattern, regex);
+  }
+  return regex.test(action);
+}
+
+/** Whether the statement's Action/NotAction covers `action`. */
+export function statementCoversAction(statement: NormalizedStatement, action: string): boolean {
+  const listed = statement.actions.some((pattern) => actionMatches(pattern, action));
+  return statement.notAction ? !listed : listed;
+}

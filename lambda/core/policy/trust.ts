@@ -1,0 +1,327 @@
+/**
+ * Trust analysis of one role: which statements are IRSA statements, and for each (statement,
+ * provider) pair the set of service-account subjects it admits — exact service accounts, one
+ * namespace, a cross-namespace pattern, unrestricted, or none. The engine indexes these by issuer and
+ * subject, so finding the service accounts a role admits is a lookup, never a roles × SAs loop.
+ */
+import { federatedProblem, isEksIssuer, looksEksLike, type ProviderArnParts, parseProviderArn } from '../arn';
+import { WEB_IDENTITY_ACTION } from '../model';
+import { evaluateClause, keyState, type Tri, type WebIdentityToken } from './evaluate';
+import type { ConditionClause, NormalizedPolicy, NormalizedStatement } from './normalize';
+import { statementCoversAction } from './normalize';
+
+export const SUBJECT_PREFIX = 'system:serviceaccount:';
+
+export type SubjectKind = 'exact' | 'namespace' | 'cross-namespace' | 'unrestricted' | 'none';
+
+export interface NamespacePattern {
+  namespace: string;
+  /** The pattern as written (e.g. `system:serviceaccount:argocd:argocd-*`). */
+  pattern: string;
+  /** True when it matches every service account of the namespace (`…:<ns>:*`). */
+  everyServiceAccount: boolean;
+}
+
+export interface SubjectScope {
+  kind: SubjectKind;
+  /** Exact subjects admitted (already checked against every other `sub` condition). */
+  exact: string[];
+  namespaces: NamespacePattern[];
+  /** Patterns that reach across namespaces (`system:serviceaccount:*`, `…:team*`). */
+  broad: string[];
+  why?: string;
+  /** No subject can satisfy all the `sub` conditions together. */
+  conflicting?: boolean;
+}
+
+export interface ProviderRef {
+  value: string;
+  parsed?: ProviderArnParts;
+  /** Why the value is not a valid OIDC provider ARN, when it is meant as one. */
+  problem?: string;
+  /** The provider is (or tries to be) an EKS cluster issuer. */
+  eks: boolean;
+}
+
+export interface IrsaGrant {
+  statement: number;
+  providerArn: string;
+  issuer: string;
+  subjects: SubjectScope;
+  subClauses: ConditionClause[];
+  audClauses: ConditionClause[];
+  /** Clauses whose key is absent for this issuer's tokens (foreign issuer, typo, missing claim). */
+  absentClauses: ConditionClause[];
+  /** Reasons the subject set is only an upper bound (unknown keys, operators, variables). */
+  undecidable: string[];
+}
+
+export interface OidcStatement {
+  statement: NormalizedStatement;
+  providers: ProviderRef[];
+  /** Whether Action / NotAction covers sts:AssumeRoleWithWebIdentity. */
+  coversWebIdentity: boolean;
+}
+
+export interface TrustAnalysis {
+  policy: NormalizedPolicy;
+  /** Statements whose Federated principal names (or tries to name) an EKS OIDC provider. */
+  oidcStatements: OidcStatement[];
+  /** Allow statements × valid EKS provider ARNs that cover AssumeRoleWithWebIdentity. */
+  grants: IrsaGrant[];
+}
+
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Splits a valid `system:serviceaccount:<ns>:<name>` subject; undefined when malformed. */
+export function parseSubject(subject: string): { namespace: string; name: string } | undefined {
+  if (!subject.startsWith(SUBJECT_PREFIX)) return undefined;
+  const rest = subject.slice(SUBJECT_PREFIX.length);
+  const colon = rest.indexOf(':');
+  if (colon < 0) return undefined;
+  const namespace = rest.slice(0, colon);
+  const name = rest.slice(colon + 1);
+  if (namespace.length > 63 || !DNS_LABEL.test(namespace)) return undefined;
+  if (name.length > 253 || !DNS_SUBDOMAIN.test(name)) return undefined;
+  return { namespace, name };
+}
+
+export function subjectOf(namespace: string, name: string): string {
+  return `${SUBJECT_PREFIX}${namespace}:${name}`;
+}
+
+/** Why a `sub` value (literal or glob) can never be a service-account subject; undefined when fine. */
+export function subjectValueProblem(value: string, isGlob: boolean, ignoreCase = false): string | undefined {
+  const text = ignoreCase ? value.toLowerCase() : value;
+  if (/\s/.test(text)) return 'it contains white space';
+  if ((text.match(/system:serviceaccount:/g) ?? []).length > 1)
+    return 'the `system:serviceaccount:` prefix is doubled';
+  if (!isGlob) {
+    if (parseSubject(text)) return undefined;
+    if (!text.startsWith(SUBJECT_PREFIX)) return 'it does not start with `system:serviceaccount:`';
+    const rest = text.slice(SUBJECT_PREFIX.length);
+    const parts = rest.split(':');
+    if (parts.length !== 2)
+      return `it has ${parts.length} parts after the prefix instead of \`<namespace>:<name>\``;
+    if (!DNS_LABEL.test(parts[0])) return `\`${parts[0]}\` is not a valid namespace name`;
+    return `\`${parts[1]}\` is not a valid service account name`;
+  }
+  if (/^\*+$/.test(text)) return undefined;
+  const literalHead = text.split(/[*?]/)[0];
+  if (!SUBJECT_PREFIX.startsWith(literalHead) && !literalHead.startsWith(SUBJECT_PREFIX)) {
+    return 'it does not start with `system:serviceaccount:`';
+  }
+  if (/[^a-z0-9.:*?-]/.test(text))
+    return 'it contains characters that no namespace or service account name has';
+  const rest = literalHead.slice(SUBJECT_PREFIX.length);
+  if (rest.split(':').length > 2) return 'it has more than `<namespace>:<name>` after the prefix';
+  return undefined;
+}
+
+type Reach =
+  | { rank: 0; exact: string }
+  | { rank: 1; ns: NamespacePattern }
+  | { rank: 2 | 3; pattern: string };
+
+function reachOfValue(raw: string, glob: boolean): Reach {
+  if (!glob) return { rank: 0, exact: raw };
+  if (/^\*+$/.test(raw)) return { rank: 3, pattern: raw };
+  if (raw.startsWith(SUBJECT_PREFIX)) {
+    const rest = raw.slice(SUBJECT_PREFIX.length);
+    const colon = rest.indexOf(':');
+    const nsPart = colon < 0 ? rest : rest.slice(0, colon);
+    if (colon >= 0 && !/[*?]/.test(nsPart)) {
+      const namePattern = rest.slice(colon + 1);
+      return {
+        rank: 1,
+        ns: { namespace: nsPart, pattern: raw, everyServiceAccount: /^\*+$/.test(namePattern) },
+      };
+    }
+  }
+  return { rank: 2, pattern: raw };
+}
+
+function isPositiveString(clause: ConditionClause): boolean {
+  return clause.operator?.family === 'String' && !clause.operator.negated;
+}
+
+/** Classifies the subjects admitted by the `sub` clauses of one statement for one issuer. */
+export function classifySubjects(
+  issuer: string,
+  subClauses: ConditionClause[],
+  undecidable: string[],
+): SubjectScope {
+  const scope: SubjectScope = { kind: 'none', exact: [], namespaces: [], broad: [] };
+  const positive = subClauses.filter(isPositiveString);
+  for (const clause of subClauses) {
+    if (!clause.operator) undecidable.push(`unknown operator \`${clause.operatorRaw}\` on \`${clause.key}\``);
+    else if (clause.operator.family !== 'String' && clause.operator.family !== 'Null') {
+      undecidable.push(`\`${clause.operatorRaw}\` on \`${clause.key}\` is not evaluated`);
+    }
+  }
+  if (positive.length === 0) {
+    scope.kind = 'unrestricted';
+    scope.why =
+      subClauses.length === 0
+        ? 'no condition restricts `sub`'
+        : 'only negated conditions constrain `sub`: every other service account passes';
+    return scope;
+  }
+  // The narrowest positive clause bounds the admitted set (clauses are ANDed).
+  let governing = positive[0];
+  let governingRank = 4;
+  for (const clause of positive) {
+    const rank = Math.max(...clause.values.map((value) => reachOfValue(value.raw, value.hasWildcard).rank));
+    if (rank < governingRank) {
+      governing = clause;
+      governingRank = rank;
+    }
+  }
+  if (governingRank === 3) {
+    scope.kind = 'unrestricted';
+    scope.why = `\`${governing.operatorRaw}\` \`sub\` is only \`*\``;
+    return scope;
+  }
+  const probe = (sub: string): Tri => {
+    const token: WebIdentityToken = { issuer, sub, aud: '' };
+    let result: Tri = true;
+    for (const clause of subClauses) {
+      const outcome = evaluateClause(clause, token);
+      if (outcome === false) return false;
+      if (outcome === undefined) result = undefined;
+    }
+    return result;
+  };
+  for (const value of governing.values) {
+    if (!value.segments) {
+      undecidable.push(`\`${value.raw}\` contains a policy variable`);
+      continue;
+    }
+    const reach = reachOfValue(value.raw, value.hasWildcard);
+    if (reach.rank === 0) {
+      // Kubernetes names are lower case, so an IgnoreCase value admits exactly its lower-case form.
+      const literal = value.literal ?? value.raw;
+      const subject = governing.operator?.ignoreCase ? literal.toLowerCase() : literal;
+      if (probe(subject) !== false) scope.exact.push(subject);
+    } else if (reach.rank === 1) scope.namespaces.push(reach.ns);
+    else scope.broad.push(reach.pattern);
+  }
+  if (scope.broad.length > 0) scope.kind = 'cross-namespace';
+  else if (scope.namespaces.length > 0) scope.kind = 'namespace';
+  else if (scope.exact.length > 0) scope.kind = 'exact';
+  else {
+    scope.kind = 'none';
+    scope.conflicting = positive.length + subClauses.filter((c) => c.operator?.negated).length > 1;
+    scope.why = scope.conflicting
+      ? 'no service account satisfies all the `sub` conditions together'
+      : 'no value of the `sub` condition can match';
+    return scope;
+  }
+  // Namespace-confined patterns ANDed with patterns confined to other namespaces can never match.
+  if (scope.kind === 'namespace' && positive.length > 1) {
+    const others = positive.filter((clause) => clause !== governing);
+    const disjoint = others.some((clause) =>
+      clause.values.every((value) => {
+        const reach = reachOfValue(value.raw, value.hasWildcard);
+        return reach.rank === 1 && !scope.namespaces.some((ns) => ns.namespace === reach.ns.namespace);
+      }),
+    );
+    if (disjoint) {
+      return {
+        kind: 'none',
+        exact: [],
+        namespaces: [],
+        broad: [],
+        conflicting: true,
+        why: 'the `sub` conditions require different namespaces at once',
+      };
+    }
+  }
+  return scope;
+}
+
+function providerRefs(statement: NormalizedStatement, rolePartition: string): ProviderRef[] {
+  const refs: ProviderRef[] = [];
+  for (const value of statement.principals?.federated ?? []) {
+    const problem = federatedProblem(value, rolePartition);
+    const parsed = parseProviderArn(value);
+    const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
+    // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
+    if (eks || (problem && !parsed)) refs.push({ value, parsed, problem, eks: eks || Boolean(problem) });
+  }
+  return refs;
+}
+
+export function analyzeTrust(policy: NormalizedPolicy, rolePartition: string): TrustAnalysis {
+  const oidcStatements: OidcStatement[] = [];
+  const grants: IrsaGrant[] = [];
+  for (const statement of policy.statements) {
+    const providers = providerRefs(statement, rolePartition);
+    if (providers.length === 0) continue;
+    const coversWebIdentity =
+      statement.actions.length > 0 && statementCoversAction(statement, WEB_IDENTITY_ACTION);
+    oidcStatements.push({ statement, providers, coversWebIdentity });
+    if (statement.effect !== 'Allow' || !coversWebIdentity) continue;
+    for (const provider of providers) {
+      if (!provider.parsed || provider.problem) continue;
+      grants.push(grantFor(statement, provider.value, provider.parsed.issuer));
+    }
+  }
+  return { policy, oidcStatements, grants };
+}
+
+function grantFor(statement: NormalizedStatement, providerArn: string, issuer: string): IrsaGrant {
+  const token: WebIdentityToken = { issuer, sub: '', aud: '' };
+  const subClauses: ConditionClause[] = [];
+  const audClauses: ConditionClause[] = [];
+  const absentClauses: ConditionClause[] = [];
+  const undecidable: string[] = [...statement.issues];
+  let blockedBy: ConditionClause | undefined;
+  for (const clause of statement.conditions) {
+    const state = keyState(clause, token);
+    if (state.kind === 'unknown') {
+      undecidable.push(`condition key \`${clause.key}\` is not part of an EKS token and is not evaluated`);
+    } else if (state.kind === 'absent') {
+      absentClauses.push(clause);
+      if (evaluateClause(clause, token) === false) blockedBy ??= clause;
+    } else if (clause.keyLower.endsWith(':sub')) subClauses.push(clause);
+    else audClauses.push(clause);
+  }
+  const subjects: SubjectScope = blockedBy
+    ? {
+        kind: 'none',
+        exact: [],
+        namespaces: [],
+        broad: [],
+        why: `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\`, which tokens from \`${issuer}\` never carry`,
+      }
+    : classifySubjects(issuer, subClauses, undecidable);
+  return {
+    statement: statement.index,
+    providerArn,
+    issuer,
+    subjects,
+    subClauses,
+    audClauses,
+    absentClauses,
+    undecidable,
+  };
+}
+
+/** Whether a grant's `aud` conditions admit `audience` (true when there are none). */
+export function grantAdmitsAudience(grant: IrsaGrant, audience: string): Tri {
+  const token: WebIdentityToken = { issuer: grant.issuer, sub: '', aud: audience };
+  let result: Tri = true;
+  for (const clause of grant.audClauses) {
+    const outcome = evaluateClause(clause, token);
+    if (outcome === false) return false;
+    if (outcome === undefined) result = undefined;
+  }
+  return result;
+}
+
+/** True when some positive condition restricts `aud` (trust.aud-missing is about its absence). */
+export function grantRestrictsAudience(grant: IrsaGrant): boolean {
+  return grant.audClauses.some(isPositiveString);
+}

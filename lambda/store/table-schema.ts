@@ -1,0 +1,36 @@
+/**
+ * The results table's physical schema, shared by the store adapter (lambda/store) and the CDK stack
+ * (infra/). docs/results-table.md explains which item types use which index and the Query behind
+ * every query pattern of SPEC §5.
+ */
+export const TABLE_SCHEMA = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  /** Epoch seconds; DynamoDB TTL deletes resolved findings' state and history after the retention. */
+  ttlAttribute: 'expiresAt',
+  /** All GSIs have string keys and project ALL attributes (items are small; queries show whole findings). */
+  globalSecondaryIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }, // open findings by severity
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' }, // by account (+status)
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' }, // by cluster (+status)
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' }, // by role ARN (+status)
+    { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' }, // by check id (+status)
+  ],
+} as const;
+
+/** Environment variables of the audit Lambda (validated in lambda/handler.ts, set by infra/). */
+export const ENV = {
+  table: 'RESULTS_TABLE',
+  topic: 'TOPIC_ARN',
+  memberRoleName: 'MEMBER_ROLE_NAME',
+  externalId: 'MEMBER_ROLE_EXTERNAL_ID',
+  regions: 'AUDIT_REGIONS',
+  accounts: 'AUDIT_ACCOUNTS',
+  excludeAccounts: 'AUDIT_EXCLUDE_ACCOUNTS',
+  ous: 'AUDIT_OUS',
+  concurrency: 'AUDIT_CONCURRENCY',
+  accountConcurrency: 'AUDIT_ACCOUNT_CONCURRENCY',
+  deadlineMarginSeconds: 'DEADLINE_MARGIN_SECONDS',
+  notifyMode: 'NOTIFY_MODE',
+  historyRetentionDays: 'HISTORY_RETENTION_DAYS',
+} as const;
