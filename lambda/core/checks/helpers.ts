@@ -83,7 +83,7 @@ export function scopedStatementText(
   subjects: string[],
   audience?: string,
 ): string {
-  return JSON.stringify(scopedStatement(providerArn, issuer, subjects, audience));
+  return JSON.stringify(scopedStatement(providerArn, issuer, subjects, audience), null, 2);
 }
 
 /** Subjects of the service accounts annotated with this role in clusters of the grant's issuer. */

@@ -1,0 +1,53 @@
+/** `irsa-audit explain --inventory FILE --cluster C --namespace N --service-account S [--format text|json]` */
+import { ExplainTargetError, explainServiceAccount } from '../../core/explain';
+import { renderExplain } from '../../report/explain-report';
+import { oneOf, parse, required } from '../args';
+import { loadForCommand } from '../inventory-file';
+import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+
+export const usage = `Usage: irsa-audit explain --inventory FILE --cluster C --namespace N --service-account S
+                          [--account ID] [--region R] [--format text|json]
+
+Walks the AWS IRSA troubleshooting guide for one service account: OIDC provider, trust principal /
+action / sub / aud, annotation, role and permissions, Pod Identity, the pods' injected environment.
+Each step is ✓ / ✗ / – (not applicable) / ? (could not be checked) with the evidence and a fix.
+Exit code 0 when IRSA works, 1 when a step fails, 2 on usage or input errors.`;
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      inventory: { type: 'string', short: 'i' },
+      cluster: { type: 'string', short: 'c' },
+      namespace: { type: 'string', short: 'n' },
+      'service-account': { type: 'string', short: 's' },
+      account: { type: 'string' },
+      region: { type: 'string' },
+      format: { type: 'string', short: 'f' },
+    },
+    usage,
+  );
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return EXIT_OK;
+  }
+  const path = required(values.inventory as string | undefined, '--inventory FILE', usage);
+  const target = {
+    cluster: required(values.cluster as string | undefined, '--cluster', usage),
+    namespace: required(values.namespace as string | undefined, '--namespace', usage),
+    serviceAccount: required(values['service-account'] as string | undefined, '--service-account', usage),
+    accountId: values.account as string | undefined,
+    region: values.region as string | undefined,
+  };
+  const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
+  const inventory = await loadForCommand(path, io);
+  let report: ReturnType<typeof explainServiceAccount>;
+  try {
+    report = explainServiceAccount(inventory, target);
+  } catch (error) {
+    if (error instanceof ExplainTargetError) throw new CliError(error.message, 2, { cause: error });
+    throw error;
+  }
+  io.stdout(format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderExplain(report));
+  return report.verdict === 'broken' ? EXIT_FINDINGS : EXIT_OK;
+}

@@ -1,0 +1,53 @@
+/**
+ * The `irsa-audit` command line. Every command is a module with `run(argv, io)`; the Lambda and the
+ * CLI call the same core functions. User errors print one clear message and exit 2, never a stack.
+ */
+import * as explain from './commands/explain';
+import * as scan from './commands/scan';
+import { CliError, type CliIO, EXIT_USAGE, processIO } from './io';
+
+type Command = { summary: string; run(argv: string[], io: CliIO): Promise<number> };
+
+const COMMANDS: Record<string, Command> = {
+  scan: { summary: 'audit an inventory file offline', run: scan.run },
+  explain: { summary: 'walk the IRSA troubleshooting guide for one service account', run: explain.run },
+};
+
+function help(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(
+    ([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`,
+  );
+  return `Usage: irsa-audit <command> [options]   (irsa-audit <command> --help for details)\n\nCommands:\n${lines.join('\n')}\n`;
+}
+
+export async function main(argv: string[], io: CliIO = processIO): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    io.stdout(help());
+    return name ? 0 : EXIT_USAGE;
+  }
+  const command = COMMANDS[name];
+  if (!command) {
+    io.stderr(`irsa-audit: unknown command "${name}"\n\n${help()}`);
+    return EXIT_USAGE;
+  }
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`irsa-audit ${name}: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr(`irsa-audit ${name}: unexpected error: ${message}\n`);
+    if (io.env.IRSA_AUDIT_DEBUG && error instanceof Error && error.stack) io.stderr(`${error.stack}\n`);
+    return 3;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,44 @@
+/** Plain-text helpers for terminal output: wrapping to a width, padding. Pure. */
+
+export function wrap(text: string, width: number, indent = ''): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split('\n')) {
+    const words = paragraph.split(/\s+/).filter(Boolean);
+    let line = indent;
+    for (const word of words) {
+      if (line.length > indent.length && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = indent;
+      }
+      if (word.length > width - indent.length) {
+        // Long ARNs and JSON fragments: hard-break them rather than overflow the terminal.
+        let rest = word;
+        if (line.length > indent.length) {
+          lines.push(line);
+          line = indent;
+        }
+        while (rest.length > width - indent.length) {
+          lines.push(indent + rest.slice(0, width - indent.length));
+          rest = rest.slice(width - indent.length);
+        }
+        line = indent + rest;
+        continue;
+      }
+      line += (line.length > indent.length ? ' ' : '') + word;
+    }
+    if (line.length > indent.length || words.length === 0) lines.push(line);
+  }
+  return lines;
+}
+
+export function plural(count: number, noun: string, pluralNoun = `${noun}s`): string {
+  return `${count} ${count === 1 ? noun : pluralNoun}`;
+}
+
+/**
+ * Indents code-like text (commands, JSON). Lines are never broken: a broken ARN or JSON key would
+ * not survive copy and paste, so an over-long line is left to the terminal.
+ */
+export function indentCode(text: string, indent = ''): string[] {
+  return text.split('\n').map((line) => indent + line);
+}
