@@ -10,10 +10,10 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'expiresAt',
   /** All GSIs have string keys and project ALL attributes (items are small; queries show whole findings). */
   globalSecondaryIndexes: [
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }, // open findings by severity
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk' }, // by status + severity (OPEN#high)
     { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk' }, // by account (+status)
-    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' }, // by cluster (+status)
-    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' }, // by role ARN (+status)
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk' }, // by cluster name (+status); sk: account#region#…
+    { indexName: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' }, // by role name (+status); sk: role account#…
     { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' }, // by check id (+status)
   ],
 } as const;

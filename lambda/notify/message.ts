@@ -1,0 +1,433 @@
+/**
+ * The drift notification (SPEC §5), built purely from the drift and the run record. One SNS message per
+ * run with `MessageStructure: json`: `default` is an AWS Chatbot (Amazon Q Developer in chat
+ * applications) custom notification, `email` is plain text. The publisher (sns-publisher.ts) only sends.
+ *
+ * Limits honoured: Subject < 100 characters, printable ASCII, no line breaks; the whole publish
+ * (Message JSON + Subject + attributes) ≤ 256 KB (262,144 bytes). When the findings do not fit, the
+ * lists are cut and the message keeps the counts and says how to see everything with the CLI.
+ */
+import type { Drift } from '../core/drift';
+import type { Finding } from '../core/findings';
+import type { Severity } from '../core/model';
+import { SEVERITIES, severityRank } from '../core/model';
+import type { NotifyMode, RunRecord, SeverityCounts } from '../store/types';
+
+export const SNS_MAX_BYTES = 262_144;
+/** SNS: "less than 100 characters". */
+export const SUBJECT_MAX_CHARS = 99;
+/** Kept well under what Slack shows in one Chatbot card. */
+export const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
+
+export interface NotifyOptions {
+  mode?: NotifyMode;
+  /** Byte budget of the whole publish (default 262,144). Lower only in tests. */
+  maxBytes?: number;
+  /** Findings listed per section in the Chatbot card (default 10). */
+  chatbotMaxItems?: number;
+  /** Appended to every suggested command, e.g. ` --table irsa-audit-results`. */
+  commandSuffix?: string;
+  /** Shown in the title, e.g. the organization or environment name. */
+  label?: string;
+}
+
+export interface ChatbotNotification {
+  version: '1.0';
+  source: 'custom';
+  id: string;
+  content: {
+    textType: 'client-markdown';
+    title: string;
+    description: string;
+    nextSteps: string[];
+    keywords: string[];
+  };
+  metadata: {
+    threadId: string;
+    summary: string;
+    eventType: string;
+    additionalContext: Record<string, string>;
+  };
+}
+
+export interface SnsAttribute {
+  DataType: 'String' | 'Number';
+  StringValue: string;
+}
+
+export interface NotificationMessage {
+  subject: string;
+  /** The SNS `Message`: `{"default": <Chatbot JSON>, "email": <text>}`. */
+  message: string;
+  messageStructure: 'json';
+  attributes: Record<string, SnsAttribute>;
+  chatbot: ChatbotNotification;
+  email: string;
+  /** Some findings were left out to fit the size limit (the counts are always complete). */
+  truncated: boolean;
+  /** Bytes counted against the SNS limit (Message + Subject + attributes). */
+  bytes: number;
+}
+
+export type NotificationDrift = Pick<Drift, 'new' | 'resolved' | 'unverified'>;
+
+/** Whether a run with this drift publishes, and why not. */
+export function publishDecision(
+  drift: NotificationDrift,
+  mode: NotifyMode,
+): { publish: boolean; reason: string } {
+  if (mode === 'always') return { publish: true, reason: 'mode always' };
+  if (mode === 'new-only') {
+    return drift.new.length > 0
+      ? { publish: true, reason: 'new findings' }
+      : { publish: false, reason: 'no new findings (mode new-only)' };
+  }
+  return drift.new.length > 0 || drift.resolved.length > 0
+    ? { publish: true, reason: 'drift' }
+    : { publish: false, reason: 'no drift (no new or resolved findings)' };
+}
+
+/** Builds the notification, or returns undefined when the mode says this run does not publish. */
+export function buildNotification(
+  drift: NotificationDrift,
+  run: RunRecord,
+  options: NotifyOptions = {},
+): NotificationMessage | undefined {
+  const mode = options.mode ?? 'changes';
+  if (!publishDecision(drift, mode).publish) return undefined;
+  return buildMessage(drift, run, { ...options, mode });
+}
+
+function sortFindings(findings: readonly Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      severityRank(b.severity) - severityRank(a.severity) ||
+      a.checkId.localeCompare(b.checkId) ||
+      a.resource.accountId.localeCompare(b.resource.accountId) ||
+      a.fingerprint.localeCompare(b.fingerprint),
+  );
+}
+
+function maxSeverity(findings: readonly Finding[]): Severity | undefined {
+  let worst: Severity | undefined;
+  for (const finding of findings) {
+    if (worst === undefined || severityRank(finding.severity) > severityRank(worst)) worst = finding.severity;
+  }
+  return worst;
+}
+
+function counts(findings: readonly Finding[]): SeverityCounts {
+  const result = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as SeverityCounts;
+  for (const finding of findings) result[finding.severity]++;
+  return result;
+}
+
+function formatCounts(byseverity: SeverityCounts): string {
+  const parts = SEVERITIES.filter((severity) => byseverity[severity] > 0).map(
+    (severity) => `${severity} ${byseverity[severity]}`,
+  );
+  return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+function flat(text: string, max: number): string {
+  const single = text.replace(/\s+/g, ' ').trim();
+  return single.length <= max ? single : `${single.slice(0, max - 1)}…`;
+}
+
+/** SNS subject: printable ASCII, no line breaks, < 100 characters, starting with a letter/digit/punctuation. */
+export function sanitizeSubject(text: string): string {
+  let subject = text
+    .normalize('NFKD')
+    .replace(/[\u2013\u2014]/g, '-')
+    .replace(/[^\x20-\x7e]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (subject.length === 0) subject = 'IRSA audit';
+  if (subject.length > SUBJECT_MAX_CHARS) subject = `${subject.slice(0, SUBJECT_MAX_CHARS - 3).trimEnd()}...`;
+  return subject;
+}
+
+function where(finding: Finding): string {
+  const r = finding.resource;
+  const parts = [`account ${r.accountId}`];
+  if (r.cluster) parts.push(`cluster ${r.cluster} (${r.region ?? '?'})`);
+  else if (r.region) parts.push(`region ${r.region}`);
+  if (r.namespace && r.serviceAccount) parts.push(`sa ${r.namespace}/${r.serviceAccount}`);
+  else if (r.namespace && r.workload) parts.push(`workload ${r.namespace}/${r.workload}`);
+  else if (r.namespace) parts.push(`namespace ${r.namespace}`);
+  if (r.roleArn) parts.push(`role ${flat(r.roleArn, 200)}`);
+  if (r.providerArn && !r.roleArn) parts.push(`provider ${flat(r.providerArn, 200)}`);
+  return parts.join(' · ');
+}
+
+function emailEntry(finding: Finding, resolved: boolean): string {
+  const lines = [
+    `[${finding.severity.toUpperCase()}] ${finding.checkId}: ${flat(finding.title, 200)}`,
+    `  ${flat(finding.message, 800)}`,
+    `  ${where(finding)}`,
+  ];
+  if (!resolved) lines.push(`  Fix: ${flat(finding.remediation.split('\n')[0] ?? '', 300)}`);
+  lines.push(`  Fingerprint: ${finding.fingerprint}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function chatEntry(finding: Finding): string {
+  const r = finding.resource;
+  const subject = r.serviceAccount
+    ? `\`${r.namespace}/${r.serviceAccount}\``
+    : r.workload
+      ? `\`${r.namespace}/${r.workload}\``
+      : r.roleArn
+        ? `\`${r.roleArn.slice(r.roleArn.lastIndexOf('/') + 1)}\``
+        : r.cluster
+          ? `\`${r.cluster}\``
+          : `\`${r.accountId}\``;
+  const place = r.cluster ? ` in ${r.cluster} (${r.accountId})` : ` (${r.accountId})`;
+  return `• *${finding.severity}* \`${finding.checkId}\` ${subject}${place}: ${flat(finding.message, 180)}`;
+}
+
+interface Built {
+  message: NotificationMessage;
+  fits: boolean;
+}
+
+function buildMessage(
+  drift: NotificationDrift,
+  run: RunRecord,
+  options: NotifyOptions & { mode: NotifyMode },
+): NotificationMessage {
+  const maxBytes = options.maxBytes ?? SNS_MAX_BYTES;
+  const newFindings = sortFindings(drift.new);
+  const resolvedFindings = options.mode === 'new-only' ? [] : sortFindings(drift.resolved);
+  const total = newFindings.length + resolvedFindings.length;
+  const build = (listed: number): Built =>
+    assemble(drift, run, options, newFindings, resolvedFindings, listed, maxBytes);
+
+  // No listed finding takes fewer than ~60 bytes, so more than maxBytes / 50 can never fit.
+  const ceiling = Math.min(total, Math.ceil(maxBytes / 50));
+  let built = build(ceiling);
+  if (built.fits) return built.message;
+  // Largest number of listed findings (new first, then resolved) that fits.
+  let low = 0;
+  let high = ceiling - 1;
+  let best = build(0);
+  while (low <= high) {
+    const middle = Math.floor((low + high) / 2);
+    built = build(middle);
+    if (built.fits) {
+      best = built;
+      low = middle + 1;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return best.message;
+}
+
+function assemble(
+  drift: NotificationDrift,
+  run: RunRecord,
+  options: NotifyOptions & { mode: NotifyMode },
+  newFindings: readonly Finding[],
+  resolvedFindings: readonly Finding[],
+  listed: number,
+  maxBytes: number,
+): Built {
+  const suffix = options.commandSuffix ?? '';
+  const label = options.label ? ` ${options.label}` : '';
+  const newCount = drift.new.length;
+  const resolvedCount = drift.resolved.length;
+  const openCount = run.drift?.open;
+  const worstNew = maxSeverity(drift.new);
+  const worstResolved = maxSeverity(drift.resolved);
+  const worst = maxSeverity([...drift.new, ...drift.resolved]);
+  const newBySeverity = counts(drift.new);
+  const resolvedBySeverity = counts(drift.resolved);
+  const coverageNote = coverageSentence(run);
+  const hints = queryHints(worstNew, suffix);
+
+  const headline =
+    newCount === 0 && resolvedCount === 0
+      ? 'no changes'
+      : `${newCount} new${worstNew ? ` (worst: ${worstNew})` : ''}, ${resolvedCount} resolved`;
+  const subject = sanitizeSubject(
+    `IRSA audit${label}: ${headline}${openCount === undefined ? '' : `, ${openCount} open`}`,
+  );
+
+  const listedNew = newFindings.slice(0, Math.min(listed, newFindings.length));
+  const listedResolved = resolvedFindings.slice(0, Math.max(0, listed - listedNew.length));
+  const truncated = listedNew.length < newFindings.length || listedResolved.length < resolvedFindings.length;
+
+  // ── email (plain text) ──
+  const email: string[] = [];
+  email.push(`IRSA audit${label}: ${headline}`);
+  email.push(
+    `Run ${run.runId}, started ${run.startedAt}${run.durationMs === undefined ? '' : `, took ${Math.round(run.durationMs / 1000)}s`}`,
+  );
+  email.push('');
+  email.push(`New findings:      ${newCount}${formatCounts(newBySeverity)}`);
+  email.push(`Resolved findings: ${resolvedCount}${formatCounts(resolvedBySeverity)}`);
+  if (openCount !== undefined)
+    email.push(`Open after this run: ${openCount}${formatCounts(run.openBySeverity ?? counts([]))}`);
+  if (run.audited) {
+    const a = run.audited;
+    email.push(
+      `Audited: ${a.accounts} account(s), ${a.clusters} cluster(s), ${a.roles} role(s), ${a.serviceAccounts} service account(s)`,
+    );
+  }
+  if (coverageNote) email.push(`Coverage: ${coverageNote}`);
+  if (drift.unverified.length > 0) {
+    email.push(
+      `${drift.unverified.length} open finding(s) could not be re-checked and stay open until their scope is scanned again.`,
+    );
+  }
+  email.push('');
+  if (listedNew.length > 0) {
+    email.push(`NEW (${listedNew.length}${listedNew.length < newCount ? ` of ${newCount}` : ''})`);
+    email.push('');
+    for (const finding of listedNew) email.push(emailEntry(finding, false));
+  }
+  if (listedResolved.length > 0) {
+    email.push(
+      `RESOLVED (${listedResolved.length}${listedResolved.length < resolvedCount ? ` of ${resolvedCount}` : ''})`,
+    );
+    email.push('');
+    for (const finding of listedResolved) email.push(emailEntry(finding, true));
+  }
+  if (options.mode === 'new-only' && resolvedCount > 0) {
+    email.push(`${resolvedCount} resolved finding(s) not listed (notification mode new-only).`);
+    email.push('');
+  }
+  if (truncated) {
+    email.push(
+      `This message lists ${listedNew.length} of ${newCount} new and ${listedResolved.length} of ${resolvedCount} resolved findings to stay within the SNS size limit.`,
+    );
+    email.push('');
+  }
+  email.push('See the details:');
+  for (const hint of hints) email.push(`  ${hint}`);
+  const emailText = `${email.join('\n')}\n`;
+
+  // ── Chatbot card (markdown) ──
+  const chatMax = options.chatbotMaxItems ?? 10;
+  const description: string[] = [];
+  description.push(
+    `*${newCount} new*${formatCounts(newBySeverity)} · *${resolvedCount} resolved*${formatCounts(resolvedBySeverity)}${
+      openCount === undefined ? '' : ` · ${openCount} open`
+    }`,
+  );
+  if (coverageNote) description.push(`:warning: Coverage: ${coverageNote}`);
+  const chatSection = (heading: string, findings: readonly Finding[], totalCount: number): void => {
+    if (totalCount === 0 || findings.length === 0) return;
+    description.push('', `*${heading}*`);
+    const shown = findings.slice(0, chatMax);
+    for (const finding of shown) description.push(chatEntry(finding));
+    if (shown.length < totalCount) description.push(`_…and ${totalCount - shown.length} more_`);
+  };
+  chatSection('New', newFindings, newCount);
+  if (options.mode !== 'new-only') chatSection('Resolved', resolvedFindings, resolvedCount);
+  let chatDescription = description.join('\n');
+  if (chatDescription.length > CHATBOT_DESCRIPTION_MAX_CHARS) {
+    chatDescription = `${chatDescription.slice(0, CHATBOT_DESCRIPTION_MAX_CHARS - 40).replace(/\n[^\n]*$/, '')}\n_…cut; see the CLI for all findings_`;
+  }
+  const chatbot: ChatbotNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: run.runId,
+    content: {
+      textType: 'client-markdown',
+      title: flat(
+        `${worstNew === 'critical' || worstNew === 'high' ? ':rotating_light: ' : ''}IRSA audit${label}: ${headline}`,
+        250,
+      ),
+      description: chatDescription,
+      nextSteps: hints.slice(0, 3).map((hint) => `\`${hint}\``),
+      keywords: ['IRSA', ...(worst ? [worst] : []), ...topChecks(newFindings, resolvedFindings)].slice(0, 6),
+    },
+    metadata: {
+      threadId: `irsa-audit${options.label ? `-${options.label.replace(/[^A-Za-z0-9-]/g, '-')}` : ''}`,
+      summary: flat(`IRSA audit: ${headline}`, 200),
+      eventType: 'IrsaAuditDrift',
+      additionalContext: {
+        runId: run.runId,
+        newCount: String(newCount),
+        resolvedCount: String(resolvedCount),
+        ...(openCount === undefined ? {} : { openCount: String(openCount) }),
+        maxSeverity: worst ?? 'none',
+      },
+    },
+  };
+
+  const attributes: Record<string, SnsAttribute> = {
+    maxSeverity: { DataType: 'String', StringValue: worstNew ?? 'none' },
+    maxSeverityRank: { DataType: 'Number', StringValue: String(worstNew ? severityRank(worstNew) : -1) },
+    maxResolvedSeverity: { DataType: 'String', StringValue: worstResolved ?? 'none' },
+    newCount: { DataType: 'Number', StringValue: String(newCount) },
+    resolvedCount: { DataType: 'Number', StringValue: String(resolvedCount) },
+    openCount: { DataType: 'Number', StringValue: String(openCount ?? newCount) },
+    runId: { DataType: 'String', StringValue: run.runId },
+  };
+
+  const message = JSON.stringify({ default: JSON.stringify(chatbot), email: emailText });
+  const bytes = publishBytes(message, subject, attributes);
+  return {
+    fits: bytes <= maxBytes,
+    message: {
+      subject,
+      message,
+      messageStructure: 'json',
+      attributes,
+      chatbot,
+      email: emailText,
+      truncated,
+      bytes,
+    },
+  };
+}
+
+/** What counts against the SNS publish size: the Message, the Subject and every attribute. */
+export function publishBytes(
+  message: string,
+  subject: string,
+  attributes: Record<string, SnsAttribute>,
+): number {
+  let bytes = Buffer.byteLength(message, 'utf8') + Buffer.byteLength(subject, 'utf8');
+  for (const [name, value] of Object.entries(attributes)) {
+    bytes +=
+      Buffer.byteLength(name) + Buffer.byteLength(value.DataType) + Buffer.byteLength(value.StringValue);
+  }
+  return bytes;
+}
+
+function coverageSentence(run: RunRecord): string | undefined {
+  const audited = run.audited;
+  const parts: string[] = [];
+  if (audited?.accountsFailed) parts.push(`${audited.accountsFailed} account(s) not scanned`);
+  if (audited?.regionsFailed) parts.push(`${audited.regionsFailed} region(s) not listed`);
+  if (audited?.clustersUnreachable) parts.push(`${audited.clustersUnreachable} cluster API(s) not readable`);
+  if (parts.length === 0 && run.coverageErrorCount)
+    parts.push(`${run.coverageErrorCount} collection error(s)`);
+  if (parts.length === 0) return undefined;
+  return `${parts.join(', ')}; findings there stay open until scanned again (irsa-audit findings --check scan.account-unreachable).`;
+}
+
+function queryHints(worstNew: Severity | undefined, suffix: string): string[] {
+  const hints: string[] = [];
+  if (worstNew) hints.push(`irsa-audit findings --status open --severity ${worstNew}${suffix}`);
+  hints.push(`irsa-audit findings --status open${suffix}`);
+  hints.push(`irsa-audit findings --status resolved${suffix}`);
+  hints.push(`irsa-audit runs${suffix}`);
+  hints.push(`irsa-audit history <fingerprint>${suffix}`);
+  return hints;
+}
+
+function topChecks(...lists: (readonly Finding[])[]): string[] {
+  const seen: string[] = [];
+  for (const list of lists) {
+    for (const finding of list) {
+      if (!seen.includes(finding.checkId)) seen.push(finding.checkId);
+      if (seen.length >= 4) return seen;
+    }
+  }
+  return seen;
+}

@@ -1,0 +1,104 @@
+/**
+ * Publishes a built notification to SNS. Bounded retries with jittered backoff on transient errors
+ * (on top of the SDK's own); never throws: the outcome is reported in the run record, and the results
+ * are already stored when this runs.
+ */
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { NotificationMessage } from './message';
+
+export type PublishOutcome =
+  | { status: 'published'; messageId: string; attempts: number }
+  | { status: 'failed'; attempts: number; error: { code: string; message: string } };
+
+/** The port the pipeline publishes through (SNS in AWS; a recorder in the demo and tests). */
+export interface NotificationPublisher {
+  publish(message: NotificationMessage): Promise<PublishOutcome>;
+}
+
+export interface PublishRetry {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  sleep: (ms: number) => Promise<void>;
+  random: () => number;
+}
+
+export const DEFAULT_PUBLISH_RETRY: PublishRetry = {
+  maxAttempts: 3,
+  baseDelayMs: 200,
+  maxDelayMs: 2_000,
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  random: Math.random,
+};
+
+/** Errors that a later attempt cannot fix: bad parameters, permissions, missing topic, disabled KMS key. */
+const PERMANENT = new Set([
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+  'AuthorizationErrorException',
+  'NotFoundException',
+  'KMSDisabledException',
+  'KMSInvalidStateException',
+  'KMSNotFoundException',
+  'KMSAccessDeniedException',
+  'KMSOptInRequired',
+  'InvalidSecurityException',
+  'ValidationException',
+  'EndpointDisabledException',
+]);
+
+function errorCode(error: unknown): string {
+  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
+    return error.name;
+  return 'Error';
+}
+
+/** Error text safe for logs and the run record: the SDK message, one line, capped. */
+function errorText(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.replace(/\s+/g, ' ').slice(0, 300);
+}
+
+export class SnsPublisher implements NotificationPublisher {
+  private readonly retry: PublishRetry;
+
+  constructor(
+    private readonly client: SNSClient,
+    readonly topicArn: string,
+    retry: Partial<PublishRetry> = {},
+  ) {
+    this.retry = { ...DEFAULT_PUBLISH_RETRY, ...retry };
+  }
+
+  async publish(message: NotificationMessage): Promise<PublishOutcome> {
+    let lastError: unknown;
+    let attempts = 0;
+    while (attempts < this.retry.maxAttempts) {
+      attempts++;
+      try {
+        const response = await this.client.send(
+          new PublishCommand({
+            TopicArn: this.topicArn,
+            Subject: message.subject,
+            Message: message.message,
+            MessageStructure: message.messageStructure,
+            MessageAttributes: message.attributes,
+          }),
+        );
+        return { status: 'published', messageId: response.MessageId ?? '', attempts };
+      } catch (error) {
+        lastError = error;
+        if (PERMANENT.has(errorCode(error))) break;
+        if (attempts < this.retry.maxAttempts) {
+          const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempts - 1));
+          await this.retry.sleep(Math.floor(this.retry.random() * ceiling));
+        }
+      }
+    }
+    return {
+      status: 'failed',
+      attempts,
+      error: { code: errorCode(lastError), message: errorText(lastError) },
+    };
+  }
+}

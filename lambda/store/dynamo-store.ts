@@ -1,0 +1,403 @@
+/**
+ * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`.
+ * Every read is a `Query` or a `GetItem`; nothing scans. No transactions: writes are ordered so that a
+ * run that dies half-way leaves a state the next run repairs (events first, finding states last).
+ */
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  type DynamoDBClientConfig,
+} from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { SEVERITIES } from '../core/model';
+import { batchPut, DEFAULT_RETRY, type RetryPolicy } from './batch';
+import { awsErrorName, LockLostError, RunLockedError, StoreError } from './errors';
+import {
+  EVENT_PREFIX,
+  epochSeconds,
+  eventFromItem,
+  findingPk,
+  gsi1Pk,
+  isExpired,
+  LOCK_PK,
+  LOCK_SK,
+  lockItem,
+  RUN_PK,
+  runFromItem,
+  runItem,
+  STATE_SK,
+  storedFindingFromItem,
+} from './items';
+import { DEFAULT_WRITE_POLICY, planWrites, type WritePolicy } from './plan';
+import { matchesFilter, planFindingsQuery, type QueryStep } from './query-plan';
+import type {
+  ApplyDriftInput,
+  FindingFilter,
+  FindingHistory,
+  Page,
+  PageOptions,
+  ResultsStore,
+  RunLock,
+  RunRecord,
+  StoredFinding,
+  WriteStats,
+} from './types';
+
+export interface DynamoResultsStoreOptions {
+  tableName: string;
+  client: DynamoDBDocumentClient;
+  /** Retention of resolved findings and their history, and when to refresh `lastSeen`. */
+  writePolicy?: Partial<WritePolicy>;
+  /** Days run records are kept (default 400: more than a year of nightly history). */
+  runRetentionDays?: number;
+  retry?: Partial<RetryPolicy>;
+  /** Parallel BatchWriteItem / UpdateItem calls (default 4). */
+  writeConcurrency?: number;
+}
+
+export const DEFAULT_RUN_RETENTION_DAYS = 400;
+export const DEFAULT_PAGE_LIMIT = 500;
+
+/** A document client that drops `undefined` (optional fields) instead of failing on them. */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true, convertEmptyValues: false },
+  });
+}
+
+interface Cursor {
+  /** Step of the query plan. */
+  s: number;
+  /** ExclusiveStartKey within that step. */
+  k?: Record<string, unknown>;
+}
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+}
+
+function decodeCursor(text: string | undefined): Cursor {
+  if (text === undefined) return { s: 0 };
+  try {
+    const cursor = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as Cursor;
+    if (typeof cursor.s !== 'number' || cursor.s < 0) throw new Error('bad step');
+    return cursor;
+  } catch (error) {
+    throw new StoreError('BadCursor', 'the page cursor is not one this command produced', { cause: error });
+  }
+}
+
+export class DynamoResultsStore implements ResultsStore {
+  readonly tableName: string;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly policy: WritePolicy;
+  private readonly runRetentionDays: number;
+  private readonly retry: RetryPolicy;
+  private readonly concurrency: number;
+
+  constructor(options: DynamoResultsStoreOptions) {
+    this.tableName = options.tableName;
+    this.client = options.client;
+    this.policy = { ...DEFAULT_WRITE_POLICY, ...options.writePolicy };
+    this.runRetentionDays = options.runRetentionDays ?? DEFAULT_RUN_RETENTION_DAYS;
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.concurrency = options.writeConcurrency ?? 4;
+  }
+
+  // ── run lock ────────────────────────────────────────────────────────────────────────────────
+
+  async acquireLock(holder: string, now: Date, ttlSeconds: number): Promise<RunLock> {
+    const lock: RunLock = {
+      holder,
+      acquiredAt: now.toISOString(),
+      expiresAt: epochSeconds(now) + ttlSeconds,
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: lockItem(lock),
+          // DynamoDB's TTL deletion lags (and dynalite never deletes): expiry is checked here.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
+          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+        }),
+      );
+      return lock;
+    } catch (error) {
+      if (!isConditionalFailure(error)) throw this.wrap('WriteFailed', 'could not take the run lock', error);
+      const current = await this.readLock();
+      throw new RunLockedError(current?.holder ?? 'unknown holder', current?.expiresAt, { cause: error });
+    }
+  }
+
+  async renewLock(lock: RunLock, now: Date, ttlSeconds: number): Promise<RunLock> {
+    const renewed: RunLock = { ...lock, expiresAt: epochSeconds(now) + ttlSeconds };
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: LOCK_PK, sk: LOCK_SK },
+          UpdateExpression: 'SET expiresAt = :expiresAt',
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':expiresAt': renewed.expiresAt, ':holder': lock.holder },
+        }),
+      );
+      return renewed;
+    } catch (error) {
+      if (isConditionalFailure(error)) throw new LockLostError(lock.holder, { cause: error });
+      throw this.wrap('WriteFailed', 'could not renew the run lock', error);
+    }
+  }
+
+  async releaseLock(lock: RunLock): Promise<boolean> {
+    try {
+      await this.client.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: { pk: LOCK_PK, sk: LOCK_SK },
+          ConditionExpression: 'holder = :holder',
+          ExpressionAttributeValues: { ':holder': lock.holder },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionalFailure(error)) return false;
+      throw this.wrap('WriteFailed', 'could not release the run lock', error);
+    }
+  }
+
+  async readLock(): Promise<RunLock | undefined> {
+    try {
+      const response = await this.client.send(
+        new GetCommand({
+          TableName: this.tableName,
+          Key: { pk: LOCK_PK, sk: LOCK_SK },
+          ConsistentRead: true,
+        }),
+      );
+      const item = response.Item;
+      if (!item) return undefined;
+      return {
+        holder: String(item.holder),
+        acquiredAt: String(item.acquiredAt),
+        expiresAt: Number(item.expiresAt),
+      };
+    } catch (error) {
+      throw this.wrap('ReadFailed', 'could not read the run lock', error);
+    }
+  }
+
+  // ── findings ────────────────────────────────────────────────────────────────────────────────
+
+  async loadOpenFindings(now: Date): Promise<StoredFinding[]> {
+    const open: StoredFinding[] = [];
+    for (const severity of SEVERITIES) {
+      let startKey: Record<string, unknown> | undefined;
+      do {
+        const response = await this.query({
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk',
+          ExpressionAttributeValues: { ':pk': gsi1Pk('open', severity) },
+          ExclusiveStartKey: startKey,
+        });
+        for (const item of response.items) {
+          if (!isExpired(item, epochSeconds(now))) open.push(storedFindingFromItem(item));
+        }
+        startKey = response.lastKey;
+      } while (startKey);
+    }
+    return open;
+  }
+
+  async applyDrift(input: ApplyDriftInput): Promise<WriteStats> {
+    const plan = planWrites(input.drift, input.previousOpen, input.runId, input.now, this.policy);
+    const events = await batchPut(this.client, this.tableName, plan.events, this.retry, this.concurrency);
+    await this.expireOpenedEvents(plan.eventExpiries);
+    const states = await batchPut(this.client, this.tableName, plan.states, this.retry, this.concurrency);
+    return {
+      ...plan.stats,
+      itemsWritten: events.itemsWritten + states.itemsWritten,
+      requests: events.requests + states.requests + plan.eventExpiries.length,
+      retries: events.retries + states.retries,
+    };
+  }
+
+  private async expireOpenedEvents(
+    expiries: readonly { pk: string; sk: string; expiresAt: number }[],
+  ): Promise<void> {
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < expiries.length) {
+        const expiry = expiries[next++];
+        try {
+          await this.client.send(
+            new UpdateCommand({
+              TableName: this.tableName,
+              Key: { pk: expiry.pk, sk: expiry.sk },
+              UpdateExpression: 'SET expiresAt = :expiresAt',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':expiresAt': expiry.expiresAt },
+            }),
+          );
+        } catch (error) {
+          // The opened event may be missing (older data, or a run that died before writing it).
+          if (!isConditionalFailure(error))
+            throw this.wrap('WriteFailed', 'could not set the expiry of an event', error);
+        }
+      }
+    };
+    await Promise.all(
+      Array.from({ length: Math.max(1, Math.min(this.concurrency, expiries.length)) }, worker),
+    );
+  }
+
+  async queryFindings(filter: FindingFilter, page: PageOptions, now: Date): Promise<Page<StoredFinding>> {
+    const plan = planFindingsQuery(filter);
+    const limit = Math.max(1, page.limit ?? DEFAULT_PAGE_LIMIT);
+    const cursor = decodeCursor(page.cursor);
+    const nowSeconds = epochSeconds(now);
+    const items: StoredFinding[] = [];
+    const pkName = `${plan.indexName}pk`;
+    const skName = `${plan.indexName}sk`;
+
+    for (let step = cursor.s; step < plan.steps.length; step++) {
+      let startKey = step === cursor.s ? cursor.k : undefined;
+      do {
+        const response = await this.query({
+          IndexName: plan.indexName,
+          ...keyCondition(plan.steps[step], pkName, skName),
+          ExclusiveStartKey: startKey,
+          Limit: Math.min(1000, Math.max(limit - items.length, 100)),
+        });
+        for (let i = 0; i < response.items.length; i++) {
+          const item = response.items[i];
+          if (isExpired(item, nowSeconds)) continue;
+          const finding = storedFindingFromItem(item);
+          if (!matchesFilter(finding, filter)) continue;
+          items.push(finding);
+          if (items.length === limit) {
+            const more =
+              i < response.items.length - 1 || response.lastKey !== undefined || step < plan.steps.length - 1;
+            if (!more) return { items };
+            // Resume right after this item: its table and index keys form a valid ExclusiveStartKey.
+            const key = { pk: item.pk, sk: item.sk, [pkName]: item[pkName], [skName]: item[skName] };
+            return { items, cursor: encodeCursor({ s: step, k: key }) };
+          }
+        }
+        startKey = response.lastKey;
+      } while (startKey);
+    }
+    return { items };
+  }
+
+  async findingHistory(fingerprint: string, now: Date): Promise<FindingHistory> {
+    const nowSeconds = epochSeconds(now);
+    const history: FindingHistory = { fingerprint, events: [] };
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': findingPk(fingerprint) },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      });
+      for (const item of response.items) {
+        if (isExpired(item, nowSeconds)) continue;
+        if (item.sk === STATE_SK) history.state = storedFindingFromItem(item);
+        else if (String(item.sk).startsWith(EVENT_PREFIX)) history.events.push(eventFromItem(item));
+      }
+      startKey = response.lastKey;
+    } while (startKey);
+    history.events.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : a.event === 'opened' ? -1 : 1));
+    return history;
+  }
+
+  // ── runs ────────────────────────────────────────────────────────────────────────────────────
+
+  async putRun(record: RunRecord): Promise<void> {
+    const expiresAt = epochSeconds(new Date(record.startedAt)) + this.runRetentionDays * 86_400;
+    try {
+      await this.client.send(new PutCommand({ TableName: this.tableName, Item: runItem(record, expiresAt) }));
+    } catch (error) {
+      throw this.wrap('WriteFailed', `could not write run record ${record.runId}`, error);
+    }
+  }
+
+  async listRuns(page: PageOptions, now: Date): Promise<Page<RunRecord>> {
+    const limit = Math.max(1, page.limit ?? 20);
+    const cursor = decodeCursor(page.cursor);
+    const nowSeconds = epochSeconds(now);
+    const runs: RunRecord[] = [];
+    let startKey = cursor.k;
+    do {
+      const response = await this.query({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': RUN_PK },
+        ScanIndexForward: false,
+        ExclusiveStartKey: startKey,
+        Limit: limit - runs.length,
+      });
+      for (const item of response.items) {
+        if (!isExpired(item, nowSeconds)) runs.push(runFromItem(item));
+      }
+      startKey = response.lastKey;
+    } while (startKey && runs.length < limit);
+    return startKey ? { items: runs, cursor: encodeCursor({ s: 0, k: startKey }) } : { items: runs };
+  }
+
+  // ── plumbing ────────────────────────────────────────────────────────────────────────────────
+
+  private async query(
+    input: Omit<QueryCommandInput, 'TableName'>,
+  ): Promise<{ items: Record<string, unknown>[]; lastKey?: Record<string, unknown> }> {
+    try {
+      const response = await this.client.send(new QueryCommand({ TableName: this.tableName, ...input }));
+      return { items: response.Items ?? [], lastKey: response.LastEvaluatedKey };
+    } catch (error) {
+      throw this.wrap(
+        'ReadFailed',
+        `Query on ${this.tableName}${input.IndexName ? ` (${input.IndexName})` : ''} failed`,
+        error,
+      );
+    }
+  }
+
+  private wrap(code: 'ReadFailed' | 'WriteFailed', message: string, error: unknown): StoreError {
+    if (error instanceof StoreError) return error;
+    if (awsErrorName(error) === 'ResourceNotFoundException') {
+      return new StoreError('TableNotFound', `results table ${this.tableName} does not exist`, {
+        cause: error,
+      });
+    }
+    return new StoreError(code, `${message}: ${awsErrorName(error) ?? 'error'}`, { cause: error });
+  }
+}
+
+function keyCondition(
+  step: QueryStep,
+  pkName: string,
+  skName: string,
+): Pick<QueryCommandInput, 'KeyConditionExpression' | 'ExpressionAttributeValues'> {
+  if (step.skPrefix === undefined) {
+    return { KeyConditionExpression: `${pkName} = :pk`, ExpressionAttributeValues: { ':pk': step.pk } };
+  }
+  return {
+    KeyConditionExpression: `${pkName} = :pk AND begins_with(${skName}, :prefix)`,
+    ExpressionAttributeValues: { ':pk': step.pk, ':prefix': step.skPrefix },
+  };
+}
+
+function isConditionalFailure(error: unknown): boolean {
+  return (
+    error instanceof ConditionalCheckFailedException ||
+    awsErrorName(error) === 'ConditionalCheckFailedException'
+  );
+}

@@ -1,0 +1,164 @@
+/**
+ * What a run writes, computed from the drift and the stored open findings (pure). Only changes are
+ * written: a still-open finding whose content is unchanged is not rewritten, except to refresh
+ * `lastSeen` once it is older than the refresh interval, or to record/clear a coverage gap.
+ */
+import type { Drift } from '../core/drift';
+import type { Finding } from '../core/findings';
+import {
+  contentHash,
+  epochSeconds,
+  eventItem,
+  eventSk,
+  findingPk,
+  findingStateItem,
+  type TableItem,
+} from './items';
+import type { FindingEvent, StoredFinding, WriteStats } from './types';
+
+export interface WritePolicy {
+  /** Days a resolved finding's state and history are kept before TTL deletes them. */
+  historyRetentionDays: number;
+  /** A still-open, unchanged finding gets its `lastSeen` rewritten once it is this many days old. */
+  lastSeenRefreshDays: number;
+}
+
+export const DEFAULT_WRITE_POLICY: WritePolicy = { historyRetentionDays: 90, lastSeenRefreshDays: 7 };
+
+/** The `opened` event of a resolved episode: it gets the same expiry as the resolution. */
+export interface EventExpiry {
+  pk: string;
+  sk: string;
+  expiresAt: number;
+}
+
+export interface WritePlan {
+  /** `opened` / `resolved` events: written first. */
+  events: TableItem[];
+  /** Expiry for the `opened` events of the episodes that resolved (UpdateItem, only if the event exists). */
+  eventExpiries: EventExpiry[];
+  /** Finding states: written last, so a run that dies half-way is redone (and re-notified) by the next. */
+  states: TableItem[];
+  stats: Omit<WriteStats, 'itemsWritten' | 'requests' | 'retries'>;
+}
+
+export function planWrites(
+  drift: Drift<StoredFinding>,
+  previousOpen: readonly StoredFinding[],
+  runId: string,
+  now: Date,
+  policy: WritePolicy = DEFAULT_WRITE_POLICY,
+): WritePlan {
+  const at = now.toISOString();
+  const expiresAt = epochSeconds(now) + Math.round(policy.historyRetentionDays * 86_400);
+  const refreshBefore = now.getTime() - policy.lastSeenRefreshDays * 86_400_000;
+  const previous = new Map(previousOpen.map((finding) => [finding.fingerprint, finding]));
+  const unverified = new Map(drift.unverified.map((entry) => [entry.finding.fingerprint, entry.reason]));
+  const plan: WritePlan = {
+    events: [],
+    eventExpiries: [],
+    states: [],
+    stats: { opened: 0, resolved: 0, updated: 0, refreshed: 0, markedUnverified: 0, unchanged: 0 },
+  };
+
+  for (const finding of drift.new) {
+    const state: StoredFinding = {
+      ...withoutLifecycle(finding),
+      status: 'open',
+      firstSeen: at,
+      openedRunId: runId,
+      lastSeen: at,
+      lastSeenRunId: runId,
+      contentHash: contentHash(finding),
+    };
+    plan.states.push(findingStateItem(state));
+    plan.events.push(eventItem(eventOf(finding, 'opened', at, runId)));
+    plan.stats.opened++;
+  }
+
+  for (const finding of drift.resolved) {
+    const state: StoredFinding = {
+      ...finding,
+      status: 'resolved',
+      resolvedAt: at,
+      resolvedRunId: runId,
+      expiresAt,
+    };
+    delete state.unverifiedSince;
+    delete state.unverifiedReason;
+    plan.states.push(findingStateItem(state));
+    plan.events.push(eventItem({ ...eventOf(finding, 'resolved', at, runId), expiresAt }));
+    if (finding.firstSeen && finding.openedRunId) {
+      plan.eventExpiries.push({
+        pk: findingPk(finding.fingerprint),
+        sk: eventSk(finding.firstSeen, finding.openedRunId),
+        expiresAt,
+      });
+    }
+    plan.stats.resolved++;
+  }
+
+  for (const finding of drift.stillOpen) {
+    const stored = previous.get(finding.fingerprint);
+    if (!stored) continue; // cannot happen: still open means stored as open
+    const reason = unverified.get(finding.fingerprint);
+    if (reason !== undefined) {
+      if (stored.unverifiedSince === undefined) {
+        plan.states.push(findingStateItem({ ...stored, unverifiedSince: at, unverifiedReason: reason }));
+        plan.stats.markedUnverified++;
+      } else {
+        plan.stats.unchanged++;
+      }
+      continue;
+    }
+    const hash = contentHash(finding);
+    const changed = hash !== stored.contentHash;
+    const lastSeen = Date.parse(stored.lastSeen);
+    const stale = Number.isNaN(lastSeen) || lastSeen < refreshBefore;
+    if (!changed && stored.unverifiedSince === undefined && !stale) {
+      plan.stats.unchanged++;
+      continue;
+    }
+    const state: StoredFinding = {
+      ...withoutLifecycle(finding),
+      status: 'open',
+      firstSeen: stored.firstSeen,
+      openedRunId: stored.openedRunId,
+      lastSeen: at,
+      lastSeenRunId: runId,
+      contentHash: hash,
+    };
+    plan.states.push(findingStateItem(state));
+    if (changed) plan.stats.updated++;
+    else plan.stats.refreshed++;
+  }
+  return plan;
+}
+
+function withoutLifecycle(finding: Finding): Finding {
+  return {
+    checkId: finding.checkId,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    resource: finding.resource,
+    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
+    remediation: finding.remediation,
+    ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
+    fingerprint: finding.fingerprint,
+  };
+}
+
+function eventOf(finding: Finding, event: FindingEvent['event'], at: string, runId: string): FindingEvent {
+  return {
+    fingerprint: finding.fingerprint,
+    event,
+    at,
+    runId,
+    checkId: finding.checkId,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    resource: finding.resource,
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * Table and JSON renderings of `findings`, `runs` and `history`. The JSON shapes are stable
+ * (documented in docs/results-table.md): `schemaVersion` changes if a field changes meaning.
+ */
+import type { FindingResource } from '../core/findings';
+import { SEVERITIES } from '../core/model';
+import type { FindingsResult, RunsResult } from './queries';
+import type { FindingHistory, RunRecord, SeverityCounts, StoredFinding } from './types';
+
+export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+}
+
+function clip(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
+}
+
+const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '-');
+
+/** Where a finding is: `region/cluster`, a region, or `-` for account-wide (IAM) findings. */
+export function whereOf(resource: FindingResource): string {
+  if (resource.cluster) return `${resource.region ?? '?'}/${resource.cluster}`;
+  return resource.region ?? '-';
+}
+
+/** The most specific thing a finding is about, short. */
+export function subjectOf(resource: FindingResource): string {
+  if (resource.workload) return `${resource.namespace ?? '?'}/${resource.workload}`;
+  if (resource.serviceAccount) return `${resource.namespace ?? '?'}/${resource.serviceAccount}`;
+  if (resource.roleArn) {
+    const name = resource.roleArn.slice(resource.roleArn.lastIndexOf('/') + 1);
+    return `role/${name}${resource.statement === undefined ? '' : ` #${resource.statement}`}`;
+  }
+  if (resource.providerArn)
+    return `provider/${resource.providerArn.slice(resource.providerArn.lastIndexOf('/') + 1)}`;
+  if (resource.namespace) return `ns/${resource.namespace}`;
+  return '-';
+}
+
+export function renderFindingsTable(result: FindingsResult): string {
+  if (result.findings.length === 0) return `No ${result.filter.status} findings match.\n`;
+  const resolved = result.filter.status === 'resolved';
+  const rows = result.findings.map((finding) => [
+    finding.severity.toUpperCase(),
+    finding.checkId,
+    finding.resource.accountId,
+    whereOf(finding.resource),
+    clip(subjectOf(finding.resource), 48),
+    day(resolved ? finding.resolvedAt : finding.firstSeen) + (finding.unverifiedSince ? ' (unverified)' : ''),
+    finding.fingerprint,
+    clip(finding.message, 100),
+  ]);
+  const table = renderTable(
+    [
+      'SEVERITY',
+      'CHECK',
+      'ACCOUNT',
+      'WHERE',
+      'RESOURCE',
+      resolved ? 'RESOLVED' : 'SINCE',
+      'FINGERPRINT',
+      'MESSAGE',
+    ],
+    rows,
+  );
+  const more = result.cursor ? `More results: repeat with --cursor ${result.cursor}\n` : '';
+  return `${table}${result.findings.length} finding(s).${
+    result.findings.length ? ' Details: irsa-audit history <fingerprint>' : ''
+  }\n${more}`;
+}
+
+export function findingJson(finding: StoredFinding): Record<string, unknown> {
+  return {
+    fingerprint: finding.fingerprint,
+    status: finding.status,
+    checkId: finding.checkId,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    resource: finding.resource,
+    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
+    remediation: finding.remediation,
+    ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
+    firstSeen: finding.firstSeen,
+    lastSeen: finding.lastSeen,
+    ...(finding.resolvedAt === undefined ? {} : { resolvedAt: finding.resolvedAt }),
+    ...(finding.unverifiedSince === undefined
+      ? {}
+      : { unverifiedSince: finding.unverifiedSince, unverifiedReason: finding.unverifiedReason }),
+  };
+}
+
+export function renderFindingsJson(result: FindingsResult): string {
+  return `${JSON.stringify(
+    {
+      schemaVersion: 1,
+      filter: result.filter,
+      count: result.findings.length,
+      findings: result.findings.map(findingJson),
+      ...(result.cursor === undefined ? {} : { cursor: result.cursor }),
+    },
+    null,
+    2,
+  )}\n`;
+}
+
+export function formatSeverityCounts(counts: SeverityCounts | undefined): string {
+  if (!counts) return '-';
+  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map(
+    (severity) => `${severity} ${counts[severity]}`,
+  );
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function duration(ms: number | undefined): string {
+  if (ms === undefined) return '-';
+  if (ms < 1000) return `${ms}ms`;
+  const seconds = Math.round(ms / 1000);
+  return seconds < 120
+    ? `${seconds}s`
+    : `${Math.floor(seconds / 60)}m${String(seconds % 60).padStart(2, '0')}s`;
+}
+
+export function renderRunsTable(result: RunsResult): string {
+  if (result.runs.length === 0) return 'No runs recorded yet.\n';
+  const rows = result.runs.map((run: RunRecord) => [
+    run.startedAt.replace('T', ' ').slice(0, 19),
+    run.runId,
+    run.status,
+    duration(run.durationMs),
+    run.audited ? `${run.audited.accounts - run.audited.accountsFailed}/${run.audited.accounts}` : '-',
+    String(run.drift?.new ?? '-'),
+    String(run.drift?.resolved ?? '-'),
+    String(run.drift?.open ?? '-'),
+    String(run.coverageErrorCount ?? '-'),
+    run.notification ? `${run.notification.status}` : '-',
+  ]);
+  const more = result.cursor ? `Older runs: repeat with --cursor ${result.cursor}\n` : '';
+  return (
+    renderTable(
+      ['STARTED (UTC)', 'RUN', 'STATUS', 'DURATION', 'ACCOUNTS', 'NEW', 'RESOLVED', 'OPEN', 'GAPS', 'NOTIFY'],
+      rows,
+    ) + more
+  );
+}
+
+export function renderRunsJson(result: RunsResult): string {
+  return `${JSON.stringify({ schemaVersion: 1, runs: result.runs, ...(result.cursor ? { cursor: result.cursor } : {}) }, null, 2)}\n`;
+}
+
+export function renderHistoryTable(history: FindingHistory): string {
+  const lines: string[] = [];
+  const state = history.state;
+  if (!state && history.events.length === 0) {
+    return `No history for ${history.fingerprint} (never stored, or resolved and expired).\n`;
+  }
+  if (state) {
+    lines.push(`${state.severity.toUpperCase()}  ${state.checkId}  ${state.status}`);
+    lines.push(`  ${state.title}`);
+    lines.push(`  ${state.message}`);
+    lines.push(
+      `  account ${state.resource.accountId}  ${whereOf(state.resource)}  ${subjectOf(state.resource)}`,
+    );
+    if (state.resource.roleArn) lines.push(`  role ${state.resource.roleArn}`);
+    lines.push(`  fix: ${state.remediation}`);
+    if (state.unverifiedSince) {
+      lines.push(
+        `  unverified since ${state.unverifiedSince}: ${state.unverifiedReason ?? 'scope not collected'}`,
+      );
+    }
+    lines.push('');
+  }
+  lines.push(
+    renderTable(
+      ['WHEN (UTC)', 'EVENT', 'SEVERITY', 'RUN'],
+      history.events.map((event) => [
+        event.at.replace('T', ' ').slice(0, 19),
+        event.event,
+        event.severity,
+        event.runId,
+      ]),
+    ).trimEnd(),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+export function renderHistoryJson(history: FindingHistory): string {
+  return `${JSON.stringify(
+    {
+      schemaVersion: 1,
+      fingerprint: history.fingerprint,
+      ...(history.state ? { finding: findingJson(history.state) } : {}),
+      events: history.events.map((event) => ({
+        event: event.event,
+        at: event.at,
+        runId: event.runId,
+        severity: event.severity,
+        message: event.message,
+      })),
+    },
+    null,
+    2,
+  )}\n`;
+}
