@@ -1,0 +1,128 @@
+/**
+ * `irsa-audit demo [--change] [--reset]`: the main job on an embedded default. The whole pipeline —
+ * collect (the bundled example organization), evaluate, store in an embedded DynamoDB (dynalite,
+ * persisted in .irsa-audit/demo), drift against the previous run, and the notification it would
+ * publish (email text and AWS Chatbot JSON). A second run reports no drift; `--change` applies the
+ * bundled drift (a cluster re-created, an annotation removed, a trust fixed).
+ */
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { CHECKS, needsKubernetes } from '../../core/checks/index';
+import { runChecks } from '../../core/engine';
+import type { Finding } from '../../core/findings';
+import { loadInventoryFile } from '../../inventory/load';
+import { type RunSummary, runAudit } from '../../pipeline';
+import { renderScan, resourceLabel } from '../../report/scan-report';
+import { RunLockedError } from '../../store/errors';
+import { oneOf, parse } from '../args';
+import { CliError, type CliIO, EXIT_OK } from '../io';
+import { demoDataDir, openEmbeddedStore } from '../store-options';
+
+export const usage = `Usage: irsa-audit demo [--change] [--reset] [--format table|json|markdown] [--data-dir DIR]
+
+Runs the whole nightly pipeline on the bundled example organization with an embedded DynamoDB
+(its data stays in .irsa-audit/demo): scan, store, drift against the previous run, and the
+notification it would publish (email text and AWS Chatbot JSON).
+  --change    audit examples/demo-org-changed.json: a cluster re-created, an annotation removed by
+              a Helm upgrade, a trust fixed — and show exactly the new and resolved findings
+  --reset     forget previous runs first
+Afterwards: irsa-audit findings --demo, irsa-audit runs --demo, irsa-audit history <id> --demo`;
+
+const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
+export const DEMO_BASELINE = join(EXAMPLES, 'demo-org.json');
+export const DEMO_CHANGED = join(EXAMPLES, 'demo-org-changed.json');
+
+function findingLine(finding: Finding): string {
+  return `  [${finding.severity}] ${finding.checkId}  ${resourceLabel(finding.resource)}`;
+}
+
+function driftReport(summary: RunSummary): string {
+  const { drift } = summary;
+  const out = [
+    `Drift: ${drift.new.length} new, ${drift.resolved.length} resolved, ${drift.stillOpen.length} still open` +
+      (drift.unverified.length
+        ? ` (${drift.unverified.length} kept open: their scope was not collected)`
+        : ''),
+  ];
+  if (drift.new.length) out.push('New:', ...drift.new.map(findingLine));
+  if (drift.resolved.length) out.push('Resolved:', ...drift.resolved.map(findingLine));
+  return `${out.join('\n')}\n`;
+}
+
+function notificationReport(summary: RunSummary): string {
+  const notification = summary.notification;
+  if (!notification) {
+    return `Notification: none (${summary.notificationOutcome.detail ?? 'no drift'}): nothing would be published.\n`;
+  }
+  const rule = '─'.repeat(60);
+  return [
+    `Notification that would be published to SNS (${notification.bytes} bytes${notification.truncated ? ', truncated' : ''}):`,
+    `Subject: ${notification.subject}`,
+    `MessageAttributes: ${JSON.stringify(Object.fromEntries(Object.entries(notification.attributes).map(([k, v]) => [k, v.StringValue])))}`,
+    '',
+    `── email ${rule}`,
+    notification.email,
+    `── AWS Chatbot (Slack) ${rule.slice(14)}`,
+    JSON.stringify(notification.chatbot, null, 2),
+    '',
+  ].join('\n');
+}
+
+export async function run(argv: string[], io: CliIO): Promise<number> {
+  const { values } = parse(
+    argv,
+    {
+      change: { type: 'boolean' },
+      reset: { type: 'boolean' },
+      format: { type: 'string', short: 'f' },
+      'data-dir': { type: 'string' },
+    },
+    usage,
+  );
+  if (values.help) {
+    io.stdout(`${usage}\n`);
+    return EXIT_OK;
+  }
+  const format = oneOf(
+    values.format as string | undefined,
+    ['table', 'json', 'markdown'] as const,
+    '--format',
+    'table',
+  );
+  const dataDir = demoDataDir(values, io);
+  if (values.reset) rmSync(dataDir, { recursive: true, force: true });
+  const opened = await openEmbeddedStore(dataDir);
+  try {
+    const audit = (file: string) =>
+      runAudit({
+        store: opened.store,
+        collect: async () => (await loadInventoryFile(file)).inventory,
+        evaluate: (inventory) => runChecks(inventory, CHECKS),
+        needsKubernetes,
+        notify: { mode: 'changes', commandSuffix: opened.commandSuffix, label: 'demo organization' },
+        trigger: 'demo',
+        lockTtlSeconds: 120,
+      });
+    if (values.change && (await opened.store.listRuns({ limit: 1 }, new Date())).items.length === 0) {
+      io.stderr('No previous demo run: auditing the baseline organization first.\n');
+      await audit(DEMO_BASELINE);
+    }
+    const summary = await audit(values.change ? DEMO_CHANGED : DEMO_BASELINE);
+    io.stdout(renderScan(summary.scan, format));
+    if (format !== 'json') {
+      io.stdout(
+        `\nRun ${summary.runId} stored in ${dataDir}\n${driftReport(summary)}\n${notificationReport(summary)}`,
+      );
+      io.stdout(
+        `Query it: irsa-audit findings --demo | irsa-audit runs --demo | irsa-audit history <id> --demo\n`,
+      );
+    }
+    return EXIT_OK;
+  } catch (error) {
+    if (error instanceof RunLockedError)
+      throw new CliError(`${error.message}; try again when it finishes`, 2, { cause: error });
+    throw error;
+  } finally {
+    await opened.close();
+  }
+}
