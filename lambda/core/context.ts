@@ -57,6 +57,11 @@ export interface WorkloadView {
   pods: Pod[];
 }
 
+export type ClusterCoverage =
+  | { kind: 'complete' }
+  | { kind: 'missing' }
+  | { kind: 'partial'; notSeen: string[] };
+
 export interface GrantRef {
   role: RoleView;
   grant: IrsaGrant;
@@ -82,8 +87,12 @@ export interface AuditContext {
   serviceAccountsByRole: Map<string, ServiceAccountView[]>;
   /** The account is in the inventory and its IAM data was collected. */
   accountCollected(accountId: string): boolean;
-  /** Some account, or some region of `region`, could not be collected: a cluster may be missing. */
-  clusterCoverageGap(region?: string): boolean;
+  /**
+   * Whether a cluster in `region` could exist unseen: `missing` when that region (or the whole
+   * account) of `accountId` was not collected, `partial` when only other accounts or their regions
+   * were not, `complete` otherwise.
+   */
+  clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
   workloads(cluster: ClusterView): WorkloadView[];
 }
@@ -154,13 +163,16 @@ function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
 /** Trust analysis is shared by roles with byte-identical policy documents (common with generators). */
 function analysisCache() {
   const cache = new Map<string, TrustAnalysis>();
-  return (role: Role, partition: string): TrustAnalysis => {
-    const key = typeof role.trustPolicy === 'string' ? `${partition}\u0000${role.trustPolicy}` : undefined;
+  return (role: Role, partition: string, accountId: string): TrustAnalysis => {
+    const key =
+      typeof role.trustPolicy === 'string'
+        ? `${partition}\u0000${accountId}\u0000${role.trustPolicy}`
+        : undefined;
     if (key !== undefined) {
       const hit = cache.get(key);
       if (hit) return hit;
     }
-    const analysis = analyzeTrust(normalizePolicy(role.trustPolicy), partition);
+    const analysis = analyzeTrust(normalizePolicy(role.trustPolicy), partition, accountId);
     if (key !== undefined) cache.set(key, analysis);
     return analysis;
   };
@@ -176,6 +188,7 @@ export function buildContext(accounts: Account[]): AuditContext {
   const grantsByIssuer = new Map<string, IssuerGrants>();
   const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
   const uncollectedAccounts = new Set<string>();
+  /** `account/region` pairs whose clusters were not listed. */
   const failedRegions = new Set<string>();
   const analyze = analysisCache();
 
@@ -184,18 +197,20 @@ export function buildContext(accounts: Account[]): AuditContext {
     const partition = accountPartition(account);
     for (const error of account.errors) {
       if (error.scope === 'account') uncollectedAccounts.add(account.accountId);
-      if (error.scope === 'region' && error.region) failedRegions.add(error.region);
+      if (error.scope === 'region' && error.region) failedRegions.add(`${account.accountId}/${error.region}`);
     }
     const providers = new Map<string, OidcProvider>();
     for (const provider of account.oidcProviders) providers.set(provider.url, provider);
     providersByAccount.set(account.accountId, providers);
     for (const role of account.roles) {
+      const roleAccountId = accountOfArn(role.arn) ?? account.accountId;
+      const rolePartition = partitionOfArn(role.arn) ?? partition;
       const view: RoleView = {
         account,
         role,
-        accountId: accountOfArn(role.arn) ?? account.accountId,
-        partition: partitionOfArn(role.arn) ?? partition,
-        trust: analyze(role, partitionOfArn(role.arn) ?? partition),
+        accountId: roleAccountId,
+        partition: rolePartition,
+        trust: analyze(role, rolePartition, roleAccountId),
       };
       roles.push(view);
       rolesByArn.set(role.arn, view);
@@ -229,9 +244,16 @@ export function buildContext(accounts: Account[]): AuditContext {
     grantsByIssuer,
     serviceAccountsByRole,
     accountCollected: (accountId) => accountMap.has(accountId) && !uncollectedAccounts.has(accountId),
-    clusterCoverageGap: (region) =>
-      uncollectedAccounts.size > 0 ||
-      (region === undefined ? failedRegions.size > 0 : failedRegions.has(region)),
+    clusterCoverage(accountId, region) {
+      if (uncollectedAccounts.has(accountId) || failedRegions.has(`${accountId}/${region}`)) {
+        return { kind: 'missing' };
+      }
+      const notSeen = [
+        ...[...uncollectedAccounts].map((id) => `account ${id}`),
+        ...[...failedRegions].filter((pair) => pair.endsWith(`/${region}`)).map((pair) => `region ${pair}`),
+      ];
+      return notSeen.length > 0 ? { kind: 'partial', notSeen } : { kind: 'complete' };
+    },
     serviceAccountBySubject(issuer, subject) {
       const parsed = parseSubject(subject);
       if (!parsed) return undefined;

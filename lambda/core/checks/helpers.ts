@@ -102,36 +102,189 @@ export function updateTrustCommand(role: RoleView): string {
   return `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json`;
 }
 
-/** Levenshtein distance with an early exit above `max`. */
+let rowA = new Int32Array(64);
+let rowB = new Int32Array(64);
+
+/**
+ * Levenshtein distance: exact when it is ≤ `max`, otherwise some value above `max`. The common prefix
+ * and suffix are skipped (ARNs and subjects share long ones) and only the diagonal band of width
+ * 2·max+1 is computed, with an exit as soon as a whole row exceeds `max`: `nearest` calls this for
+ * every candidate of an account or cluster, so it must cost O(max · length), not O(length²).
+ */
 export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    let rowMin = i;
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
-      rowMin = Math.min(rowMin, current[j]);
-    }
-    if (rowMin > max) return max + 1;
-    previous = current;
+  let start = 0;
+  let endA = a.length;
+  let endB = b.length;
+  while (start < endA && start < endB && a.charCodeAt(start) === b.charCodeAt(start)) start++;
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
+    endA--;
+    endB--;
   }
-  return previous[b.length];
+  const n = endA - start;
+  const m = endB - start;
+  if (n === 0 || m === 0) return n + m;
+  const band = Math.min(Math.floor(max), Math.max(n, m));
+  const over = band + 1;
+  if (rowA.length <= m) {
+    rowA = new Int32Array(m + 1);
+    rowB = new Int32Array(m + 1);
+  }
+  let previous = rowA;
+  let current = rowB;
+  for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
+  for (let i = 1; i <= n; i++) {
+    const lo = i - band > 1 ? i - band : 1;
+    const hi = i + band < m ? i + band : m;
+    current[lo - 1] = lo === 1 && i <= band ? i : over;
+    let rowMin = current[lo - 1];
+    const code = a.charCodeAt(start + i - 1);
+    for (let j = lo; j <= hi; j++) {
+      let value = previous[j - 1] + (code === b.charCodeAt(start + j - 1) ? 0 : 1);
+      if (previous[j] + 1 < value) value = previous[j] + 1;
+      if (current[j - 1] + 1 < value) value = current[j - 1] + 1;
+      if (value > over) value = over;
+      current[j] = value;
+      if (value < rowMin) rowMin = value;
+    }
+    if (hi < m) current[hi + 1] = over;
+    if (rowMin > band) return max + 1;
+    const swap = previous;
+    previous = current;
+    current = swap;
+  }
+  return previous[m] > band ? max + 1 : previous[m];
 }
 
-/** The closest of `candidates` to `target`, or undefined when none is within `max` edits. */
+/** The closest of `candidates` to `target` (the first one on ties), or undefined when none is within `max` edits. */
 export function nearest(target: string, candidates: Iterable<string>, max: number): string | undefined {
+  const index = Array.isArray(candidates) ? poolIndexes.get(candidates) : undefined;
+  if (index) return nearestInPool(target, index, max);
   let best: string | undefined;
   let bestDistance = max + 1;
   for (const candidate of candidates) {
+    // Cheap reject first: the length difference is a lower bound of the distance.
+    if (Math.abs(candidate.length - target.length) >= bestDistance) continue;
     const distance = editDistance(target, candidate, bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
+      if (distance === 0) break;
     }
   }
   return best;
+}
+
+/**
+ * A candidate pool prepared for repeated `nearest` queries (one per missing role or subject): the
+ * candidates sorted, to seed a tight bound from the target's lexicographic neighbours, and per-candidate
+ * character counts, whose difference with the target's is a lower bound of the edit distance. Both only
+ * prune: the answer is the same as the plain scan's (first candidate in pool order at minimal distance).
+ */
+interface PoolIndex {
+  pool: readonly string[];
+  sorted: string[];
+  /** `BUCKETS` counts per candidate, in pool order. */
+  counts: Uint16Array;
+}
+
+/** Character buckets: a–z (case folded), 0–9, the punctuation of ARNs and subjects, everything else. */
+const BUCKETS = 48;
+const BUCKET_OF = new Uint8Array(128).fill(BUCKETS - 1);
+for (let code = 0; code < 26; code++) {
+  BUCKET_OF[97 + code] = code;
+  BUCKET_OF[65 + code] = code;
+}
+for (let digit = 0; digit < 10; digit++) BUCKET_OF[48 + digit] = 26 + digit;
+[...'-:/._@=+,'].forEach((ch, i) => {
+  BUCKET_OF[ch.charCodeAt(0)] = 36 + i;
+});
+const bucketOf = (code: number) => (code < 128 ? BUCKET_OF[code] : BUCKETS - 1);
+/** Candidates this long skip the count filter (their counts could saturate). */
+const COUNT_LIMIT = 0xffff;
+const poolIndexes = new WeakMap<readonly string[], PoolIndex>();
+const targetCounts = new Int32Array(BUCKETS);
+
+function indexPool(pool: string[]): void {
+  const counts = new Uint16Array(pool.length * BUCKETS);
+  for (let k = 0; k < pool.length; k++) {
+    const candidate = pool[k];
+    const base = k * BUCKETS;
+    if (candidate.length >= COUNT_LIMIT) continue;
+    // Buckets merge characters: merged counts still give a lower bound of the distance.
+    for (let i = 0; i < candidate.length; i++) counts[base + bucketOf(candidate.charCodeAt(i))]++;
+  }
+  poolIndexes.set(pool, { pool, sorted: [...pool].sort(), counts });
+}
+
+function nearestInPool(target: string, index: PoolIndex, max: number): string | undefined {
+  const { pool, sorted, counts } = index;
+  // Seed: the closest lexicographic neighbours usually share the longest prefix with the target.
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (sorted[mid] < target) low = mid + 1;
+    else high = mid;
+  }
+  let limit = max;
+  for (let k = Math.max(0, low - 4); k < Math.min(sorted.length, low + 4); k++) {
+    const distance = editDistance(target, sorted[k], limit);
+    if (distance <= limit) limit = distance;
+  }
+  if (limit > max) return undefined;
+  targetCounts.fill(0);
+  const buckets: number[] = [];
+  for (let i = 0; i < target.length; i++) {
+    const bucket = bucketOf(target.charCodeAt(i));
+    if (targetCounts[bucket]++ === 0) buckets.push(bucket);
+  }
+  // Scan in pool order, accepting distances ≤ limit, then only strictly better ones.
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  for (let k = 0; k < pool.length; k++) {
+    const candidate = pool[k];
+    const lengthGap = candidate.length - target.length;
+    if ((lengthGap < 0 ? -lengthGap : lengthGap) >= bestDistance) continue;
+    if (candidate.length < COUNT_LIMIT) {
+      // Characters of the target the candidate lacks each cost an edit (bag distance).
+      const base = k * BUCKETS;
+      let missing = 0;
+      for (let b = 0; b < buckets.length; b++) {
+        const gap = targetCounts[buckets[b]] - counts[base + buckets[b]];
+        if (gap > 0) missing += gap;
+      }
+      if (missing >= bestDistance || missing + lengthGap >= bestDistance) continue;
+    }
+    const distance = editDistance(target, candidate, bestDistance - 1);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+      if (distance === 0) break;
+    }
+  }
+  return best;
+}
+
+const candidatePools = new WeakMap<object, Map<string, string[]>>();
+
+/**
+ * A candidate list for `nearest`, built and indexed once per audit: `owner` is an object of one run
+ * (the audit context, a cluster view) so a later run on a changed inventory never sees a stale list.
+ */
+export function candidatePool(owner: object, key: string, build: () => string[]): string[] {
+  let pools = candidatePools.get(owner);
+  if (!pools) {
+    pools = new Map();
+    candidatePools.set(owner, pools);
+  }
+  let pool = pools.get(key);
+  if (!pool) {
+    pool = build();
+    indexPool(pool);
+    pools.set(key, pool);
+  }
+  return pool;
 }
 
 export function envValue(
@@ -180,7 +333,8 @@ export function describeSubjectMismatch(allowed: string[], subject: string): str
   const target = parseSubjectLoose(subject);
   const best = nearest(subject, allowed, Number.POSITIVE_INFINITY);
   if (!best) return `the trust admits no subject for this issuer (this service account is ${subject})`;
-  const other = parseSubjectLoose(best);
+  const isPattern = /[*?]/.test(best);
+  const other = isPattern ? undefined : parseSubjectLoose(best);
   let difference = '';
   if (target && other) {
     if (other.namespace !== target.namespace && other.name === target.name) {
@@ -191,7 +345,8 @@ export function describeSubjectMismatch(allowed: string[], subject: string): str
       difference = ` (namespace ${other.namespace} and name ${other.name})`;
     }
   }
-  return `the trust's sub admits ${allowed.length > 1 ? `${allowed.length} values, nearest ` : ''}"${best}"${difference}; this service account is "${subject}"`;
+  const what = isPattern ? `pattern "${best}"` : `"${best}"`;
+  return `the trust's sub admits ${allowed.length > 1 ? `${allowed.length} values, nearest ` : ''}${what}${difference}; this service account is "${subject}"`;
 }
 
 function parseSubjectLoose(subject: string): { namespace: string; name: string } | undefined {

@@ -36,7 +36,7 @@ export const check: WorkloadCheck = {
     ];
     return [
       {
-        message: `${carriers.length} running pod(s) of ${workload.namespace}/${workload.workload} in cluster ${clusterLabel(workload.cluster)} carry AWS_ROLE_ARN=${roles.join(', ')}, but service account ${workload.serviceAccountName} ${workload.serviceAccount ? 'is not annotated' : 'does not exist'}; the next restart drops the role (${listPods(carriers)}).`,
+        message: `${carriers.length} running pod(s) of ${workload.namespace}/${workload.workload} in cluster ${clusterLabel(workload.cluster)} carry AWS_ROLE_ARN=${roles.join(', ')}, but service account ${workload.serviceAccountName} ${workload.serviceAccount ? 'is not annotated' : 'does not exist'}; unless the workload spec sets these variables itself, the next restart drops the role (${listPods(carriers)}).`,
         resource: workloadResource(workload),
         evidence: {
           podRoles: roles,

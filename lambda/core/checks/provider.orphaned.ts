@@ -21,8 +21,14 @@ export const check: ProviderCheck = {
     const issuer = eksIssuerParts(provider.url);
     if (!issuer) return [];
     if (ctx.clustersByIssuer.has(provider.url)) return [];
-    // A cluster may live in an account or region this run could not list: then we cannot tell.
-    if (ctx.clusterCoverageGap(issuer.region)) return [];
+    // The cluster may be in a region of this account that could not be listed: then we cannot tell.
+    // Gaps elsewhere (other accounts' regions) only matter for cross-account setups: say so.
+    const coverage = ctx.clusterCoverage(account.accountId, issuer.region);
+    if (coverage.kind === 'missing') return [];
+    const caveat =
+      coverage.kind === 'partial'
+        ? ` (not seen in this run: ${coverage.notSeen.join(', ')}; a cross-account cluster could be there)`
+        : '';
     const sibling = ctx.clusters.find(
       (cluster) => cluster.issuer && sameClusterOtherHostFamily(cluster.issuer, provider.url),
     );
@@ -30,7 +36,7 @@ export const check: ProviderCheck = {
     const trustingRoles = ctx.grantsByIssuer.has(provider.url);
     return [
       {
-        message: `OIDC provider ${provider.arn} names issuer ${provider.url}, which no audited cluster has (${issuer.region}); it is probably left from a deleted or re-created cluster${trustingRoles ? ', and roles still trust it' : ''}.`,
+        message: `OIDC provider ${provider.arn} names issuer ${provider.url}, which no audited cluster has (${issuer.region}); it is probably left from a deleted or re-created cluster${trustingRoles ? ', and roles still trust it' : ''}${caveat}.`,
         resource: { accountId: account.accountId, providerArn: provider.arn },
         evidence: { url: provider.url, clientIds: provider.clientIds },
         remediation: `Check that no cluster uses https://${provider.url}, move trusting roles to the current issuer, then: aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn}`,

@@ -3,7 +3,7 @@
  * renamed, or a typo): every assume fails. The nearest existing role name is suggested.
  */
 import { parseRoleArn } from '../arn';
-import { nearest, saLabel, serviceAccountResource } from './helpers';
+import { candidatePool, nearest, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
@@ -23,7 +23,7 @@ export const check: ServiceAccountCheck = {
     const account = ctx.accounts.get(parts.accountId)!;
     const near = nearest(
       sa.roleArn,
-      account.roles.map((role) => role.arn),
+      candidatePool(ctx, `roles:${parts.accountId}`, () => account.roles.map((role) => role.arn)),
       Math.max(3, Math.floor(parts.name.length / 3)),
     );
     return [

@@ -21,29 +21,47 @@ export function explainDenial(
 ): string {
   if (decision.outcomes.some((o) => o.effect === 'Deny' && o.applies === true)) return decision.reason;
   const issuerLower = token.issuer.toLowerCase();
-  const grants = role.trust.grants;
-  const forIssuer = grants.filter((grant) => grant.issuer === token.issuer);
+  const forIssuer = role.trust.grants.filter((grant) => grant.issuer === token.issuer);
   const providerArn = providerArnFor(role.partition, role.accountId, token.issuer);
   const statementForProvider = role.trust.policy.statements.find((s) =>
     s.principals?.federated.includes(providerArn),
   );
   if (!statementForProvider) {
-    const trusted = [...new Set(grants.map((grant) => grant.issuer))];
-    if (trusted.length === 0)
+    const named = [...new Set(role.trust.oidcStatements.flatMap((s) => s.providers.map((p) => p.value)))];
+    if (named.length === 0)
       return `the trust policy has no web-identity statement for an EKS provider (${decision.reason})`;
-    const sibling = trusted.find((issuer) => sameClusterOtherHostFamily(issuer, token.issuer));
-    const stale = trusted.find((issuer) => !ctx.clustersByIssuer.has(issuer));
-    let hint = '';
-    if (sibling)
-      hint = ` (${sibling} is the other EKS host family of the same cluster; tokens carry ${token.issuer})`;
-    else if (stale) hint = ` (${stale} belongs to no audited cluster: re-created cluster?)`;
-    return `no statement trusts this cluster's provider ${providerArn}; the trust names ${trusted.join(', ')}${hint}`;
+    const hints: string[] = [];
+    for (const ref of role.trust.oidcStatements.flatMap((s) => s.providers)) {
+      const { value, parsed } = ref;
+      if (ref.problem) {
+        hints.push(`${value} is not a valid OIDC provider ARN: ${ref.problem}`);
+        continue;
+      }
+      if (!parsed) continue;
+      if (parsed.issuer === token.issuer && parsed.accountId !== role.accountId) {
+        hints.push(
+          `${value} is this cluster's provider but in account ${parsed.accountId}; STS only uses providers in the role's account ${role.accountId}`,
+        );
+      } else if (sameClusterOtherHostFamily(parsed.issuer, token.issuer)) {
+        hints.push(
+          `${parsed.issuer} is the other EKS host family of the same cluster; tokens carry ${token.issuer}`,
+        );
+      } else if (!ctx.clustersByIssuer.has(parsed.issuer)) {
+        hints.push(`${parsed.issuer} belongs to no audited cluster (re-created cluster?)`);
+      }
+    }
+    return `no statement trusts this cluster's provider ${providerArn}; the trust names ${named.join(', ')}${hints.length ? ` (${hints.join('; ')})` : ''}`;
   }
   const outcome = decision.outcomes.find((o) => o.index === statementForProvider.index);
   if (outcome?.part === 'action') return `statement ${outcome.index}: ${outcome.detail}`;
   if (outcome?.part === 'condition' && outcome.clause) {
     const clause = outcome.clause;
     if (clause.keyLower === `${issuerLower}:sub`) {
+      const conflicting = forIssuer.find(
+        (grant) => grant.statement === outcome.index && grant.subjects.conflicting,
+      );
+      if (conflicting)
+        return `statement ${outcome.index}: ${conflicting.subjects.why} (trust.sub-conflicting)`;
       const allowed = forIssuer.flatMap((grant) => [
         ...grant.subjects.exact,
         ...grant.subjects.namespaces.map((ns) => ns.pattern),

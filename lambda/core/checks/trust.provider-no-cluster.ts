@@ -30,7 +30,7 @@ export const check: RoleCheck = {
             parts !== undefined &&
             providers?.has(issuer) === true &&
             !ctx.clustersByIssuer.has(issuer) &&
-            !ctx.clusterCoverageGap(parts.region)
+            ctx.clusterCoverage(role.accountId, parts.region).kind !== 'missing'
           );
         })
         .map((ref) => ({

@@ -22,6 +22,8 @@ export const check: RoleCheck = {
         .filter((clause) => clause.operator?.family === 'String' && !clause.operator.negated)
         .flatMap((clause) =>
           clause.values.flatMap((value) => {
+            // `*`/`?` under StringEquals are trust.stringequals-wildcard's finding, not a second one here.
+            if (!clause.operator?.like && /[*?]/.test(value.raw)) return [];
             const problem = subjectValueProblem(
               value.raw,
               Boolean(clause.operator?.like && value.hasWildcard),

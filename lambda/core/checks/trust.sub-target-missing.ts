@@ -5,7 +5,7 @@
  */
 import type { FindingDraft } from '../findings';
 import { parseSubject } from '../policy/trust';
-import { clusterLabel, nearest, roleResource } from './helpers';
+import { candidatePool, clusterLabel, nearest, roleResource } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -31,7 +31,9 @@ export const check: RoleCheck = {
         const namespaceExists = cluster.namespaces.has(parsed.namespace);
         const near = nearest(
           subject,
-          [...cluster.serviceAccounts.values()].map((sa) => sa.subject),
+          candidatePool(cluster, 'subjects', () =>
+            [...cluster.serviceAccounts.values()].map((sa) => sa.subject),
+          ),
           Math.max(4, Math.floor(subject.length / 4)),
         );
         drafts.push({

@@ -9,6 +9,14 @@ import { policyAllows } from './grant-probe';
 import { clusterLabel, roleResource } from './helpers';
 import type { RoleCheck } from './types';
 
+function describeAnnotation(annotation: string | undefined, roleArn: string): string {
+  if (!annotation) return 'not annotated and has no Pod Identity association; its pods get the node role';
+  if (annotation.trim().replace(/^["']|["']$/g, '') === roleArn) {
+    return `annotated with a malformed form of this role's ARN (${JSON.stringify(annotation)}), which STS rejects`;
+  }
+  return `annotated with another role (${annotation}) and has no Pod Identity association; its pods use that role, not this one`;
+}
+
 export const check: RoleCheck = {
   id: 'trust.target-not-annotated',
   scope: 'role',
@@ -29,7 +37,7 @@ export const check: RoleCheck = {
         if (!policyAllows(role, grant, subject)) continue;
         const { namespace, name } = sa.serviceAccount;
         drafts.push({
-          message: `${role.role.arn} trusts ${namespace}/${name} in cluster ${clusterLabel(sa.cluster)}, but the service account is ${sa.roleArn ? `annotated with another role (${sa.roleArn})` : 'not annotated'} and has no Pod Identity association; its pods get the node role.`,
+          message: `${role.role.arn} trusts ${namespace}/${name} in cluster ${clusterLabel(sa.cluster)}, but the service account is ${describeAnnotation(sa.roleArn, role.role.arn)}.`,
           resource: {
             ...roleResource(role, grant.statement, grant.providerArn),
             region: sa.cluster.cluster.region,

@@ -76,6 +76,13 @@ function globRegex(value: ConditionValue, ignoreCase: boolean): RegExp {
 
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */
 export function valueMatches(value: ConditionValue, actual: string, like: boolean, ignoreCase: boolean): Tri {
+  const result = readingMatches(value, actual, like, ignoreCase);
+  // Version absent (reference §2.2.6 [U]): decided only when the 2012 and 2008 readings agree.
+  if (!value.alternative || result === undefined) return result;
+  return readingMatches(value.alternative, actual, like, ignoreCase) === result ? result : undefined;
+}
+
+function readingMatches(value: ConditionValue, actual: string, like: boolean, ignoreCase: boolean): Tri {
   if (!value.segments) return undefined;
   if (value.literal !== undefined) {
     return ignoreCase ? value.literal.toLowerCase() === actual.toLowerCase() : value.literal === actual;

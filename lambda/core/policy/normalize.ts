@@ -33,6 +33,8 @@ export interface ConditionValue {
   hasWildcard: boolean;
   /** Literal text when `segments` has no wildcard. */
   literal?: string;
+  /** No Version and a `${…}`: the 2008-10-17 (literal text) reading; a match needs both to agree. */
+  alternative?: ConditionValue;
 }
 
 export interface ConditionClause {
@@ -171,9 +173,15 @@ export function compileValue(raw: string, like: boolean, mode: VariableMode): Co
     }
     literalRun += ch;
   }
-  if (unresolvable) return { raw, hasWildcard: false };
-  if (literalRun || segments.length === 0) segments.push(literalRun);
-  return hasWildcard ? { raw, segments, hasWildcard } : { raw, segments, hasWildcard, literal: literalRun };
+  let compiled: ConditionValue;
+  if (unresolvable) compiled = { raw, hasWildcard: false };
+  else {
+    if (literalRun || segments.length === 0) segments.push(literalRun);
+    compiled = hasWildcard ? { raw, segments, hasWildcard } : { raw, segments, hasWildcard, literal: literalRun };
+  }
+  // No Version: `${…}` is a variable (2012-10-17) or text (2008-10-17); keep both readings.
+  if (mode === 'ambiguous' && raw.includes('${')) compiled.alternative = compileValue(raw, like, 'literal');
+  return compiled;
 }
 
 function asStringList(value: unknown): string[] | undefined {

@@ -253,7 +253,16 @@ function providerRefs(statement: NormalizedStatement, rolePartition: string): Pr
   return refs;
 }
 
-export function analyzeTrust(policy: NormalizedPolicy, rolePartition: string): TrustAnalysis {
+/**
+ * Analyses a role's trust. Grants are built only for providers in the role's own account: STS looks
+ * the provider up there, so a statement naming another account's provider admits nobody
+ * (trust.principal-other-account reports it).
+ */
+export function analyzeTrust(
+  policy: NormalizedPolicy,
+  rolePartition: string,
+  roleAccountId: string,
+): TrustAnalysis {
   const oidcStatements: OidcStatement[] = [];
   const grants: IrsaGrant[] = [];
   for (const statement of policy.statements) {
@@ -264,7 +273,7 @@ export function analyzeTrust(policy: NormalizedPolicy, rolePartition: string): T
     oidcStatements.push({ statement, providers, coversWebIdentity });
     if (statement.effect !== 'Allow' || !coversWebIdentity) continue;
     for (const provider of providers) {
-      if (!provider.parsed || provider.problem) continue;
+      if (!provider.parsed || provider.problem || provider.parsed.accountId !== roleAccountId) continue;
       grants.push(grantFor(statement, provider.value, provider.parsed.issuer));
     }
   }

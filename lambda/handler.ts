@@ -1,0 +1,200 @@
+/**
+ * The audit Lambda (SPEC §1, §2): configuration from the environment, then the pipeline the CLI's
+ * `run --store --notify` uses too — collect → evaluate → store (drift) → notify. A deadline below the
+ * Lambda timeout stops new accounts and records the rest as not scanned, so the results are always
+ * stored. Logs are structured (no policy documents, no credentials); metrics are EMF.
+ *
+ * `auditAccount` is one account's collect-and-evaluate on its own: organizations too large for one
+ * 15-minute invocation can fan it out (e.g. a Step Functions Map) and merge the accounts.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { type CollectDeps, collectAccount, collectInventory } from './collect/collect';
+import { type HandlerConfig, loadHandlerConfig } from './config';
+import { CHECKS, needsKubernetes } from './core/checks/index';
+import { runChecks } from './core/engine';
+import type { Account } from './core/model';
+import { SEVERITIES } from './core/model';
+import type { ScanResult } from './core/scan-result';
+import { SnsPublisher } from './notify/sns-publisher';
+import { type AuditMetrics, defaultRunId, type RunSummary, runAudit } from './pipeline';
+import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
+import { RunLockedError } from './store/errors';
+import type { ResultsStore } from './store/types';
+
+/** The part of the Lambda context the handler reads. */
+export interface InvocationContext {
+  getRemainingTimeInMillis(): number;
+  awsRequestId?: string;
+}
+
+export interface HandlerResult {
+  status: 'completed' | 'skipped';
+  runId?: string;
+  /** Why the run was skipped (another run holds the lock). */
+  reason?: string;
+  accounts?: { audited: number; failed: number };
+  findings?: number;
+  drift?: { new: number; resolved: number; open: number };
+  notification?: string;
+}
+
+/** What the handler needs from outside; everything has a production default (tests inject). */
+export interface HandlerDeps {
+  env?: NodeJS.ProcessEnv;
+  store?: ResultsStore;
+  sns?: SNSClient;
+  collectDeps?: CollectDeps;
+  logger?: Logger;
+  metrics?: Metrics;
+  clock?: () => Date;
+}
+
+const METRIC_NAMESPACE_DEFAULT = 'IrsaAuditor';
+
+function createLogger(): Logger {
+  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor' });
+}
+
+function createMetrics(): Metrics {
+  return new Metrics({
+    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRIC_NAMESPACE_DEFAULT,
+    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor',
+  });
+}
+
+function metricsSink(metrics: Metrics): AuditMetrics {
+  return {
+    addMetric: (name, unit, value) =>
+      metrics.addMetric(name, unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count, value),
+  };
+}
+
+function emitRunMetrics(metrics: Metrics, summary: RunSummary): void {
+  const accounts = summary.inventory.accounts;
+  const failed = accounts.filter((account) =>
+    account.errors.some((error) => error.scope === 'account'),
+  ).length;
+  metrics.addMetric('AccountsAudited', MetricUnit.Count, accounts.length - failed);
+  metrics.addMetric('AccountsFailed', MetricUnit.Count, failed);
+  for (const severity of SEVERITIES) {
+    metrics.addMetric(`Findings_${severity}`, MetricUnit.Count, summary.scan.summary.bySeverity[severity]);
+  }
+  metrics.addMetric('FindingsNew', MetricUnit.Count, summary.drift.new.length);
+  metrics.addMetric('FindingsResolved', MetricUnit.Count, summary.drift.resolved.length);
+  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, summary.record.durationMs ?? 0);
+  // The "no successful run in 26 hours" alarm watches this one (infra/audit-stack.ts).
+  metrics.addMetric('RunsSucceeded', MetricUnit.Count, 1);
+}
+
+function collectOptions(config: HandlerConfig, runId: string, deadline: number) {
+  return {
+    runId: runId.slice(0, 50),
+    roleName: config.memberRoleName,
+    externalId: config.externalId,
+    regions: config.regions,
+    accounts: config.accounts,
+    excludeAccounts: config.excludeAccounts,
+    ous: config.ous,
+    concurrency: config.concurrency,
+    accountConcurrency: config.accountConcurrency,
+    deadline,
+  };
+}
+
+/** The scheduled audit of the whole organization. */
+export async function runScheduledAudit(
+  context: InvocationContext,
+  deps: HandlerDeps = {},
+): Promise<HandlerResult> {
+  const logger = deps.logger ?? createLogger();
+  const metrics = deps.metrics ?? createMetrics();
+  const clock = deps.clock ?? (() => new Date());
+  const config = loadHandlerConfig(deps.env ?? process.env);
+  const started = clock();
+  const runId = defaultRunId(started);
+  // Stop starting accounts early enough to evaluate, store and notify before the Lambda timeout.
+  const deadline =
+    started.getTime() + context.getRemainingTimeInMillis() - config.deadlineMarginSeconds * 1000;
+  logger.appendKeys({ runId });
+  const store =
+    deps.store ??
+    new DynamoResultsStore({
+      tableName: config.tableName,
+      client: createDocumentClient(),
+      writePolicy: { historyRetentionDays: config.historyRetentionDays },
+    });
+  const publisher = config.topicArn
+    ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
+    : undefined;
+  try {
+    const summary = await runAudit({
+      store,
+      collect: () => collectInventory(collectOptions(config, runId, deadline), deps.collectDeps),
+      evaluate: (inventory) => runChecks(inventory, CHECKS),
+      needsKubernetes,
+      publisher,
+      notify: { mode: config.notifyMode, commandSuffix: ` --table ${config.tableName}` },
+      clock,
+      newRunId: () => runId,
+      logger,
+      metrics: metricsSink(metrics),
+      trigger: 'schedule',
+    });
+    emitRunMetrics(metrics, summary);
+    const failed = summary.inventory.accounts.filter((a) =>
+      a.errors.some((e) => e.scope === 'account'),
+    ).length;
+    const result: HandlerResult = {
+      status: 'completed',
+      runId,
+      accounts: { audited: summary.inventory.accounts.length - failed, failed },
+      findings: summary.scan.findings.length,
+      drift: {
+        new: summary.drift.new.length,
+        resolved: summary.drift.resolved.length,
+        open: summary.drift.stillOpen.length + summary.drift.new.length,
+      },
+      notification: summary.notificationOutcome.status,
+    };
+    logger.info('audit run completed', { ...result });
+    return result;
+  } catch (error) {
+    if (error instanceof RunLockedError) {
+      logger.warn('another audit run holds the run lock; this invocation does nothing', {
+        holder: error.holder,
+      });
+      return { status: 'skipped', reason: error.message };
+    }
+    throw error;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+export interface AccountAudit {
+  account: Account;
+  scan: ScanResult;
+}
+
+/**
+ * One account's collect-and-evaluate. Checks that need other accounts' data (cross-account trusts,
+ * orphaned providers) see only this account: merge the accounts and evaluate once for the full result.
+ */
+export async function auditAccount(
+  accountId: string,
+  config: HandlerConfig,
+  runId: string,
+  deadline: number,
+  deps: CollectDeps = {},
+): Promise<AccountAudit> {
+  const account = await collectAccount(accountId, collectOptions(config, runId, deadline), deps);
+  const scan = runChecks({ schemaVersion: 1, accounts: [account] }, CHECKS);
+  return { account, scan };
+}
+
+/** Lambda entry point (EventBridge Scheduler invokes it with an empty payload). */
+export async function handler(_event: unknown, context: InvocationContext): Promise<HandlerResult> {
+  return runScheduledAudit(context);
+}
