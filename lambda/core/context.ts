@@ -160,20 +160,32 @@ function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
   if (scope.kind === 'unrestricted') grants.unrestricted.push(ref);
 }
 
-/** Trust analysis is shared by roles with byte-identical policy documents (common with generators). */
+/**
+ * Trust analysis is shared by roles with the same policy document: generators emit many identical
+ * documents, and the parser hands identical policy strings out as one parsed object.
+ */
 function analysisCache() {
-  const cache = new Map<string, TrustAnalysis>();
+  const byObject = new WeakMap<object, Map<string, TrustAnalysis>>();
+  const byText = new Map<string, TrustAnalysis>();
   return (role: Role, partition: string, accountId: string): TrustAnalysis => {
-    const key =
-      typeof role.trustPolicy === 'string'
-        ? `${partition}\u0000${accountId}\u0000${role.trustPolicy}`
-        : undefined;
-    if (key !== undefined) {
-      const hit = cache.get(key);
-      if (hit) return hit;
+    const scope = `${partition}\u0000${accountId}`;
+    const document = role.trustPolicy;
+    let cache: Map<string, TrustAnalysis> | undefined;
+    let key = scope;
+    if (typeof document === 'object' && document !== null) {
+      cache = byObject.get(document);
+      if (!cache) {
+        cache = new Map();
+        byObject.set(document, cache);
+      }
+    } else if (typeof document === 'string') {
+      cache = byText;
+      key = `${scope}\u0000${document}`;
     }
-    const analysis = analyzeTrust(normalizePolicy(role.trustPolicy), partition, accountId);
-    if (key !== undefined) cache.set(key, analysis);
+    const hit = cache?.get(key);
+    if (hit) return hit;
+    const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
+    cache?.set(key, analysis);
     return analysis;
   };
 }

@@ -11,8 +11,13 @@ export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Kubernetes names and namespaces: non-empty, no white space, `:` or `/` (they would break `sub`). */
-const KUBERNETES_NAME_RE = /^[^\s:/]{1,253}$/;
+/**
+ * Kubernetes names and namespaces, loosely: non-empty, at most 253 characters, no white space, control
+ * or invisible characters, `:` or `/` (they would break `system:serviceaccount:<ns>:<name>`). The API
+ * server enforces the strict DNS rules; hand-written inventories are given some slack.
+ */
+const KUBERNETES_NAME_RE =
+  /^[^\s:/\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff]{1,253}$/;
 export const KUBERNETES_NAME_EXPECTED = 'a Kubernetes name (non-empty, no spaces, `:` or `/`)';
 
 export function isKubernetesName(value: unknown): value is string {

@@ -4,7 +4,7 @@
  * Trust policies are decoded (URL-decoding, JSON) once, here; one that cannot be decoded is kept as
  * `{ unparsable: reason }` with a warning, because a broken trust policy is a finding, not a load error.
  */
-import { accountOfArn, parseProviderArn, parseRoleArn, stripScheme } from '../arn';
+import { parseProviderArn, parseRoleArn, stripScheme } from '../arn';
 import type { OidcProvider, Role } from '../model';
 import { isObject, type JsonObject, optionalString, optionalStringArray } from './fields';
 import type { Issues } from './issues';
@@ -41,7 +41,11 @@ export function decodeTrustPolicy(text: string): { policy: JsonObject } | { reas
     return { reason: `the trust policy is not valid JSON${where}` };
   }
   if (!isObject(value.parsed)) {
-    const kind = Array.isArray(value.parsed) ? 'an array' : value.parsed === null ? 'null' : typeof value.parsed;
+    const kind = Array.isArray(value.parsed)
+      ? 'an array'
+      : value.parsed === null
+        ? 'null'
+        : typeof value.parsed;
     return { reason: `the trust policy is ${kind}, not a JSON object` };
   }
   return { policy: value.parsed };
@@ -74,9 +78,19 @@ function normalizeTrustPolicy(
   issues: Issues,
   cache: TrustPolicyCache,
 ): unknown {
-  if (isObject(value)) return value;
+  if (isObject(value)) {
+    // A snapshot keeps an undecodable document as `{unparsable}`: say so again on every load.
+    if (typeof value.unparsable === 'string' && !('Statement' in value)) {
+      warnUnparsable(value.unparsable, key, roleArn, issues);
+    }
+    return value;
+  }
   if (value === undefined || value === null) {
-    issues.expected('the trust policy (an object, or the JSON / URL-encoded JSON string IAM returns)', value, key);
+    issues.expected(
+      'the trust policy (an object, or the JSON / URL-encoded JSON string IAM returns)',
+      value,
+      key,
+    );
     return undefined;
   }
   if (typeof value !== 'string') {
@@ -98,22 +112,39 @@ function normalizeTrustPolicy(
 
 function warnUnparsable(reason: string, key: string, roleArn: string | undefined, issues: Issues): void {
   const who = roleArn ? ` of ${roleArn}` : '';
-  issues.warn(`the trust policy${who} could not be parsed (${reason}); kept as {"unparsable"} for the checks`, key);
+  issues.warn(
+    `the trust policy${who} could not be parsed (${reason}); kept as {"unparsable"} for the checks`,
+    key,
+  );
 }
 
-function checkRoleArn(value: unknown, key: string, accountId: string | undefined, issues: Issues) {
-  if (typeof value === 'string' && parseRoleArn(value)) {
-    if (accountId !== undefined && accountOfArn(value) !== accountId) {
-      issues.warn(`role ${value} is listed under account ${accountId} but its ARN names another account`, key);
+function checkRoleArn(
+  value: unknown,
+  key: string,
+  accountId: string | undefined,
+  issues: Issues,
+): string | undefined {
+  const parts = typeof value === 'string' ? parseRoleArn(value) : undefined;
+  if (parts) {
+    if (accountId !== undefined && parts.accountId !== accountId) {
+      issues.warn(
+        `role ${value} is listed under account ${accountId} but its ARN names another account`,
+        key,
+      );
     }
-    return value;
+    return value as string;
   }
   issues.expected(ROLE_ARN_EXPECTED, value, key);
   return undefined;
 }
 
 /** Our shape, validated in place. */
-function ownRole(raw: JsonObject, accountId: string | undefined, issues: Issues, cache: TrustPolicyCache): Role {
+function ownRole(
+  raw: JsonObject,
+  accountId: string | undefined,
+  issues: Issues,
+  cache: TrustPolicyCache,
+): Role {
   const arn = checkRoleArn(raw.arn, 'arn', accountId, issues);
   raw.trustPolicy = normalizeTrustPolicy(raw.trustPolicy, 'trustPolicy', arn, issues, cache);
   raw.attachedPolicyArns = optionalStringArray(raw, 'attachedPolicyArns', issues);
@@ -126,7 +157,12 @@ function ownRole(raw: JsonObject, accountId: string | undefined, issues: Issues,
 }
 
 /** An IAM `RoleDetailList` (or `list-roles` `Roles`) entry, converted. */
-function iamRole(raw: JsonObject, accountId: string | undefined, issues: Issues, cache: TrustPolicyCache): Role {
+function iamRole(
+  raw: JsonObject,
+  accountId: string | undefined,
+  issues: Issues,
+  cache: TrustPolicyCache,
+): Role {
   const arn = checkRoleArn(raw.Arn, 'Arn', accountId, issues) ?? '';
   const trustPolicy = normalizeTrustPolicy(
     raw.AssumeRolePolicyDocument,
@@ -221,7 +257,10 @@ function checkProviderArn(value: string, key: string, accountId: string | undefi
     return undefined;
   }
   if (accountId !== undefined && parts.accountId !== accountId) {
-    issues.warn(`OIDC provider ${value} is listed under account ${accountId} but its ARN names another account`, key);
+    issues.warn(
+      `OIDC provider ${value} is listed under account ${accountId} but its ARN names another account`,
+      key,
+    );
   }
   return parts;
 }
@@ -246,7 +285,8 @@ function parseProvider(
   const clientIds = raw[clientIdsKey];
   if (url !== undefined && /^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     const stripped = stripScheme(url);
-    if (stripped !== url) issues.warn(`removed the scheme from the provider URL: IAM stores "${stripped}"`, urlKey);
+    if (stripped !== url)
+      issues.warn(`removed the scheme from the provider URL: IAM stores "${stripped}"`, urlKey);
     url = stripped;
   }
   if (arn !== undefined) {

@@ -8,7 +8,7 @@
 import { providerArnFor } from '../arn';
 import { WEB_IDENTITY_ACTION } from '../model';
 import type { ConditionClause, ConditionValue, NormalizedPolicy, NormalizedStatement } from './normalize';
-import { statementCoversAction } from './normalize';
+import { statementCoversAction, wildcardMatch, wildcardPattern } from './normalize';
 
 /** Three-valued logic: `undefined` means "cannot be decided". */
 export type Tri = boolean | undefined;
@@ -60,18 +60,20 @@ export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyS
   return { kind: 'absent', why: `the key names another issuer (\`${identity.prefix}\`)` };
 }
 
-function globRegex(value: ConditionValue, ignoreCase: boolean): RegExp {
-  const cacheKey = ignoreCase ? 'regexI' : 'regex';
-  const cached = (value as unknown as Record<string, RegExp | undefined>)[cacheKey];
-  if (cached) return cached;
-  let body = '';
-  for (const segment of value.segments ?? []) {
-    if (typeof segment === 'string') body += segment.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    else body += segment.wildcard === '*' ? '[\\s\\S]*' : '[\\s\\S]';
+const globPatterns = new WeakMap<ConditionValue, Int32Array>();
+const globPatternsIgnoreCase = new WeakMap<ConditionValue, Int32Array>();
+
+function globPattern(value: ConditionValue, ignoreCase: boolean): Int32Array {
+  const cache = ignoreCase ? globPatternsIgnoreCase : globPatterns;
+  let pattern = cache.get(value);
+  if (!pattern) {
+    const segments = value.segments ?? [];
+    pattern = wildcardPattern(
+      ignoreCase ? segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)) : segments,
+    );
+    cache.set(value, pattern);
   }
-  const regex = new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
-  (value as unknown as Record<string, RegExp>)[cacheKey] = regex;
-  return regex;
+  return pattern;
 }
 
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */
@@ -88,7 +90,7 @@ function readingMatches(value: ConditionValue, actual: string, like: boolean, ig
     return ignoreCase ? value.literal.toLowerCase() === actual.toLowerCase() : value.literal === actual;
   }
   if (!like) return undefined;
-  return globRegex(value, ignoreCase).test(actual);
+  return wildcardMatch(globPattern(value, ignoreCase), ignoreCase ? actual.toLowerCase() : actual);
 }
 
 /** OR across values (a definite match wins over an undecidable value). */

@@ -361,22 +361,68 @@ export function decodePolicyString(text: string): { value: unknown } | string {
   }
 }
 
-const actionRegexCache = new Map<string, RegExp>();
+const STAR = -1;
+const ANY = -2;
+
+/**
+ * A glob as UTF-16 code units, `*` as -1 and `?` as -2, consecutive `*` collapsed. Built from compiled
+ * segments (condition values, where an escaped `${*}` is a literal) or from a raw pattern (actions).
+ */
+export function wildcardPattern(parts: readonly Segment[]): Int32Array {
+  const codes: number[] = [];
+  for (const part of parts) {
+    if (typeof part === 'string') {
+      for (let i = 0; i < part.length; i++) codes.push(part.charCodeAt(i));
+    } else if (part.wildcard === '?') codes.push(ANY);
+    else if (codes[codes.length - 1] !== STAR) codes.push(STAR);
+  }
+  return Int32Array.from(codes);
+}
+
+/**
+ * Anchored glob match (`*` any run, `?` one code unit), iterative with one backtrack point: no RegExp,
+ * so a hostile pattern (thousands of `*`) can neither overflow the stack nor backtrack exponentially.
+ * O(pattern × text) at worst; a pattern needing more characters than the text has fails at once.
+ */
+export function wildcardMatch(pattern: Int32Array, text: string): boolean {
+  let required = 0;
+  for (let i = 0; i < pattern.length; i++) if (pattern[i] !== STAR) required++;
+  if (required > text.length) return false;
+  let p = 0;
+  let t = 0;
+  let starAt = -1;
+  let starText = 0;
+  while (t < text.length) {
+    const code = p < pattern.length ? pattern[p] : STAR - 10;
+    if (code === ANY || code === text.charCodeAt(t)) {
+      p++;
+      t++;
+    } else if (code === STAR) {
+      starAt = p++;
+      starText = t;
+    } else if (starAt >= 0) {
+      p = starAt + 1;
+      t = ++starText;
+    } else return false;
+  }
+  while (p < pattern.length && pattern[p] === STAR) p++;
+  return p === pattern.length;
+}
+
+const actionPatternCache = new Map<string, Int32Array>();
 
 /** IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). */
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*') return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === action.toLowerCase();
-  let regex = actionRegexCache.get(pattern);
-  if (!regex) {
-    const body = pattern
-      .split('')
-      .map((ch) => (ch === '*' ? '.*' : ch === '?' ? '.' : ch.replace(/[.+^${}()|[\]\\]/g, '\\$&')))
-      .join('');
-    regex = new RegExp(`^${body}$`, 'is');
-    actionRegexCache.set(pattern, regex);
+  let compiled = actionPatternCache.get(pattern);
+  if (!compiled) {
+    const parts: Segment[] = [];
+    for (const ch of pattern.toLowerCase()) parts.push(ch === '*' || ch === '?' ? { wildcard: ch } : ch);
+    compiled = wildcardPattern(parts);
+    actionPatternCache.set(pattern, compiled);
   }
-  return regex.test(action);
+  return wildcardMatch(compiled, action.toLowerCase());
 }
 
 /** Whether the statement's Action/NotAction covers `action`. */
