@@ -2,6 +2,7 @@
  * The audit Lambda's configuration, from environment variables (set by infra/), validated up front
  * with one clear message per problem. Pure: takes the environment as a parameter.
  */
+import { DEFAULT_MEMBER_ROLE_NAME } from './collect/options';
 import { ENV } from './store/table-schema';
 import { NOTIFY_MODES, type NotifyMode } from './store/types';
 
@@ -72,7 +73,7 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const topicArn = env[ENV.topic] || undefined;
   if (topicArn && !TOPIC_RE.test(topicArn))
     problems.push(`${ENV.topic}="${topicArn}" is not an SNS topic ARN`);
-  const memberRoleName = env[ENV.memberRoleName] || 'IrsaAuditor';
+  const memberRoleName = env[ENV.memberRoleName] || DEFAULT_MEMBER_ROLE_NAME;
   if (!ROLE_RE.test(memberRoleName))
     problems.push(`${ENV.memberRoleName}="${memberRoleName}" is not an IAM role name`);
   const notifyMode = (env[ENV.notifyMode] || 'changes') as NotifyMode;

@@ -2,8 +2,10 @@
  * The `irsa-audit` command line. Every command is a module with `run(argv, io)`; the Lambda and the
  * CLI call the same core functions. User errors print one clear message and exit 2, never a stack.
  */
+import * as access from './commands/access';
 import * as demo from './commands/demo';
 import * as explain from './commands/explain';
+import { runRun, runSnapshot } from './commands/live';
 import { runFindings, runHistory, runRuns } from './commands/results';
 import * as scan from './commands/scan';
 import { CliError, type CliIO, EXIT_USAGE, processIO } from './io';
@@ -13,10 +15,16 @@ type Command = { summary: string; run(argv: string[], io: CliIO): Promise<number
 const COMMANDS: Record<string, Command> = {
   scan: { summary: 'audit an inventory file offline', run: scan.run },
   explain: { summary: 'walk the IRSA troubleshooting guide for one service account', run: explain.run },
+  snapshot: { summary: 'collect the live inventory of the organization to a file', run: runSnapshot },
+  run: { summary: 'live audit (optionally stored and notified, as the Lambda does)', run: runRun },
   demo: { summary: 'the whole pipeline on the bundled demo organization (embedded DynamoDB)', run: demo.run },
   findings: { summary: 'query findings in the results table', run: runFindings },
   runs: { summary: 'list audit runs', run: runRuns },
   history: { summary: "one finding's history (opened / resolved)", run: runHistory },
+  access: {
+    summary: 'print the EKS access-entry commands for clusters the audit could not read',
+    run: access.run,
+  },
 };
 
 function help(): string {

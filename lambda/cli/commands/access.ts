@@ -19,7 +19,10 @@ export interface UnreadableCluster {
 }
 
 export const VIEW_POLICY_NAME = 'AmazonEKSViewPolicy';
-export const DEFAULT_MEMBER_ROLE_NAME = 'IrsaAuditorMemberRole';
+
+import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
+
+export { DEFAULT_MEMBER_ROLE_NAME };
 
 export const usage = `Usage: irsa-audit access --inventory FILE [--member-role-name NAME] [--partition aws]
 

@@ -1,12 +1,19 @@
 /** `irsa-audit explain --inventory FILE --cluster C --namespace N --service-account S [--format text|json]` */
+import { COLLECT_FLAGS } from '../../collect/cli-options';
 import { ExplainTargetError, explainServiceAccount } from '../../core/explain';
+import type { Inventory } from '../../core/model';
 import { renderExplain } from '../../report/explain-report';
 import { oneOf, parse, required } from '../args';
 import { loadForCommand } from '../inventory-file';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import { collectForExplain } from './live';
 
-export const usage = `Usage: irsa-audit explain --inventory FILE --cluster C --namespace N --service-account S
+export const usage = `Usage: irsa-audit explain (--inventory FILE | --live) --cluster C --namespace N --service-account S
                           [--account ID] [--region R] [--format text|json]
+
+  --live   collect what this service account needs from AWS now (the cluster's account and region,
+           and the IAM of the annotated role's account) instead of reading a file; needs --account
+           and --region (default: $AWS_REGION). Collection options as for \`irsa-audit run\`.
 
 Walks the AWS IRSA troubleshooting guide for one service account: OIDC provider, trust principal /
 action / sub / aud, annotation, role and permissions, Pod Identity, the pods' injected environment.
@@ -24,6 +31,8 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       account: { type: 'string' },
       region: { type: 'string' },
       format: { type: 'string', short: 'f' },
+      live: { type: 'boolean' },
+      ...COLLECT_FLAGS,
     },
     usage,
   );
@@ -31,7 +40,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${usage}\n`);
     return EXIT_OK;
   }
-  const path = required(values.inventory as string | undefined, '--inventory FILE', usage);
+  if (values.live && values.inventory) throw new CliError('give either --inventory FILE or --live, not both');
   const target = {
     cluster: required(values.cluster as string | undefined, '--cluster', usage),
     namespace: required(values.namespace as string | undefined, '--namespace', usage),
@@ -40,7 +49,18 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     region: values.region as string | undefined,
   };
   const format = oneOf(values.format as string | undefined, ['text', 'json'] as const, '--format', 'text');
-  const inventory = await loadForCommand(path, io);
+  let inventory: Inventory;
+  if (values.live) {
+    const accountId = required(target.accountId, '--account (the cluster account, with --live)', usage);
+    const region = required(target.region ?? io.env.AWS_REGION, '--region (with --live)', usage);
+    target.region = region;
+    inventory = await collectForExplain({ ...target, accountId, region }, values, io);
+  } else {
+    inventory = await loadForCommand(
+      required(values.inventory as string | undefined, '--inventory FILE or --live', usage),
+      io,
+    );
+  }
   let report: ReturnType<typeof explainServiceAccount>;
   try {
     report = explainServiceAccount(inventory, target);
