@@ -11,17 +11,11 @@ export function wrap(text: string, width: number, indent = ''): string[] {
         line = indent;
       }
       if (word.length > width - indent.length) {
-        // Long ARNs and JSON fragments: hard-break them rather than overflow the terminal.
-        let rest = word;
-        if (line.length > indent.length) {
-          lines.push(line);
-          line = indent;
-        }
-        while (rest.length > width - indent.length) {
-          lines.push(indent + rest.slice(0, width - indent.length));
-          rest = rest.slice(width - indent.length);
-        }
-        line = indent + rest;
+        // An ARN or JSON fragment longer than the line: alone on its line, unbroken, so it can be
+        // copied; the terminal wraps it.
+        if (line.length > indent.length) lines.push(line);
+        lines.push(indent + word);
+        line = indent;
         continue;
       }
       line += (line.length > indent.length ? ' ' : '') + word;

@@ -21,7 +21,9 @@ describe('irsa-audit scan', () => {
       .split('\n')
       .filter((line) => /^(CRITICAL|HIGH|MEDIUM|LOW|INFO) \(\d+\)$/.test(line));
     expect(headings).toEqual(['CRITICAL (1)', 'HIGH (3)', 'LOW (1)']);
-    const prose = stdout.split('\n').filter((line) => !line.startsWith('      '));
+    // Commands and policy fragments (indented 6) and single unbreakable tokens (ARNs) may be longer.
+    const prose = stdout.split('\n').filter((line) => !line.startsWith('      ') && /\s\S/.test(line.trim()));
+    expect(prose.length).toBeGreaterThan(20);
     for (const line of prose) expect(line.length).toBeLessThanOrEqual(80);
   });
 
