@@ -143,27 +143,27 @@ export function resolveCollectOptions(
   if (!REGION_RE.test(options.homeRegion))
     throw new CollectOptionsError(`"${options.homeRegion}" is not a region`);
   if (input.accounts)
-    options.accounts = validList('account', input.accounts, ACCOUNT_RE, '12-digit account id');
+    options.accounts = validList('account', input.accounts, ACCOUNT_RE, 'a 12-digit account id');
   if (input.excludeAccounts) {
     options.excludeAccounts = validList(
       'excluded account',
       input.excludeAccounts,
       ACCOUNT_RE,
-      '12-digit account id',
+      'a 12-digit account id',
     );
   }
   if (input.ous)
-    options.ous = validList('OU', input.ous, OU_RE, 'OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)');
+    options.ous = validList('OU', input.ous, OU_RE, 'an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)');
   if (input.excludeOus) {
     options.excludeOus = validList(
       'excluded OU',
       input.excludeOus,
       OU_RE,
-      'OU id (ou-xxxx-xxxxxxxx) or root id',
+      'an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)',
     );
   }
   if (input.regions)
-    options.regions = validList('region', input.regions, REGION_RE, 'region name (e.g. eu-west-1)');
+    options.regions = validList('region', input.regions, REGION_RE, 'a region name (e.g. eu-west-1)');
   if (input.profile !== undefined) options.profile = input.profile;
   if (input.deadline !== undefined) {
     if (!Number.isFinite(input.deadline))
@@ -176,7 +176,7 @@ export function resolveCollectOptions(
 function validList(label: string, values: readonly string[], pattern: RegExp, expected: string): string[] {
   const cleaned = [...new Set(values.map((value) => value.trim()).filter((value) => value.length > 0))];
   for (const value of cleaned) {
-    if (!pattern.test(value)) throw new CollectOptionsError(`${label} "${value}" is not a ${expected}`);
+    if (!pattern.test(value)) throw new CollectOptionsError(`${label} "${value}" is not ${expected}`);
   }
   if (cleaned.length === 0) throw new CollectOptionsError(`the ${label} list is empty`);
   return cleaned;

@@ -71,14 +71,27 @@ export function partitionOfRegion(region: string): string {
   return 'aws';
 }
 
+// These two run for every role of the organization: index arithmetic, no split or match arrays.
+
 export function partitionOfArn(arn: string): string | undefined {
-  const match = /^arn:([^:]+):/.exec(arn);
-  return match?.[1];
+  if (!arn.startsWith('arn:')) return undefined;
+  const end = arn.indexOf(':', 4);
+  return end > 4 ? arn.slice(4, end) : undefined;
 }
 
 export function accountOfArn(arn: string): string | undefined {
-  const parts = arn.split(':');
-  return parts.length >= 6 && /^\d{12}$/.test(parts[4]) ? parts[4] : undefined;
+  let colon = -1;
+  for (let field = 0; field < 4; field++) {
+    colon = arn.indexOf(':', colon + 1);
+    if (colon < 0) return undefined;
+  }
+  const end = arn.indexOf(':', colon + 1);
+  if (end !== colon + 13) return undefined;
+  for (let i = colon + 1; i < end; i++) {
+    const code = arn.charCodeAt(i);
+    if (code < 48 || code > 57) return undefined;
+  }
+  return arn.slice(colon + 1, end);
 }
 
 const EKS_ISSUER_RES: readonly RegExp[] = [

@@ -165,27 +165,42 @@ function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
  * documents, and the parser hands identical policy strings out as one parsed object.
  */
 function analysisCache() {
-  const byObject = new WeakMap<object, Map<string, TrustAnalysis>>();
+  // Plain Maps (the cache lives only while the context is built). A document object is almost always
+  // analysed for one partition and account: one small entry, a Map only when it is shared across scopes.
+  type Entry = { partition: string; accountId: string; analysis: TrustAnalysis };
+  const byObject = new Map<object, Entry | Map<string, TrustAnalysis>>();
   const byText = new Map<string, TrustAnalysis>();
   return (role: Role, partition: string, accountId: string): TrustAnalysis => {
-    const scope = `${partition}\u0000${accountId}`;
     const document = role.trustPolicy;
-    let cache: Map<string, TrustAnalysis> | undefined;
-    let key = scope;
     if (typeof document === 'object' && document !== null) {
-      cache = byObject.get(document);
-      if (!cache) {
-        cache = new Map();
-        byObject.set(document, cache);
+      const entry = byObject.get(document);
+      if (
+        entry &&
+        !(entry instanceof Map) &&
+        entry.partition === partition &&
+        entry.accountId === accountId
+      ) {
+        return entry.analysis;
       }
-    } else if (typeof document === 'string') {
-      cache = byText;
-      key = `${scope}\u0000${document}`;
+      const scope = `${partition}\u0000${accountId}`;
+      const hit = entry instanceof Map ? entry.get(scope) : undefined;
+      if (hit) return hit;
+      const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
+      if (!entry) byObject.set(document, { partition, accountId, analysis });
+      else if (entry instanceof Map) entry.set(scope, analysis);
+      else {
+        const scopes = new Map<string, TrustAnalysis>([
+          [`${entry.partition}\u0000${entry.accountId}`, entry.analysis],
+        ]);
+        byObject.set(document, scopes.set(scope, analysis));
+      }
+      return analysis;
     }
-    const hit = cache?.get(key);
+    const key = typeof document === 'string' ? `${partition}\u0000${accountId}\u0000${document}` : undefined;
+    const hit = key === undefined ? undefined : byText.get(key);
     if (hit) return hit;
     const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
-    cache?.set(key, analysis);
+    if (key !== undefined) byText.set(key, analysis);
     return analysis;
   };
 }
@@ -286,9 +301,23 @@ export function buildContext(accounts: Account[]): AuditContext {
   };
 }
 
+/** True when two pods certainly have the same workload key (pods of a workload are listed together). */
+function sameWorkload(a: Pod, b: Pod): boolean {
+  if (a.namespace !== b.namespace || a.serviceAccountName !== b.serviceAccountName) return false;
+  if (a.owner && b.owner) return a.owner.kind === b.owner.kind && a.owner.name === b.owner.name;
+  return !a.owner && !b.owner && a.name === b.name;
+}
+
 function groupWorkloads(cluster: ClusterView): WorkloadView[] {
   const groups = new Map<string, WorkloadView>();
+  let previous: Pod | undefined;
+  let previousGroup: WorkloadView | undefined;
   for (const pod of cluster.cluster.pods) {
+    if (previous && previousGroup && sameWorkload(previous, pod)) {
+      previousGroup.pods.push(pod);
+      previous = pod;
+      continue;
+    }
     const workload = pod.owner ? `${pod.owner.kind}/${pod.owner.name}` : `Pod/${pod.name}`;
     const key = `${pod.namespace}\u0000${workload}\u0000${pod.serviceAccountName}`;
     let group = groups.get(key);
@@ -304,6 +333,8 @@ function groupWorkloads(cluster: ClusterView): WorkloadView[] {
       groups.set(key, group);
     }
     group.pods.push(pod);
+    previous = pod;
+    previousGroup = group;
   }
   return [...groups.values()];
 }

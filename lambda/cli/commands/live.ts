@@ -6,21 +6,16 @@
 import { writeFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromIni } from '@aws-sdk/credential-providers';
-import {
-  COLLECT_FLAGS,
-  COLLECT_FLAGS_HELP,
-  collectOptionsFromFlags,
-  newRunId,
-} from '../../collect/cli-options';
-import { type CollectDeps, collectAccount, collectInventory } from '../../collect/collect';
+import { COLLECT_FLAGS, COLLECT_FLAGS_HELP, collectOptionsFromFlags } from '../../collect/cli-options';
+import { type CollectDeps, collectInventory } from '../../collect/collect';
 import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
 import { createProgressReporter } from '../../collect/progress';
-import { parseRoleArn } from '../../core/arn';
+import { collectServiceAccountScope } from '../../collect/scope';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
-import type { Account, Inventory } from '../../core/model';
-import { ANNOTATION_ROLE_ARN, SEVERITIES, type Severity } from '../../core/model';
+import type { Inventory } from '../../core/model';
+import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
 import { runAudit } from '../../pipeline';
 import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
@@ -174,28 +169,15 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
 }
 
 /**
- * What `explain --live` needs, and no more: the cluster's account in the cluster's region (IAM,
- * providers, that region's clusters and their Kubernetes objects), plus the IAM of the account of the
- * annotated role when it is another one.
+ * What `explain --live` needs, and no more: that one cluster (its namespace's service accounts and
+ * pods) with its account's IAM, plus the IAM of the accounts of the roles it references.
  */
 export async function collectForExplain(
-  target: { accountId: string; region: string; namespace: string; serviceAccount: string },
+  target: { accountId: string; region: string; cluster: string; namespace: string; serviceAccount: string },
   values: Parsed['values'],
   io: CliIO,
   deps: CollectDeps = collectDeps(io),
 ): Promise<Inventory> {
-  const base = optionsFrom(values, io);
-  const options: CollectOptions = { ...base, regions: [target.region], runId: newRunId(Date.now()) };
-  const accounts: Account[] = [await collecting(() => collectAccount(target.accountId, options, deps))];
-  const sa = accounts[0].clusters
-    .flatMap((cluster) => cluster.serviceAccounts)
-    .find(
-      (candidate) => candidate.namespace === target.namespace && candidate.name === target.serviceAccount,
-    );
-  const roleAccount = sa ? parseRoleArn(sa.annotations[ANNOTATION_ROLE_ARN] ?? '')?.accountId : undefined;
-  if (roleAccount && roleAccount !== target.accountId) {
-    const iamOnly: CollectOptions = { ...options, kubernetes: { ...options.kubernetes, enabled: false } };
-    accounts.push(await collecting(() => collectAccount(roleAccount, iamOnly, deps)));
-  }
-  return { schemaVersion: 1, generatedAt: new Date().toISOString(), accounts };
+  const options = optionsFrom(values, io);
+  return collecting(() => collectServiceAccountScope(target, options, deps));
 }

@@ -134,8 +134,8 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   let current = rowB;
   for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
   for (let i = 1; i <= n; i++) {
-    const lo = i - band > 1 ? i - band : 1;
-    const hi = i + band < m ? i + band : m;
+    const lo = Math.max(i - band, 1);
+    const hi = Math.min(i + band, m);
     current[lo - 1] = lo === 1 && i <= band ? i : over;
     let rowMin = current[lo - 1];
     const code = a.charCodeAt(start + i - 1);
@@ -156,15 +156,27 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   return previous[m] > band ? max + 1 : previous[m];
 }
 
-/** The closest of `candidates` to `target` (the first one on ties), or undefined when none is within `max` edits. */
+/**
+ * Longest string `nearest` compares. Role ARNs (64-character name, 512-character path) and subjects
+ * (`system:serviceaccount:` + 63 + 253) are shorter; longer values in a hand-made inventory are not
+ * "near" anything, and comparing them would cost length² per pair.
+ */
+export const NEAREST_MAX_LENGTH = 1024;
+
+/**
+ * The closest of `candidates` to `target` (the first one on ties), or undefined when none is within
+ * `max` edits (or the target is longer than NEAREST_MAX_LENGTH; longer candidates are skipped).
+ */
 export function nearest(target: string, candidates: Iterable<string>, max: number): string | undefined {
+  if (target.length > NEAREST_MAX_LENGTH) return undefined;
   const index = Array.isArray(candidates) ? poolIndexes.get(candidates) : undefined;
   if (index) return nearestInPool(target, index, max);
   let best: string | undefined;
   let bestDistance = max + 1;
   for (const candidate of candidates) {
     // Cheap reject first: the length difference is a lower bound of the distance.
-    if (Math.abs(candidate.length - target.length) >= bestDistance) continue;
+    if (candidate.length > NEAREST_MAX_LENGTH || Math.abs(candidate.length - target.length) >= bestDistance)
+      continue;
     const distance = editDistance(target, candidate, bestDistance - 1);
     if (distance < bestDistance) {
       best = candidate;
@@ -229,6 +241,7 @@ function nearestInPool(target: string, index: PoolIndex, max: number): string | 
   }
   let limit = max;
   for (let k = Math.max(0, low - 4); k < Math.min(sorted.length, low + 4); k++) {
+    if (sorted[k].length > NEAREST_MAX_LENGTH) continue;
     const distance = editDistance(target, sorted[k], limit);
     if (distance <= limit) limit = distance;
   }
@@ -245,7 +258,8 @@ function nearestInPool(target: string, index: PoolIndex, max: number): string | 
   for (let k = 0; k < pool.length; k++) {
     const candidate = pool[k];
     const lengthGap = candidate.length - target.length;
-    if ((lengthGap < 0 ? -lengthGap : lengthGap) >= bestDistance) continue;
+    if ((lengthGap < 0 ? -lengthGap : lengthGap) >= bestDistance || candidate.length > NEAREST_MAX_LENGTH)
+      continue;
     if (candidate.length < COUNT_LIMIT) {
       // Characters of the target the candidate lacks each cost an edit (bag distance).
       const base = k * BUCKETS;
@@ -307,6 +321,7 @@ export function isLive(pod: Pod): boolean {
 
 /** Containers the webhook would mutate: init and regular, minus `skip-containers`. */
 export function mutatedContainers(pod: Pod) {
+  if (!pod.annotations?.[SKIP_CONTAINERS_ANNOTATION]) return pod.containers;
   const skip = new Set(
     (pod.annotations?.[SKIP_CONTAINERS_ANNOTATION] ?? '')
       .split(',')
@@ -331,7 +346,8 @@ export function listNames(names: string[], limit = 5): string {
 /** Says how a service account subject differs from the nearest `sub` value a trust admits. */
 export function describeSubjectMismatch(allowed: string[], subject: string): string {
   const target = parseSubjectLoose(subject);
-  const best = nearest(subject, allowed, Number.POSITIVE_INFINITY);
+  // Values too long to compare (not real subjects) fall back to the first one.
+  const best = nearest(subject, allowed, Number.POSITIVE_INFINITY) ?? allowed[0];
   if (!best) return `the trust admits no subject for this issuer (this service account is ${subject})`;
   const isPattern = /[*?]/.test(best);
   const other = isPattern ? undefined : parseSubjectLoose(best);

@@ -32,8 +32,13 @@ export const check: WorkloadCheck = {
     const affected = workload.pods.filter((pod) => {
       if (!isLive(pod) || pod.labels?.[SKIP_POD_LABEL] !== undefined) return false;
       return mutatedContainers(pod).some((container) => {
-        const names = new Set(container.env.map((env) => env.name));
-        return !names.has('AWS_ROLE_ARN') || !names.has('AWS_WEB_IDENTITY_TOKEN_FILE');
+        let roleArn = false;
+        let tokenFile = false;
+        for (const env of container.env) {
+          if (env.name === 'AWS_ROLE_ARN') roleArn = true;
+          else if (env.name === 'AWS_WEB_IDENTITY_TOKEN_FILE') tokenFile = true;
+        }
+        return !roleArn || !tokenFile;
       });
     });
     if (affected.length === 0) return [];

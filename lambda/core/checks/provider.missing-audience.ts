@@ -22,6 +22,8 @@ export const check: ProviderCheck = {
   run(provider, account, ctx) {
     if (!isEksIssuer(provider.url) && !ctx.clustersByIssuer.has(provider.url)) return [];
     if (provider.clientIds.includes(DEFAULT_AUDIENCE)) return [];
+    // When the account's IAM reads failed (e.g. GetOpenIDConnectProvider), the client ids are unknown.
+    if (!ctx.accountCollected(account.accountId)) return [];
     // Service accounts that rely on this provider: annotated with a role in this account, in a cluster
     // with this issuer. If every one of them requests a custom audience, the default is not needed.
     const users = (ctx.clustersByIssuer.get(provider.url) ?? []).flatMap((cluster) =>

@@ -18,16 +18,28 @@ export const check: CoverageCheck = {
   run(error, account) {
     if (error.scope !== 'account') return [];
     const notScanned = error.code === 'NotScanned';
+    // The member role could not be assumed at all, or it was assumed and one of the account-wide
+    // reads failed (IAM roles or providers, region listing): say which, and what to grant.
+    const assume = /assume/i.test(`${error.code} ${error.message}`);
+    let remediation: string | undefined;
+    if (notScanned) {
+      remediation =
+        'Raise the Lambda timeout or concurrency, or split the organization (run one account at a time with Step Functions).';
+    } else if (!assume) {
+      remediation =
+        'Grant the member role the read permission named in the message (the StackSet template has all of them) and check that no SCP denies it.';
+    }
+    let message: string;
+    if (notScanned) message = `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`;
+    else if (assume) message = `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`;
+    else message = `Account ${account.accountId} was only partly audited, so its findings stay open: ${error.code}: ${error.message}`;
     return [
       {
-        message: notScanned
-          ? `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`
-          : `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`,
+        message,
         resource: { accountId: account.accountId },
         evidence: { code: error.code, message: error.message },
-        remediation: notScanned
-          ? 'Raise the Lambda timeout or concurrency, or split the organization (run one account at a time with Step Functions).'
-          : undefined,
+        discriminator: error.code,
+        remediation,
       },
     ];
   },

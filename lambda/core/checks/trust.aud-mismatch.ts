@@ -19,6 +19,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role, ctx) {
+    if (role.trust.grants.length === 0) return [];
     const annotated = ctx.serviceAccountsByRole.get(role.role.arn) ?? [];
     return role.trust.grants
       .filter((grant) => grant.subjects.kind !== 'none' && grant.audClauses.length > 0)

@@ -36,9 +36,12 @@ export const check: RoleCheck = {
     for (const statement of policy.statements) {
       const reasons: string[] = [];
       const wildcardPrincipal = statement.principals?.wildcard === true || statement.notPrincipal;
+      // A statement whose Principal could not be read (missing, garbled, not an object) may name any
+      // provider: the evaluator cannot decide it for any token, so it is reported like a wildcard.
+      const unknownPrincipal = statement.principals === undefined;
       const relevant =
         oidc.has(statement.index) ||
-        (wildcardPrincipal &&
+        ((wildcardPrincipal || unknownPrincipal) &&
           (statement.actions.length === 0 || statementCoversAction(statement, WEB_IDENTITY_ACTION)));
       if (!relevant) continue;
       reasons.push(...statement.issues);

@@ -95,7 +95,8 @@ function parseCluster(raw: JsonObject, issues: Issues): Cluster {
 
   const collected = ownServiceAccounts !== undefined || ownPods !== undefined;
   const kubernetes = parseKubernetesStatus(raw.kubernetes, collected, issues);
-  if (collected && kubernetes.status !== 'ok') {
+  // Empty lists beside an unreachable status are what `snapshot` writes; only objects are worth a warning.
+  if (collected && kubernetes.status !== 'ok' && serviceAccounts.length + pods.length > 0) {
     issues.warn(
       `serviceAccounts/pods are given but kubernetes.status is "${kubernetes.status}": ` +
         'the checks that need Kubernetes data skip this cluster',

@@ -46,11 +46,22 @@ export function parseIdentityKey(key: string): IdentityKey | undefined {
   return colon < 0 ? { prefix } : { prefix, claim: key.slice(colon + 1) };
 }
 
+let keysIssuer = '';
+let issuerLower = '';
+let subKey = ':sub';
+let audKey = ':aud';
+
 /** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
-  const issuerLower = token.issuer.toLowerCase();
-  if (clause.keyLower === `${issuerLower}:sub`) return { kind: 'present', value: token.sub };
-  if (clause.keyLower === `${issuerLower}:aud`) return { kind: 'present', value: token.aud };
+  if (token.issuer !== keysIssuer) {
+    // Tokens of one issuer come in long runs (every role × every SA of a cluster): build the keys once.
+    keysIssuer = token.issuer;
+    issuerLower = keysIssuer.toLowerCase();
+    subKey = `${issuerLower}:sub`;
+    audKey = `${issuerLower}:aud`;
+  }
+  if (clause.keyLower === subKey) return { kind: 'present', value: token.sub };
+  if (clause.keyLower === audKey) return { kind: 'present', value: token.aud };
   const identity = parseIdentityKey(clause.key);
   if (!identity) return { kind: 'unknown' };
   if (identity.claim === undefined) return { kind: 'absent', why: 'the key has no `:<claim>` suffix' };

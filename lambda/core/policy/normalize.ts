@@ -145,19 +145,28 @@ function variableModeOf(version: string | undefined): VariableMode {
  * any other `${…}` is a variable (unresolvable here); under 2008-10-17 `${…}` is literal text.
  */
 export function compileValue(raw: string, like: boolean, mode: VariableMode): ConditionValue {
+  // Most values (every `sub`/`aud` under StringEquals) are plain text: one segment, no scan.
+  if (!raw.includes('${') && (!like || (!raw.includes('*') && !raw.includes('?')))) {
+    return { raw, segments: [raw], hasWildcard: false, literal: raw };
+  }
   const segments: Segment[] = [];
   let literalRun = '';
+  let runStart = 0;
   let hasWildcard = false;
   let unresolvable = false;
+  // Once no `}` follows, later `${` are text too: do not rescan (quadratic on `${${${…`).
+  let closeAhead = true;
   for (let i = 0; i < raw.length; i++) {
     const ch = raw[i];
-    if (ch === '$' && raw[i + 1] === '{' && mode !== 'literal') {
+    if (ch === '$' && raw[i + 1] === '{' && mode !== 'literal' && closeAhead) {
       const end = raw.indexOf('}', i + 2);
+      closeAhead = end > 0;
       if (end > 0) {
         const name = raw.slice(i + 2, end);
         if (name === '*' || name === '?' || name === '$') {
-          literalRun += name;
+          literalRun += raw.slice(runStart, i) + name;
           i = end;
+          runStart = end + 1;
           continue;
         }
         unresolvable = true;
@@ -165,24 +174,30 @@ export function compileValue(raw: string, like: boolean, mode: VariableMode): Co
       }
     }
     if (like && (ch === '*' || ch === '?')) {
+      literalRun += raw.slice(runStart, i);
       if (literalRun) segments.push(literalRun);
       literalRun = '';
-      segments.push({ wildcard: ch });
+      segments.push(ch === '*' ? STAR_SEGMENT : ANY_SEGMENT);
       hasWildcard = true;
-      continue;
+      runStart = i + 1;
     }
-    literalRun += ch;
   }
   let compiled: ConditionValue;
   if (unresolvable) compiled = { raw, hasWildcard: false };
   else {
+    literalRun += raw.slice(runStart);
     if (literalRun || segments.length === 0) segments.push(literalRun);
-    compiled = hasWildcard ? { raw, segments, hasWildcard } : { raw, segments, hasWildcard, literal: literalRun };
+    compiled = hasWildcard
+      ? { raw, segments, hasWildcard }
+      : { raw, segments, hasWildcard, literal: literalRun };
   }
   // No Version: `${…}` is a variable (2012-10-17) or text (2008-10-17); keep both readings.
   if (mode === 'ambiguous' && raw.includes('${')) compiled.alternative = compileValue(raw, like, 'literal');
   return compiled;
 }
+
+const STAR_SEGMENT: Segment = { wildcard: '*' };
+const ANY_SEGMENT: Segment = { wildcard: '?' };
 
 function asStringList(value: unknown): string[] | undefined {
   if (typeof value === 'string') return [value];
@@ -305,6 +320,7 @@ function normalizeStatement(raw: unknown, index: number, mode: VariableMode): No
   } else {
     const list = asStringList(hasAction ? raw.Action : raw.NotAction);
     if (!list) issues.push(`\`${hasAction ? 'Action' : 'NotAction'}\` is not a string or array of strings`);
+    else if (list.length === 0) issues.push(`\`${hasAction ? 'Action' : 'NotAction'}\` is an empty list`);
     else statement.actions = list;
     statement.notAction = hasNotAction;
   }
@@ -413,7 +429,7 @@ const actionPatternCache = new Map<string, Int32Array>();
 
 /** IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). */
 export function actionMatches(pattern: string, action: string): boolean {
-  if (pattern === '*') return true;
+  if (pattern === '*' || pattern === action) return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === action.toLowerCase();
   let compiled = actionPatternCache.get(pattern);
   if (!compiled) {

@@ -1,0 +1,135 @@
+import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
+import { collectAccountIn } from './account';
+import { type AccountTarget, accountTargets, resolveAccountTargets } from './accounts';
+import { type CollectDeps, createRunContext, type RunContext } from './context';
+import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
+import { prefetch, runPool } from './pool';
+
+export type { CollectDeps } from './context';
+
+/**
+ * The live inventory of an organization (SPEC §2 "collect"). Accounts are collected
+ * `accountsInFlight` at a time, under the global and per-account call limits, starting while the
+ * Organizations listing is still paging; the inventory lists them in the organization's order. Once the deadline has passed no account is started; the rest are recorded `NotScanned`.
+ * Fault-isolated: whatever fails inside an account is coverage in that account, and the run
+ * completes. Only a caller that cannot run at all (no credentials, no Organizations access) throws.
+ */
+export async function collectInventory(
+  input: CollectOptionsInput | CollectOptions,
+  deps: CollectDeps = {},
+): Promise<Inventory> {
+  const options = resolveCollectOptions(input, process.env);
+  const run = await createRunContext(options, deps);
+  try {
+    const generatedAt = isoAt(run);
+    const accounts = await collectTargets(run, accountTargets(run));
+    return { schemaVersion: INVENTORY_SCHEMA_VERSION, generatedAt, accounts };
+  } finally {
+    run.close();
+  }
+}
+
+/**
+ * One account on its own (e.g. one item of a Step Functions Map): the same collection as inside
+ * `collectInventory`, with its own run context. Never throws for the account's own failures.
+ */
+export async function collectAccount(
+  accountId: string,
+  input: CollectOptionsInput | CollectOptions,
+  deps: CollectDeps = {},
+  name?: string,
+): Promise<Account> {
+  const options = resolveCollectOptions(input, process.env);
+  const run = await createRunContext(options, deps);
+  try {
+    const accounts = await collectTargets(run, [name ? { accountId, name } : { accountId }]);
+    return accounts[0];
+  } finally {
+    run.close();
+  }
+}
+
+/** The accounts a run would audit, without collecting them (`--dry-run`, Step Functions fan-out). */
+export async function listAccountTargets(
+  input: CollectOptionsInput | CollectOptions,
+  deps: CollectDeps = {},
+): Promise<AccountTarget[]> {
+  const options = resolveCollectOptions(input, process.env);
+  const run = await createRunContext(options, deps);
+  try {
+    return await resolveAccountTargets(run);
+  } finally {
+    run.close();
+  }
+}
+
+async function collectTargets(
+  run: RunContext,
+  targets: readonly AccountTarget[] | AsyncIterable<AccountTarget>,
+): Promise<Account[]> {
+  const results: Account[] = [];
+  const source = Array.isArray(targets)
+    ? targets
+    : prefetch(targets as AsyncIterable<AccountTarget>, () => {
+        run.snapshot.accountsTotal++;
+      });
+  if (Array.isArray(targets)) run.snapshot.accountsTotal = targets.length;
+  run.progress('run-started');
+  const finish = (index: number, account: Account) => {
+    results[index] = account;
+    run.snapshot.accountsDone++;
+    run.snapshot.errors += account.errors.length;
+    if (account.errors.length > 0) run.snapshot.accountsWithErrors++;
+    run.progress('account-finished', { accountId: account.accountId });
+  };
+  await runPool(
+    source,
+    run.options.accountsInFlight,
+    async (target, index) => {
+      run.progress('account-started', { accountId: target.accountId });
+      finish(index, await collectAccountIn(run, target, index));
+    },
+    {
+      mayStart: () => !run.deadlinePassed(),
+      skipped: (target, index) => finish(index, notScanned(run, target)),
+      onError: (target, error, index) => {
+        // collectAccountIn does not throw; this is a last line of defence for the run.
+        const account = notScanned(run, target);
+        account.errors = [
+          {
+            scope: 'account',
+            code: 'InternalError',
+            message: error instanceof Error ? error.message : String(error),
+          },
+        ];
+        finish(index, account);
+      },
+    },
+  );
+  run.progress('done');
+  return results.filter((account) => account !== undefined);
+}
+
+function notScanned(run: RunContext, target: AccountTarget): Account {
+  const deadline =
+    run.options.deadline === undefined ? 'the deadline' : new Date(run.options.deadline).toISOString();
+  return {
+    accountId: target.accountId,
+    ...(target.name ? { name: target.name } : {}),
+    partition: run.caller.partition,
+    oidcProviders: [],
+    roles: [],
+    clusters: [],
+    errors: [
+      {
+        scope: 'account',
+        code: 'NotScanned',
+        message: `Not scanned: the run's deadline (${deadline}) passed before this account could be started.`,
+      },
+    ],
+  };
+}
+
+function isoAt(run: RunContext): string {
+  return new Date(run.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}

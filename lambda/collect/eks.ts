@@ -1,0 +1,158 @@
+import {
+  DescribeClusterCommand,
+  DescribePodIdentityAssociationCommand,
+  ListClustersCommand,
+  ListPodIdentityAssociationsCommand,
+  type PodIdentityAssociationSummary,
+} from '@aws-sdk/client-eks';
+import type { Cluster, CoverageError, PodIdentityAssociation } from '../core/model';
+import { classifyAwsError } from './aws-errors';
+import type { AccountScope } from './context';
+import { associationFrom, type ClusterEndpoint, clusterFromDescribe } from './map-eks';
+import { forEachPage } from './paginate';
+
+/** EKS list calls' largest page. */
+const EKS_PAGE = 100;
+
+export interface DescribedCluster {
+  cluster: Cluster;
+  /** How to reach its Kubernetes API; absent when it has no endpoint yet (or DescribeCluster failed). */
+  endpoint?: ClusterEndpoint;
+}
+
+/** Names of the region's clusters. A failure is the caller's to record (a region-scope error). */
+export async function listClusterNames(scope: AccountScope, region: string): Promise<string[]> {
+  const names: string[] = [];
+  await forEachPage(
+    'eks:ListClusters',
+    (nextToken) =>
+      scope.call('eks:ListClusters', () =>
+        scope.client('eks', region).send(new ListClustersCommand({ maxResults: EKS_PAGE, nextToken })),
+      ),
+    (page) => page.nextToken,
+    (page) => names.push(...(page.clusters ?? [])),
+  );
+  return names;
+}
+
+/**
+ * DescribeCluster (issuer verbatim, endpoint, CA, authentication mode). A cluster deleted since the
+ * list is skipped; one that cannot be described is kept by name, with a cluster-scope error.
+ */
+export async function describeCluster(
+  scope: AccountScope,
+  region: string,
+  name: string,
+  errors: CoverageError[],
+): Promise<DescribedCluster | undefined> {
+  try {
+    const described = await scope.call('eks:DescribeCluster', () =>
+      scope.client('eks', region).send(new DescribeClusterCommand({ name })),
+    );
+    if (!described.cluster) throw new Error('DescribeCluster returned no cluster');
+    const { cluster, endpoint, notReadableReason } = clusterFromDescribe(
+      { ...described.cluster, name: described.cluster.name ?? name },
+      scope.accountId,
+      region,
+    );
+    if (notReadableReason) cluster.kubernetes = { status: 'not-collected', reason: notReadableReason };
+    return endpoint ? { cluster, endpoint } : { cluster };
+  } catch (error) {
+    const failure = classifyAwsError(error);
+    if (failure.kind === 'not-found') return undefined;
+    const message = `eks:DescribeCluster failed: ${failure.message}`;
+    errors.push({ scope: 'cluster', region, cluster: name, code: failure.code, message });
+    return {
+      cluster: {
+        name,
+        region,
+        podIdentityAssociations: [],
+        kubernetes: { status: 'not-collected', reason: message },
+        serviceAccounts: [],
+        pods: [],
+      },
+    };
+  }
+}
+
+/**
+ * The cluster's Pod Identity associations: the list (100 per page) has namespace and service
+ * account; each association's role ARNs need one describe call. A describe that fails keeps the
+ * association without roles, and the cluster gets a coverage error.
+ */
+export async function collectPodIdentityAssociations(
+  scope: AccountScope,
+  region: string,
+  clusterName: string,
+  errors: CoverageError[],
+  /** Only one service account's associations (the API filters server-side). */
+  only?: { namespace: string; serviceAccount: string },
+): Promise<PodIdentityAssociation[]> {
+  const summaries: PodIdentityAssociationSummary[] = [];
+  try {
+    await forEachPage(
+      'eks:ListPodIdentityAssociations',
+      (nextToken) =>
+        scope.call('eks:ListPodIdentityAssociations', () =>
+          scope.client('eks', region).send(
+            new ListPodIdentityAssociationsCommand({
+              clusterName,
+              maxResults: EKS_PAGE,
+              nextToken,
+              ...only,
+            }),
+          ),
+        ),
+      (page) => page.nextToken,
+      (page) => summaries.push(...(page.associations ?? [])),
+    );
+  } catch (error) {
+    const failure = classifyAwsError(error);
+    errors.push({
+      scope: 'cluster',
+      region,
+      cluster: clusterName,
+      code: failure.code,
+      message: `Pod Identity associations could not be listed (eks:ListPodIdentityAssociations): ${failure.message}`,
+    });
+    return [];
+  }
+  let failed = 0;
+  let firstFailure: ReturnType<typeof classifyAwsError> | undefined;
+  const associations = await Promise.all(
+    summaries.map(async (summary) => {
+      if (!summary.associationId) return associationFrom(summary);
+      try {
+        const described = await scope.call('eks:DescribePodIdentityAssociation', () =>
+          scope.client('eks', region).send(
+            new DescribePodIdentityAssociationCommand({
+              clusterName,
+              associationId: summary.associationId,
+            }),
+          ),
+        );
+        return associationFrom(summary, described.association);
+      } catch (error) {
+        const failure = classifyAwsError(error);
+        if (failure.kind === 'not-found') return undefined; // deleted since the list
+        failed++;
+        firstFailure ??= failure;
+        return associationFrom(summary);
+      }
+    }),
+  );
+  if (firstFailure) {
+    errors.push({
+      scope: 'cluster',
+      region,
+      cluster: clusterName,
+      code: firstFailure.code,
+      message:
+        `${failed} Pod Identity association(s) could not be described (eks:DescribePodIdentityAssociation), ` +
+        `their role ARNs are unknown: ${firstFailure.message}`,
+    });
+  }
+  return associations.filter(
+    (association): association is PodIdentityAssociation => association !== undefined,
+  );
+}

@@ -1,0 +1,142 @@
+import { accountOfArn } from '../core/arn';
+import {
+  type Account,
+  ANNOTATION_ROLE_ARN,
+  type CoverageError,
+  INVENTORY_SCHEMA_VERSION,
+  type Inventory,
+} from '../core/model';
+import { classifyAwsError } from './aws-errors';
+import { readClusterKubernetes } from './cluster-kubernetes';
+import { AccountScope, type CollectDeps, createRunContext, type RunContext } from './context';
+import { AssumeRoleError } from './credentials';
+import { collectPodIdentityAssociations, describeCluster } from './eks';
+import { CollectError } from './errors';
+import { collectProviders, collectRoles } from './iam';
+import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
+
+/** The one service account `explain --live` walks through. */
+export interface ServiceAccountTarget {
+  /** Account and region of the cluster. */
+  accountId: string;
+  region: string;
+  cluster: string;
+  namespace: string;
+  serviceAccount: string;
+}
+
+/**
+ * The smallest inventory that explains one service account (issue 3 §8, `explain --live`):
+ * - the cluster's account: that cluster only (DescribeCluster, no ListClusters), its Pod Identity
+ *   associations for this service account (filtered server-side), the service account and its pods
+ *   (namespace-scoped, field-selected Kubernetes lists), and the account's OIDC providers;
+ * - every account whose role the service account or its associations name: roles and OIDC providers
+ *   (STS resolves the provider in the role's account).
+ * Failures are coverage errors as everywhere else; a cluster that does not exist is an error.
+ */
+export async function collectServiceAccountScope(
+  target: ServiceAccountTarget,
+  input: CollectOptionsInput | CollectOptions,
+  deps: CollectDeps = {},
+): Promise<Inventory> {
+  const options = resolveCollectOptions({ ...input, regions: [target.region] }, process.env);
+  const run = await createRunContext(options, deps);
+  try {
+    const home = await clusterAccount(run, target);
+    const roleAccounts = new Set<string>();
+    for (const cluster of home.clusters) {
+      for (const serviceAccount of cluster.serviceAccounts) {
+        const roleArn = serviceAccount.annotations[ANNOTATION_ROLE_ARN];
+        const account = roleArn ? accountOfArn(roleArn.trim()) : undefined;
+        if (account) roleAccounts.add(account);
+      }
+      for (const association of cluster.podIdentityAssociations) {
+        for (const arn of [association.roleArn, association.targetRoleArn]) {
+          const account = arn ? accountOfArn(arn) : undefined;
+          if (account) roleAccounts.add(account);
+        }
+      }
+    }
+    const accounts = [home];
+    let sequence = 1;
+    for (const accountId of roleAccounts) {
+      if (accountId === home.accountId) await addRoles(new AccountScope(run, accountId), home);
+      else accounts.push(await iamAccount(run, accountId, sequence++));
+    }
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      generatedAt: new Date(run.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      accounts,
+    };
+  } finally {
+    run.close();
+  }
+}
+
+async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Promise<Account> {
+  const account = emptyAccount(run, target.accountId);
+  const scope = new AccountScope(run, target.accountId);
+  if (!(await assumable(run, account))) return account;
+  const errors: CoverageError[] = [];
+  const [described, providers] = await Promise.all([
+    describeCluster(scope, target.region, target.cluster, errors),
+    collectProviders(scope),
+  ]);
+  if (!described) {
+    throw new CollectError(
+      'ClusterNotFound',
+      `No EKS cluster "${target.cluster}" in account ${target.accountId}, region ${target.region}.`,
+    );
+  }
+  const only = { namespace: target.namespace, serviceAccount: target.serviceAccount };
+  const [associations] = await Promise.all([
+    collectPodIdentityAssociations(scope, target.region, target.cluster, errors, only),
+    readClusterKubernetes(scope, described, errors, only),
+  ]);
+  described.cluster.podIdentityAssociations = associations;
+  account.clusters = [described.cluster];
+  account.oidcProviders = providers.providers;
+  account.errors.push(...providers.errors, ...errors);
+  return account;
+}
+
+async function iamAccount(run: RunContext, accountId: string, sequence: number): Promise<Account> {
+  const account = emptyAccount(run, accountId);
+  if (!(await assumable(run, account))) return account;
+  const scope = new AccountScope(run, accountId, sequence);
+  const [, providers] = await Promise.all([addRoles(scope, account), collectProviders(scope)]);
+  account.oidcProviders = providers.providers;
+  account.errors.push(...providers.errors);
+  return account;
+}
+
+async function addRoles(scope: AccountScope, account: Account): Promise<void> {
+  const roles = await collectRoles(scope);
+  account.roles = roles.roles;
+  account.errors.push(...roles.errors);
+}
+
+async function assumable(run: RunContext, account: Account): Promise<boolean> {
+  try {
+    await run.credentials.get(account.accountId);
+    return true;
+  } catch (error) {
+    const failure =
+      error instanceof AssumeRoleError
+        ? { code: error.code, message: error.message }
+        : classifyAwsError(error);
+    account.errors.push({ scope: 'account', code: failure.code, message: failure.message });
+    return false;
+  }
+}
+
+function emptyAccount(run: RunContext, accountId: string): Account {
+  return {
+    accountId,
+    partition: run.caller.partition,
+    oidcProviders: [],
+    roles: [],
+    clusters: [],
+    errors: [],
+  };
+}
