@@ -6,6 +6,7 @@
  * (including accounts cut by the deadline, code `NotScanned`) keep their findings open; accounts that
  * are absent from this run's inventory are out of scope and left untouched. Pure: no clock, no I/O.
  */
+import { accountOfArn } from './arn';
 import type { Finding } from './findings';
 import type { Inventory } from './model';
 
@@ -161,6 +162,15 @@ export function uncollectedReason(
   const { accountId, region, cluster } = finding.resource;
   const accountGap = coverage.uncollectedAccounts.get(accountId);
   if (accountGap) return accountGap;
+  // A finding can depend on another account's data: a service account's role (sa.role-untrusted),
+  // a trusted provider. When that account was not collected, the finding cannot be re-verified.
+  for (const arn of [finding.resource.roleArn, finding.resource.providerArn]) {
+    const other = arn ? accountOfArn(arn) : undefined;
+    if (other && other !== accountId) {
+      const otherGap = coverage.uncollectedAccounts.get(other);
+      if (otherGap) return otherGap;
+    }
+  }
   if (region !== undefined) {
     const regionGap = coverage.uncollectedRegions.get(key(accountId, region));
     if (regionGap) return regionGap;
