@@ -30,9 +30,12 @@ export const check: CoverageCheck = {
         'Grant the member role the read permission named in the message (the StackSet template has all of them) and check that no SCP denies it.';
     }
     let message: string;
-    if (notScanned) message = `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`;
-    else if (assume) message = `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`;
-    else message = `Account ${account.accountId} was only partly audited, so its findings stay open: ${error.code}: ${error.message}`;
+    if (notScanned)
+      message = `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`;
+    else if (assume)
+      message = `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`;
+    else
+      message = `Account ${account.accountId} was only partly audited, so its findings stay open: ${error.code}: ${error.message}`;
     return [
       {
         message,

@@ -26,8 +26,9 @@ export const check: RoleCheck = {
       if (clusters.length === 0) continue;
       const cluster = clusters[0];
       for (const subject of grant.subjects.exact) {
+        if (ctx.serviceAccountBySubject(grant.issuer, subject)) continue;
         const parsed = parseSubject(subject);
-        if (!parsed || ctx.serviceAccountBySubject(grant.issuer, subject)) continue;
+        if (!parsed) continue;
         const namespaceExists = cluster.namespaces.has(parsed.namespace);
         const near = nearest(
           subject,
