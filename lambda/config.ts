@@ -37,6 +37,8 @@ const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TOPIC_RE = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
 const ROLE_RE = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+/** What STS accepts as an ExternalId (collect/options.ts checks the same, but only once the run holds the lock). */
+const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;
@@ -76,6 +78,12 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
   const memberRoleName = env[ENV.memberRoleName] || DEFAULT_MEMBER_ROLE_NAME;
   if (!ROLE_RE.test(memberRoleName))
     problems.push(`${ENV.memberRoleName}="${memberRoleName}" is not an IAM role name`);
+  const externalId = env[ENV.externalId] || undefined;
+  // Not echoed: the external id is a shared secret of the member role's trust policy.
+  if (externalId !== undefined && !EXTERNAL_ID_RE.test(externalId))
+    problems.push(
+      `${ENV.externalId} is not a valid external id (2-1224 characters of A-Z a-z 0-9 _+=,.@:/-)`,
+    );
   const notifyMode = (env[ENV.notifyMode] || 'changes') as NotifyMode;
   if (!NOTIFY_MODES.includes(notifyMode)) {
     problems.push(`${ENV.notifyMode}="${notifyMode}" must be one of ${NOTIFY_MODES.join(', ')}`);
@@ -86,7 +94,7 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     tableName,
     topicArn,
     memberRoleName,
-    externalId: env[ENV.externalId] || undefined,
+    externalId,
     regions,
     accounts: listOf(ENV.accounts, ACCOUNT_RE, 'a 12-digit account id'),
     excludeAccounts: listOf(ENV.excludeAccounts, ACCOUNT_RE, 'a 12-digit account id'),

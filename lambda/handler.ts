@@ -15,10 +15,9 @@ import { type HandlerConfig, loadHandlerConfig } from './config';
 import { CHECKS, needsKubernetes } from './core/checks/index';
 import { runChecks } from './core/engine';
 import type { Account } from './core/model';
-import { SEVERITIES } from './core/model';
 import type { ScanResult } from './core/scan-result';
 import { SnsPublisher } from './notify/sns-publisher';
-import { type AuditMetrics, defaultRunId, type RunSummary, runAudit } from './pipeline';
+import { type AuditMetrics, defaultRunId, runAudit } from './pipeline';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
 import { RunLockedError } from './store/errors';
 import type { ResultsStore } from './store/types';
@@ -71,19 +70,12 @@ function metricsSink(metrics: Metrics): AuditMetrics {
   };
 }
 
-function emitRunMetrics(metrics: Metrics, summary: RunSummary): void {
-  const accounts = summary.inventory.accounts;
-  const failed = accounts.filter((account) =>
-    account.errors.some((error) => error.scope === 'account'),
-  ).length;
-  metrics.addMetric('AccountsAudited', MetricUnit.Count, accounts.length - failed);
-  metrics.addMetric('AccountsFailed', MetricUnit.Count, failed);
-  for (const severity of SEVERITIES) {
-    metrics.addMetric(`Findings_${severity}`, MetricUnit.Count, summary.scan.summary.bySeverity[severity]);
-  }
-  metrics.addMetric('FindingsNew', MetricUnit.Count, summary.drift.new.length);
-  metrics.addMetric('FindingsResolved', MetricUnit.Count, summary.drift.resolved.length);
-  metrics.addMetric('RunDuration', MetricUnit.Milliseconds, summary.record.durationMs ?? 0);
+/**
+ * The pipeline's metrics sink already emits findings by severity, new / resolved / open, accounts
+ * audited / failed and the duration; a second `addMetric` of the same name would add a second data
+ * point per run (Powertools serializes it as an array), so only what the pipeline does not emit is here.
+ */
+function emitRunMetrics(metrics: Metrics): void {
   // The "no successful run in 26 hours" alarm watches this one (infra/audit-stack.ts).
   metrics.addMetric('RunsSucceeded', MetricUnit.Count, 1);
 }
@@ -142,7 +134,7 @@ export async function runScheduledAudit(
       metrics: metricsSink(metrics),
       trigger: 'schedule',
     });
-    emitRunMetrics(metrics, summary);
+    emitRunMetrics(metrics);
     const failed = summary.inventory.accounts.filter((a) =>
       a.errors.some((e) => e.scope === 'account'),
     ).length;

@@ -17,7 +17,7 @@ import { runChecks } from '../../core/engine';
 import type { Inventory } from '../../core/model';
 import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
-import { runAudit } from '../../pipeline';
+import { defaultRunId, runAudit } from '../../pipeline';
 import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { RunLockedError } from '../../store/errors';
@@ -44,9 +44,9 @@ function collectDeps(io: CliIO): CollectDeps {
   return { progress: createProgressReporter({ stderr: io.stderr, isTTY: io.isTTY }) };
 }
 
-function optionsFrom(values: Parsed['values'], io: CliIO): CollectOptions {
+function optionsFrom(values: Parsed['values'], io: CliIO, runId?: string): CollectOptions {
   try {
-    return collectOptionsFromFlags(values as never, { env: io.env });
+    return collectOptionsFromFlags(values as never, { env: io.env, ...(runId ? { runId } : {}) });
   } catch (error) {
     if (error instanceof CollectError) throw new CliError(error.message, 2, { cause: error });
     throw error;
@@ -121,7 +121,9 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   );
   if (values.notify && !values.store)
     throw new CliError('--notify needs --store (drift is computed against the results table)');
-  const options = optionsFrom(values, io);
+  // The run record is keyed by the run id: a second-resolution id alone would let two runs started in
+  // the same second overwrite each other's record, so it carries the pipeline's random suffix too.
+  const options = optionsFrom(values, io, defaultRunId(new Date()));
   const deps = collectDeps(io);
   const profile = values.profile as string | undefined;
   const awsConfig = {
