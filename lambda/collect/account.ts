@@ -9,6 +9,19 @@ import { trimMessage } from './errors';
 import { collectIam } from './iam';
 import { defaultRegionsOf, listEnabledRegions } from './regions';
 
+/** An account with nothing collected yet (also what a not-scanned account looks like). */
+export function emptyAccount(run: RunContext, target: AccountTarget, errors: CoverageError[] = []): Account {
+  return {
+    accountId: target.accountId,
+    ...(target.name ? { name: target.name } : {}),
+    partition: run.caller.partition,
+    oidcProviders: [],
+    roles: [],
+    clusters: [],
+    errors,
+  };
+}
+
 /**
  * Collects one account (issue 3 §1-§6). Never throws: whatever fails becomes a coverage error at the
  * narrowest scope that is true — the account (role not assumable, IAM unreadable), a region (its
@@ -20,15 +33,7 @@ export async function collectAccountIn(
   target: AccountTarget,
   sequence = 0,
 ): Promise<Account> {
-  const account: Account = {
-    accountId: target.accountId,
-    ...(target.name ? { name: target.name } : {}),
-    partition: run.caller.partition,
-    oidcProviders: [],
-    roles: [],
-    clusters: [],
-    errors: [],
-  };
+  const account = emptyAccount(run, target);
   const scope = new AccountScope(run, target.accountId, sequence);
   try {
     await run.credentials.get(target.accountId, sequence);

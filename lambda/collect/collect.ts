@@ -1,5 +1,5 @@
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
-import { collectAccountIn } from './account';
+import { collectAccountIn, emptyAccount } from './account';
 import { type AccountTarget, accountTargets, resolveAccountTargets } from './accounts';
 import { type CollectDeps, createRunContext, type RunContext } from './context';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
@@ -113,21 +113,13 @@ async function collectTargets(
 function notScanned(run: RunContext, target: AccountTarget): Account {
   const deadline =
     run.options.deadline === undefined ? 'the deadline' : new Date(run.options.deadline).toISOString();
-  return {
-    accountId: target.accountId,
-    ...(target.name ? { name: target.name } : {}),
-    partition: run.caller.partition,
-    oidcProviders: [],
-    roles: [],
-    clusters: [],
-    errors: [
-      {
-        scope: 'account',
-        code: 'NotScanned',
-        message: `Not scanned: the run's deadline (${deadline}) passed before this account could be started.`,
-      },
-    ],
-  };
+  return emptyAccount(run, target, [
+    {
+      scope: 'account',
+      code: 'NotScanned',
+      message: `Not scanned: the run's deadline (${deadline}) passed before this account could be started.`,
+    },
+  ]);
 }
 
 function isoAt(run: RunContext): string {

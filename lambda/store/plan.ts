@@ -135,7 +135,8 @@ export function planWrites(
   return plan;
 }
 
-function withoutLifecycle(finding: Finding): Finding {
+/** The finding itself, without the stored lifecycle fields (status, first/last seen…). */
+export function withoutLifecycle(finding: Finding): Finding {
   return {
     checkId: finding.checkId,
     severity: finding.severity,

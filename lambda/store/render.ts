@@ -2,8 +2,10 @@
  * Table and JSON renderings of `findings`, `runs` and `history`. The JSON shapes are stable
  * (documented in docs/results-table.md): `schemaVersion` changes if a field changes meaning.
  */
+
 import type { FindingResource } from '../core/findings';
 import { SEVERITIES } from '../core/model';
+import { withoutLifecycle } from './plan';
 import type { FindingsResult, RunsResult } from './queries';
 import type { FindingHistory, RunRecord, SeverityCounts, StoredFinding } from './types';
 
@@ -79,17 +81,11 @@ export function renderFindingsTable(result: FindingsResult): string {
 }
 
 export function findingJson(finding: StoredFinding): Record<string, unknown> {
+  const { fingerprint, ...content } = withoutLifecycle(finding);
   return {
-    fingerprint: finding.fingerprint,
+    fingerprint,
     status: finding.status,
-    checkId: finding.checkId,
-    severity: finding.severity,
-    title: finding.title,
-    message: finding.message,
-    resource: finding.resource,
-    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
-    remediation: finding.remediation,
-    ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
+    ...content,
     firstSeen: finding.firstSeen,
     lastSeen: finding.lastSeen,
     ...(finding.resolvedAt === undefined ? {} : { resolvedAt: finding.resolvedAt }),
