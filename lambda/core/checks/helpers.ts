@@ -169,8 +169,6 @@ export const NEAREST_MAX_LENGTH = 1024;
  */
 export function nearest(target: string, candidates: Iterable<string>, max: number): string | undefined {
   if (target.length > NEAREST_MAX_LENGTH) return undefined;
-  const index = Array.isArray(candidates) ? poolIndexes.get(candidates) : undefined;
-  if (index) return nearestInPool(target, index, max);
   let best: string | undefined;
   let bestDistance = max + 1;
   for (const candidate of candidates) {
@@ -188,117 +186,67 @@ export function nearest(target: string, candidates: Iterable<string>, max: numbe
 }
 
 /**
- * A candidate pool prepared for repeated `nearest` queries (one per missing role or subject): the
- * candidates sorted, to seed a tight bound from the target's lexicographic neighbours, and per-candidate
- * character counts, whose difference with the target's is a lower bound of the edit distance. Both only
- * prune: the answer is the same as the plain scan's (first candidate in pool order at minimal distance).
+ * Names close to `target` among `names`, for "did you mean" suggestions: its lexicographic neighbours
+ * in `names` sorted forwards (same prefix: a typo in the name) and sorted by reversed text (same
+ * suffix: a renamed namespace or path). The two sorted views are built once per `owner` and `key`
+ * (an object of one audit, so a later run never sees a stale list), so each query costs two binary
+ * searches and at most 4·`width` edit distances instead of one per name.
  */
-interface PoolIndex {
-  pool: readonly string[];
-  sorted: string[];
-  /** `BUCKETS` counts per candidate, in pool order. */
-  counts: Uint16Array;
-}
-
-/** Character buckets: a–z (case folded), 0–9, the punctuation of ARNs and subjects, everything else. */
-const BUCKETS = 48;
-const BUCKET_OF = new Uint8Array(128).fill(BUCKETS - 1);
-for (let code = 0; code < 26; code++) {
-  BUCKET_OF[97 + code] = code;
-  BUCKET_OF[65 + code] = code;
-}
-for (let digit = 0; digit < 10; digit++) BUCKET_OF[48 + digit] = 26 + digit;
-[...'-:/._@=+,'].forEach((ch, i) => {
-  BUCKET_OF[ch.charCodeAt(0)] = 36 + i;
-});
-const bucketOf = (code: number) => (code < 128 ? BUCKET_OF[code] : BUCKETS - 1);
-/** Candidates this long skip the count filter (their counts could saturate). */
-const COUNT_LIMIT = 0xffff;
-const poolIndexes = new WeakMap<readonly string[], PoolIndex>();
-const targetCounts = new Int32Array(BUCKETS);
-
-function indexPool(pool: string[]): void {
-  const counts = new Uint16Array(pool.length * BUCKETS);
-  for (let k = 0; k < pool.length; k++) {
-    const candidate = pool[k];
-    const base = k * BUCKETS;
-    if (candidate.length >= COUNT_LIMIT) continue;
-    // Buckets merge characters: merged counts still give a lower bound of the distance.
-    for (let i = 0; i < candidate.length; i++) counts[base + bucketOf(candidate.charCodeAt(i))]++;
+export function closeCandidates(
+  owner: object,
+  key: string,
+  build: () => string[],
+  target: string,
+  width = 12,
+): string[] {
+  let views = sortedViews.get(owner);
+  if (!views) {
+    views = new Map();
+    sortedViews.set(owner, views);
   }
-  poolIndexes.set(pool, { pool, sorted: [...pool].sort(), counts });
+  let view = views.get(key);
+  if (!view) {
+    const names = build();
+    view = { forward: [...names].sort(byCodeUnits), backward: [...names].sort(bySuffix) };
+    views.set(key, view);
+  }
+  const near = new Set(neighbours(view.forward, target, width, byCodeUnits));
+  for (const name of neighbours(view.backward, target, width, bySuffix)) near.add(name);
+  return [...near];
 }
 
-function nearestInPool(target: string, index: PoolIndex, max: number): string | undefined {
-  const { pool, sorted, counts } = index;
-  // Seed: the closest lexicographic neighbours usually share the longest prefix with the target.
+const sortedViews = new WeakMap<object, Map<string, { forward: string[]; backward: string[] }>>();
+
+/** The default sort order, without the default comparator's per-comparison string conversions. */
+function byCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Order of the reversed strings, compared from the end without building them. */
+function bySuffix(a: string, b: string): number {
+  let i = a.length - 1;
+  let j = b.length - 1;
+  for (; i >= 0 && j >= 0; i--, j--) {
+    const difference = a.charCodeAt(i) - b.charCodeAt(j);
+    if (difference !== 0) return difference;
+  }
+  return i - j;
+}
+
+function neighbours(
+  sorted: string[],
+  target: string,
+  width: number,
+  compare: (a: string, b: string) => number,
+): string[] {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    if (sorted[mid] < target) low = mid + 1;
+    if (compare(sorted[mid], target) < 0) low = mid + 1;
     else high = mid;
   }
-  let limit = max;
-  for (let k = Math.max(0, low - 4); k < Math.min(sorted.length, low + 4); k++) {
-    if (sorted[k].length > NEAREST_MAX_LENGTH) continue;
-    const distance = editDistance(target, sorted[k], limit);
-    if (distance <= limit) limit = distance;
-  }
-  if (limit > max) return undefined;
-  targetCounts.fill(0);
-  const buckets: number[] = [];
-  for (let i = 0; i < target.length; i++) {
-    const bucket = bucketOf(target.charCodeAt(i));
-    if (targetCounts[bucket]++ === 0) buckets.push(bucket);
-  }
-  // Scan in pool order, accepting distances ≤ limit, then only strictly better ones.
-  let best: string | undefined;
-  let bestDistance = limit + 1;
-  for (let k = 0; k < pool.length; k++) {
-    const candidate = pool[k];
-    const lengthGap = candidate.length - target.length;
-    if ((lengthGap < 0 ? -lengthGap : lengthGap) >= bestDistance || candidate.length > NEAREST_MAX_LENGTH)
-      continue;
-    if (candidate.length < COUNT_LIMIT) {
-      // Characters of the target the candidate lacks each cost an edit (bag distance).
-      const base = k * BUCKETS;
-      let missing = 0;
-      for (let b = 0; b < buckets.length; b++) {
-        const gap = targetCounts[buckets[b]] - counts[base + buckets[b]];
-        if (gap > 0) missing += gap;
-      }
-      if (missing >= bestDistance || missing + lengthGap >= bestDistance) continue;
-    }
-    const distance = editDistance(target, candidate, bestDistance - 1);
-    if (distance < bestDistance) {
-      best = candidate;
-      bestDistance = distance;
-      if (distance === 0) break;
-    }
-  }
-  return best;
-}
-
-const candidatePools = new WeakMap<object, Map<string, string[]>>();
-
-/**
- * A candidate list for `nearest`, built and indexed once per audit: `owner` is an object of one run
- * (the audit context, a cluster view) so a later run on a changed inventory never sees a stale list.
- */
-export function candidatePool(owner: object, key: string, build: () => string[]): string[] {
-  let pools = candidatePools.get(owner);
-  if (!pools) {
-    pools = new Map();
-    candidatePools.set(owner, pools);
-  }
-  let pool = pools.get(key);
-  if (!pool) {
-    pool = build();
-    indexPool(pool);
-    pools.set(key, pool);
-  }
-  return pool;
+  return sorted.slice(Math.max(0, low - width), low + width);
 }
 
 export function envValue(

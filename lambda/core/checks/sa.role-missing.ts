@@ -1,9 +1,9 @@
 /**
  * sa.role-missing — the annotation names a role that does not exist in an audited account (deleted,
- * renamed, or a typo): every assume fails. The nearest existing role name is suggested.
+ * renamed, or a typo): every assume fails. A close existing role name is suggested.
  */
 import { parseRoleArn } from '../arn';
-import { candidatePool, nearest, saLabel, serviceAccountResource } from './helpers';
+import { closeCandidates, nearest, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
@@ -23,7 +23,12 @@ export const check: ServiceAccountCheck = {
     const account = ctx.accounts.get(parts.accountId)!;
     const near = nearest(
       sa.roleArn,
-      candidatePool(ctx, `roles:${parts.accountId}`, () => account.roles.map((role) => role.arn)),
+      closeCandidates(
+        ctx,
+        `roles:${parts.accountId}`,
+        () => account.roles.map((role) => role.arn),
+        sa.roleArn,
+      ),
       Math.max(3, Math.floor(parts.name.length / 3)),
     );
     return [

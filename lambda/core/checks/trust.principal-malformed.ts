@@ -19,6 +19,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role) {
+    if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement, providers }) =>
       providers
         .filter((provider) => provider.problem)

@@ -18,6 +18,7 @@ export const check: RoleCheck = {
   guideStep: 'oidc-provider',
   needsKubernetes: false,
   run(role, ctx) {
+    if (role.trust.oidcStatements.length === 0) return [];
     if (!ctx.accountCollected(role.accountId)) return [];
     const providers = ctx.providersByAccount.get(role.accountId);
     return role.trust.oidcStatements.flatMap(({ statement, providers: refs }) =>

@@ -19,6 +19,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role, ctx) {
+    if (role.trust.oidcStatements.length === 0) return [];
     const providers = ctx.providersByAccount.get(role.accountId);
     return role.trust.oidcStatements.flatMap(({ statement, providers: refs }) =>
       refs

@@ -17,6 +17,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role) {
+    if (role.trust.grants.length === 0) return [];
     return role.trust.grants.flatMap((grant) =>
       grant.subClauses
         .filter((clause) => clause.operator?.family === 'String' && !clause.operator.negated)

@@ -5,7 +5,7 @@
  */
 import type { FindingDraft } from '../findings';
 import { parseSubject } from '../policy/trust';
-import { candidatePool, clusterLabel, nearest, roleResource } from './helpers';
+import { closeCandidates, clusterLabel, nearest, roleResource } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -32,8 +32,11 @@ export const check: RoleCheck = {
         const namespaceExists = cluster.namespaces.has(parsed.namespace);
         const near = nearest(
           subject,
-          candidatePool(cluster, 'subjects', () =>
-            [...cluster.serviceAccounts.values()].map((sa) => sa.subject),
+          closeCandidates(
+            cluster,
+            'subjects',
+            () => [...cluster.serviceAccounts.values()].map((sa) => sa.subject),
+            subject,
           ),
           Math.max(4, Math.floor(subject.length / 4)),
         );

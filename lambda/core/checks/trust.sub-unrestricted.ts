@@ -28,6 +28,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role: RoleView, ctx) {
+    if (role.trust.grants.length === 0) return [];
     return role.trust.grants
       .filter((grant) => grant.subjects.kind === 'unrestricted' && policyAllows(role, grant, PROBE_SUBJECT))
       .map((grant) => {

@@ -20,6 +20,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role, ctx) {
+    if (role.trust.grants.length === 0) return [];
     return role.trust.grants
       .filter((grant) => grant.subjects.kind === 'cross-namespace')
       .map((grant) => {

@@ -19,6 +19,7 @@ export const check: RoleCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: false,
   run(role, ctx) {
+    if (role.trust.grants.length === 0) return [];
     return role.trust.grants
       .filter((grant) => grant.subjects.kind === 'namespace')
       .flatMap((grant) =>

@@ -166,15 +166,22 @@ function describeClause(clause: ConditionClause): string {
   return `\`${clause.operatorRaw}\` \`${clause.key}\` ${JSON.stringify(values.length === 1 ? values[0] : values)}`;
 }
 
+/** The first undecidable part of a statement (later ones do not overwrite it). */
+function markUndecided(
+  outcome: StatementOutcome,
+  part: StatementPart,
+  detail: string,
+  clause?: ConditionClause,
+): void {
+  if (outcome.applies === true) Object.assign(outcome, { applies: undefined, part, detail, clause });
+}
+
 export function evaluateStatement(
   statement: NormalizedStatement,
   role: RoleIdentity,
   token: WebIdentityToken,
 ): StatementOutcome {
   const outcome: StatementOutcome = { index: statement.index, effect: statement.effect, applies: true };
-  const undecided = (part: StatementPart, detail: string, clause?: ConditionClause) => {
-    if (outcome.applies === true) Object.assign(outcome, { applies: undefined, part, detail, clause });
-  };
   const providerArn = providerArnFor(role.partition, role.accountId, token.issuer);
   const principals = statement.principals;
   if (principals && !principals.wildcard && !principals.federated.includes(providerArn)) {
@@ -218,16 +225,17 @@ export function evaluateStatement(
       const detail = clause.operator
         ? `${describeClause(clause)} cannot be evaluated statically (unknown key, variable or operator family)`
         : `unknown condition operator \`${clause.operatorRaw}\``;
-      undecided('condition', detail, clause);
+      markUndecided(outcome, 'condition', detail, clause);
     }
   }
-  if (statement.issues.length > 0) undecided('statement', statement.issues.join('; '));
-  if (statement.actions.length === 0) undecided('action', 'the statement has no usable Action');
+  if (statement.issues.length > 0) markUndecided(outcome, 'statement', statement.issues.join('; '));
+  if (statement.actions.length === 0) markUndecided(outcome, 'action', 'the statement has no usable Action');
   if (statement.notAction)
-    undecided('action', '`NotAction` in a trust policy: IAM acceptance is not documented');
-  if (!principals) undecided('principal', 'the statement has no usable Principal');
+    markUndecided(outcome, 'action', '`NotAction` in a trust policy: IAM acceptance is not documented');
+  if (!principals) markUndecided(outcome, 'principal', 'the statement has no usable Principal');
   else if (principals.wildcard) {
-    undecided(
+    markUndecided(
+      outcome,
       'principal',
       'Principal `*` / `{"AWS":"*"}`: whether web-identity callers are admitted is undocumented',
     );
@@ -241,11 +249,25 @@ export function evaluateWebIdentity(
   role: RoleIdentity,
   token: WebIdentityToken,
 ): Decision {
-  const outcomes = policy.statements.map((statement) => evaluateStatement(statement, role, token));
+  // Plain loops, no per-call closures: this runs for every annotated service account and probe.
+  const outcomes: StatementOutcome[] = [];
+  for (const statement of policy.statements) outcomes.push(evaluateStatement(statement, role, token));
   if (policy.issues.length > 0) {
     return { verdict: 'indeterminate', reason: policy.issues.join('; '), outcomes };
   }
-  const deny = outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === true);
+  // The first of each kind, in statement order.
+  let deny: StatementOutcome | undefined;
+  let maybeDeny: StatementOutcome | undefined;
+  let allow: StatementOutcome | undefined;
+  let maybeAllow: StatementOutcome | undefined;
+  for (const outcome of outcomes) {
+    if (outcome.effect === 'Deny') {
+      if (outcome.applies === true) deny ??= outcome;
+      else if (outcome.applies === undefined) maybeDeny ??= outcome;
+    } else if (outcome.applies === true) {
+      if (outcome.effect === 'Allow') allow ??= outcome;
+    } else if (outcome.applies === undefined) maybeAllow ??= outcome;
+  }
   if (deny) {
     return {
       verdict: 'deny',
@@ -254,12 +276,6 @@ export function evaluateWebIdentity(
       outcomes,
     };
   }
-  const maybeDeny = outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === undefined);
-  const allow = outcomes.find((outcome) => outcome.effect === 'Allow' && outcome.applies === true);
-  const maybeAllow = outcomes.find(
-    (outcome) =>
-      (outcome.effect === 'Allow' || outcome.effect === undefined) && outcome.applies === undefined,
-  );
   if (allow && !maybeDeny) {
     return {
       verdict: 'allow',

@@ -209,8 +209,22 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/**
+ * Shared by every statement without principals of a kind: one statement per role × 200k roles made
+ * these empty arrays a visible share of what the audit context retains. Frozen: never pushed to.
+ */
+const NO_PRINCIPALS = Object.freeze([]) as unknown as string[];
+/** The same for empty actions, conditions and issues lists (never pushed to once returned). */
+const NONE = Object.freeze([]) as unknown as never[];
+
 function normalizePrincipals(value: unknown, issues: string[]): Principals | undefined {
-  const principals: Principals = { wildcard: false, federated: [], service: [], aws: [], canonicalUser: [] };
+  const principals: Principals = {
+    wildcard: false,
+    federated: NO_PRINCIPALS,
+    service: NO_PRINCIPALS,
+    aws: NO_PRINCIPALS,
+    canonicalUser: NO_PRINCIPALS,
+  };
   if (value === '*') {
     principals.wildcard = true;
     return principals;
@@ -225,19 +239,20 @@ function normalizePrincipals(value: unknown, issues: string[]): Principals | und
       issues.push(`\`Principal.${type}\` is not a string or an array of strings`);
       continue;
     }
+    // Object keys are unique, so each kind is set at most once (the list itself, not a copy).
     switch (type) {
       case 'Federated':
-        principals.federated.push(...list);
+        principals.federated = list;
         break;
       case 'Service':
-        principals.service.push(...list);
+        principals.service = list;
         break;
       case 'AWS':
-        principals.aws.push(...list);
+        principals.aws = list;
         if (list.includes('*')) principals.wildcard = true;
         break;
       case 'CanonicalUser':
-        principals.canonicalUser.push(...list);
+        principals.canonicalUser = list;
         break;
       default:
         issues.push(`unknown principal type \`${type}\``);
@@ -247,7 +262,7 @@ function normalizePrincipals(value: unknown, issues: string[]): Principals | und
 }
 
 function normalizeConditions(value: unknown, mode: VariableMode, issues: string[]): ConditionClause[] {
-  if (value === undefined) return [];
+  if (value === undefined) return NONE;
   if (!isPlainObject(value)) {
     issues.push('`Condition` is not an object');
     return [];
@@ -273,17 +288,34 @@ function normalizeConditions(value: unknown, mode: VariableMode, issues: string[
           `\`${key}\` uses \`\${…}\` but the policy has no Version: whether it is a variable is not known`,
         );
       }
-      clauses.push({ operatorRaw, operator, key, keyLower: key.toLowerCase(), values });
+      clauses.push({ operatorRaw, operator, key, keyLower: lowerKey(key), values });
     }
   }
   return clauses;
 }
 
+const isScalar = (item: unknown) =>
+  typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
+
+/**
+ * Lower-cased condition keys, shared: an organization has a few `<issuer>:sub` / `:aud` keys but one
+ * clause per role, and EKS issuer ids are upper case, so each `toLowerCase()` was a new string.
+ */
+const lowerKeys = new Map<string, string>();
+
+function lowerKey(key: string): string {
+  let lower = lowerKeys.get(key);
+  if (lower === undefined) {
+    lower = key.toLowerCase();
+    if (lowerKeys.size >= 10_000) lowerKeys.clear();
+    lowerKeys.set(key, lower);
+  }
+  return lower;
+}
+
 function asConditionValues(value: unknown): string[] | undefined {
-  const scalar = (item: unknown) =>
-    typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
-  if (scalar(value)) return [String(value)];
-  if (Array.isArray(value) && value.every(scalar)) return value.map(String);
+  if (isScalar(value)) return [String(value)];
+  if (Array.isArray(value) && value.every(isScalar)) return value.map(String);
   return undefined;
 }
 
@@ -292,9 +324,9 @@ function normalizeStatement(raw: unknown, index: number, mode: VariableMode): No
   const statement: NormalizedStatement = {
     index,
     notPrincipal: false,
-    actions: [],
+    actions: NONE,
     notAction: false,
-    conditions: [],
+    conditions: NONE,
     issues,
     raw,
   };
@@ -325,6 +357,7 @@ function normalizeStatement(raw: unknown, index: number, mode: VariableMode): No
     statement.notAction = hasNotAction;
   }
   statement.conditions = normalizeConditions(raw.Condition, mode, issues);
+  if (issues.length === 0) statement.issues = NONE;
   return statement;
 }
 
@@ -357,7 +390,11 @@ export function normalizePolicy(document: unknown): NormalizedPolicy {
     issues.push('the trust policy has no `Statement` object or array');
     list = [];
   }
-  return { version, statements: list.map((item, index) => normalizeStatement(item, index, mode)), issues };
+  return {
+    version,
+    statements: list.map((item, index) => normalizeStatement(item, index, mode)),
+    issues: issues.length > 0 ? issues : NONE,
+  };
 }
 
 /** URL-decodes (when needed) and parses a policy string; returns an error message on failure. */

@@ -74,8 +74,20 @@ export interface TrustAnalysis {
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+let lastSubject: string | undefined;
+let lastParsedSubject: { namespace: string; name: string } | undefined;
+
 /** Splits a valid `system:serviceaccount:<ns>:<name>` subject; undefined when malformed. */
 export function parseSubject(subject: string): { namespace: string; name: string } | undefined {
+  // Several checks parse the same subject in a row (one role's grant, one service account).
+  if (subject !== lastSubject) {
+    lastSubject = subject;
+    lastParsedSubject = parseSubjectOnce(subject);
+  }
+  return lastParsedSubject;
+}
+
+function parseSubjectOnce(subject: string): { namespace: string; name: string } | undefined {
   if (!subject.startsWith(SUBJECT_PREFIX)) return undefined;
   const rest = subject.slice(SUBJECT_PREFIX.length);
   const colon = rest.indexOf(':');
@@ -241,17 +253,42 @@ export function classifySubjects(
   return scope;
 }
 
+/**
+ * Provider analyses by partition and Federated value: the roles of an account name the same few
+ * providers, so each value is parsed once. Bounded, so hostile or long-lived input cannot grow it.
+ */
+const providerRefCache = new Map<string, Map<string, ProviderRef | null>>();
+const PROVIDER_REF_CACHE_LIMIT = 10_000;
+
+function providerRef(value: string, rolePartition: string): ProviderRef | null {
+  let byValue = providerRefCache.get(rolePartition);
+  if (!byValue) {
+    byValue = new Map();
+    providerRefCache.set(rolePartition, byValue);
+  }
+  const cached = byValue.get(value);
+  if (cached !== undefined) return cached;
+  const problem = federatedProblem(value, rolePartition);
+  const parsed = parseProviderArn(value);
+  const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
+  // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
+  const ref = eks || (problem && !parsed) ? { value, parsed, problem, eks: eks || Boolean(problem) } : null;
+  if (byValue.size >= PROVIDER_REF_CACHE_LIMIT) byValue.clear();
+  byValue.set(value, ref);
+  return ref;
+}
+
 function providerRefs(statement: NormalizedStatement, rolePartition: string): ProviderRef[] {
   const refs: ProviderRef[] = [];
   for (const value of statement.principals?.federated ?? []) {
-    const problem = federatedProblem(value, rolePartition);
-    const parsed = parseProviderArn(value);
-    const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
-    // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
-    if (eks || (problem && !parsed)) refs.push({ value, parsed, problem, eks: eks || Boolean(problem) });
+    const ref = providerRef(value, rolePartition);
+    if (ref) refs.push(ref);
   }
   return refs;
 }
+
+const NO_STATEMENTS = Object.freeze([]) as unknown as OidcStatement[];
+const NO_GRANTS = Object.freeze([]) as unknown as IrsaGrant[];
 
 /**
  * Analyses a role's trust. Grants are built only for providers in the role's own account: STS looks
@@ -277,7 +314,12 @@ export function analyzeTrust(
       grants.push(grantFor(statement, provider.value, provider.parsed.issuer));
     }
   }
-  return { policy, oidcStatements, grants };
+  // Most roles are not IRSA roles: share one empty list instead of retaining two per role.
+  return {
+    policy,
+    oidcStatements: oidcStatements.length > 0 ? oidcStatements : NO_STATEMENTS,
+    grants: grants.length > 0 ? grants : NO_GRANTS,
+  };
 }
 
 function grantFor(statement: NormalizedStatement, providerArn: string, issuer: string): IrsaGrant {
