@@ -3,7 +3,9 @@
  * validated in one pure function so a typo or a bad value fails `cdk synth` with a message that names the
  * key, the value and what was expected — never a half-configured deployment.
  */
+
 import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
+import { ACCOUNT_ID_RE as ACCOUNT_RE, EXTERNAL_ID_RE, REGION_RE } from '../lambda/core/aws-ids';
 
 export type NotifyMode = 'changes' | 'new-only' | 'always';
 export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
@@ -110,14 +112,11 @@ export class ConfigError extends Error {
   }
 }
 
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ACCOUNT_RE = /^\d{12}$/;
 const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
 const ROOT_RE = /^r-[0-9a-z]{4,32}$/;
 const OU_RE = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
 const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@/-]+\/)?[\w+=,.@-]{1,64}$/;
 // CloudFormation's own patterns for AWS::Chatbot::SlackChannelConfiguration.
 const SLACK_WORKSPACE_RE = /^[0-9A-Z]{1,255}$/;

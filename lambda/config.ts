@@ -2,7 +2,15 @@
  * The audit Lambda's configuration, from environment variables (set by infra/), validated up front
  * with one clear message per problem. Pure: takes the environment as a parameter.
  */
+
 import { DEFAULT_MEMBER_ROLE_NAME } from './collect/options';
+import {
+  ACCOUNT_ID_RE as ACCOUNT_RE,
+  EXTERNAL_ID_RE,
+  OU_OR_ROOT_RE as OU_RE,
+  REGION_RE,
+  ROLE_NAME_WITH_PATH_RE as ROLE_RE,
+} from './core/aws-ids';
 import { ENV } from './store/table-schema';
 import { NOTIFY_MODES, type NotifyMode } from './store/types';
 
@@ -31,14 +39,8 @@ export class ConfigError extends Error {
   }
 }
 
-const ACCOUNT_RE = /^\d{12}$/;
-const OU_RE = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 const TOPIC_RE = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
-const ROLE_RE = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-/** What STS accepts as an ExternalId (collect/options.ts checks the same, but only once the run holds the lock). */
-const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined || value.trim() === '') return undefined;

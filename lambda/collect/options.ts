@@ -1,3 +1,10 @@
+import {
+  ACCOUNT_ID_RE as ACCOUNT_RE,
+  EXTERNAL_ID_RE,
+  OU_OR_ROOT_RE as OU_RE,
+  REGION_RE,
+  ROLE_NAME_WITH_PATH_RE as ROLE_NAME_RE,
+} from '../core/aws-ids';
 import { CollectOptionsError } from './errors';
 
 /** Role the member-account StackSet creates (SPEC §7); `--role-name` overrides it. */
@@ -63,11 +70,6 @@ export type CollectOptionsInput = Partial<Omit<CollectOptions, 'kubernetes'>> & 
   kubernetes?: Partial<KubernetesOptions>;
 };
 
-const ACCOUNT_RE = /^\d{12}$/;
-const OU_RE = /^(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}|r-[0-9a-z]{4,32})$/;
-const REGION_RE = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-const ROLE_NAME_RE = /^(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const EXTERNAL_ID_RE = /^[\w+=,.@:/-]{2,1224}$/;
 const RUN_ID_RE = /^[\w+=,.@-]{1,50}$/;
 
 /** Fills defaults and validates; every problem is a `CollectOptionsError` naming the setting. */

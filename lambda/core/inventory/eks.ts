@@ -3,12 +3,12 @@
  * the inner object) with our fields beside it; Pod Identity associations as our shape or the
  * `list-pod-identity-associations` / `describe-pod-identity-association` outputs.
  */
+import { REGION_RE } from '../aws-ids';
 import type { Cluster, KubernetesStatus, Pod, PodIdentityAssociation, ServiceAccount } from '../model';
 import { isObject, type JsonObject, optionalString, requiredKubernetesName, requiredString } from './fields';
 import type { Issues } from './issues';
 import { parseWorkloadField, type Routing } from './kubernetes';
 
-const REGION_RE = /^[a-z]{2,4}(?:-[a-z]+)+-\d{1,2}$/;
 const REGION_EXPECTED = 'an AWS region such as "us-west-2"';
 const CLUSTER_ARN_RE = /^arn:[a-z0-9-]+:eks:([a-z0-9-]+):\d{12}:cluster\//;
 const KUBERNETES_STATUSES = ['ok', 'unreachable', 'not-collected'];

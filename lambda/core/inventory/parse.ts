@@ -8,7 +8,9 @@
  * (`INVENTORY_INVALID`) listing up to `MAX_INVENTORY_PROBLEMS` problems, each with its JSON path and
  * what was expected; nothing else is ever thrown.
  */
+
 import { partitionOfArn, partitionOfRegion } from '../arn';
+import { ACCOUNT_ID_RE } from '../aws-ids';
 import { type Account, type CoverageError, INVENTORY_SCHEMA_VERSION, type Inventory } from '../model';
 import { parseClusters } from './eks';
 import { InventoryError } from './errors';
@@ -42,7 +44,6 @@ export const INVENTORY_FIELDS = {
   },
 } as const;
 
-const ACCOUNT_ID_RE = /^\d{12}$/;
 const PARTITION_RE = /^aws(?:-[a-z0-9]+)*$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 const SCOPES = ['account', 'region', 'cluster'];
