@@ -63,6 +63,18 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     expect(history.stdout).toContain('opened');
   });
 
+  it('prints the access-entry commands for the clusters the last run could not read', async () => {
+    const unreachable = (await loadInventoryFile(DEMO_CHANGED)).inventory.accounts.flatMap((account) =>
+      account.clusters.filter((cluster) => cluster.kubernetes.status !== 'ok').map((cluster) => cluster.name),
+    );
+    expect(unreachable.length).toBeGreaterThan(0);
+    const { code, stdout } = await runCli(['access', '--demo', '--data-dir', dataDir]);
+    expect(code).toBe(0);
+    const creates = stdout.split('\n').filter((line) => line.startsWith('aws eks create-access-entry'));
+    expect(creates).toHaveLength(unreachable.length);
+    for (const name of unreachable) expect(stdout).toContain(`--cluster-name ${name} `);
+  });
+
   it('rejects a malformed fingerprint and a missing table with exit code 2', async () => {
     expect((await runCli(['history', 'not-a-fingerprint', '--demo', '--data-dir', dataDir])).code).toBe(2);
     const noTable = await runCli(['findings']);

@@ -3,10 +3,14 @@
  * the last run could not read (SPEC §7: AmazonEKSViewPolicy, cluster scope). It only prints: creating
  * access entries needs write access to each cluster, which the read-only audit never has.
  */
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
-import { parse, required } from '../args';
+import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
+import { partitionOfArn } from '../../core/arn';
+import { ROLE_NAME_WITH_PATH_RE } from '../../core/aws-ids';
+import { queryFindings } from '../../store/queries';
+import { type Parsed, parse, required } from '../args';
+import { loadForCommand } from '../inventory-file';
 import { CliError, type CliIO, EXIT_OK } from '../io';
+import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';
 
 export interface UnreadableCluster {
   accountId: string;
@@ -20,17 +24,19 @@ export interface UnreadableCluster {
 
 export const VIEW_POLICY_NAME = 'AmazonEKSViewPolicy';
 
-import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
-
 export { DEFAULT_MEMBER_ROLE_NAME };
 
-export const usage = `Usage: irsa-audit access --inventory FILE [--member-role-name NAME] [--partition aws]
+export const usage = `Usage: irsa-audit access (--inventory FILE | --table TABLE | --demo) [--member-role-name NAME]
+                         [--partition aws]
 
 Prints the aws eks commands that grant the member role ${VIEW_POLICY_NAME} (cluster scope) on every
-cluster of FILE whose kubernetes.status is "unreachable" (the clusters the last run could not read).
+cluster the audit could not read: the clusters of FILE whose kubernetes.status is "unreachable", or,
+from the results table, the clusters with an open scan.cluster-unreachable finding (the last run's).
   --inventory FILE          an inventory (irsa-audit snapshot output; SPEC §3 format)
   --member-role-name NAME   the audit's member role (default: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})
   --partition P             partition for clusters whose ARN does not say (default: aws)
+
+${STORE_USAGE}
 
 Run the printed commands with credentials for each cluster's account. Exit codes: 0, 2 usage or input error.`;
 
@@ -83,6 +89,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
       inventory: { type: 'string', short: 'i' },
       'member-role-name': { type: 'string' },
       partition: { type: 'string' },
+      ...STORE_OPTIONS,
     },
     usage,
   );
@@ -90,10 +97,16 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     io.stdout(`${usage}\n`);
     return EXIT_OK;
   }
-  const inventory = required(values.inventory as string | undefined, '--inventory FILE', usage);
+  const fromStore = Boolean(values.table || values.demo);
+  if (fromStore && values.inventory) {
+    throw new CliError('give either --inventory FILE or a results table, not both');
+  }
+  const source = fromStore
+    ? 'the results table'
+    : required(values.inventory as string | undefined, '--inventory FILE (or --table / --demo)', usage);
   const memberRoleName =
     (values['member-role-name'] as string | undefined) ?? io.env.MEMBER_ROLE_NAME ?? DEFAULT_MEMBER_ROLE_NAME;
-  if (!/^[\w+=,.@-]{1,64}$/.test(memberRoleName)) {
+  if (!ROLE_NAME_WITH_PATH_RE.test(memberRoleName)) {
     throw new CliError(`--member-role-name: ${JSON.stringify(memberRoleName)} is not an IAM role name`);
   }
   const partition = (values.partition as string | undefined) ?? 'aws';
@@ -103,89 +116,53 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     );
   }
 
-  const commands = renderAccessCommands(readUnreadableClusters(inventory, io.cwd), memberRoleName, partition);
+  const clusters = fromStore ? await clustersFromStore(values, io) : await clustersFromInventory(source, io);
+  const commands = renderAccessCommands(clusters, memberRoleName, partition);
   if (commands === '') {
-    io.stderr(`No cluster in ${inventory} has kubernetes.status "unreachable": nothing to grant.\n`);
+    io.stderr(`No cluster in ${source} is unreadable: nothing to grant.\n`);
     return EXIT_OK;
   }
   io.stdout(commands);
   return EXIT_OK;
 }
 
-/** Walks `accounts[].clusters[]` of an inventory file (SPEC §3) for `kubernetes.status: unreachable`. */
-function readUnreadableClusters(file: string, cwd: string): UnreadableCluster[] {
-  let text: string;
+/** The clusters of an inventory file (loaded and validated as `scan` does) whose API was unreachable. */
+async function clustersFromInventory(file: string, io: CliIO): Promise<UnreadableCluster[]> {
+  const inventory = await loadForCommand(file, io);
+  return inventory.accounts.flatMap((account) =>
+    account.clusters.flatMap((cluster) =>
+      cluster.kubernetes.status === 'unreachable'
+        ? [
+            {
+              accountId: account.accountId,
+              region: cluster.region,
+              name: cluster.name,
+              reason: cluster.kubernetes.reason || 'no reason recorded',
+              partition: account.partition ?? (cluster.arn ? partitionOfArn(cluster.arn) : undefined),
+            },
+          ]
+        : [],
+    ),
+  );
+}
+
+/** The clusters with an open `scan.cluster-unreachable` finding: what the last run could not read. */
+async function clustersFromStore(values: Parsed['values'], io: CliIO): Promise<UnreadableCluster[]> {
+  const opened = await openStore(values, io);
   try {
-    text = readFileSync(path.resolve(cwd, file), 'utf8');
-  } catch (error) {
-    throw new CliError(
-      `${file}: cannot read the inventory (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      2,
-      {
-        cause: error,
-      },
+    const result = await queryFindings(
+      opened.store,
+      { status: 'open', checkId: 'scan.cluster-unreachable' },
+      { all: true },
+      new Date(),
     );
+    return result.findings.flatMap((finding) => {
+      const { accountId, region, cluster } = finding.resource;
+      return region && cluster ? [{ accountId, region, name: cluster, reason: finding.message }] : [];
+    });
+  } finally {
+    await opened.close();
   }
-  let inventory: unknown;
-  try {
-    inventory = JSON.parse(text);
-  } catch (error) {
-    throw new CliError(`${file}: not valid JSON (${(error as Error).message})`, 2, { cause: error });
-  }
-
-  function fail(jsonPath: string, expected: string): never {
-    throw new CliError(`${file}: ${jsonPath}: expected ${expected}`);
-  }
-  const accounts = isObject(inventory) ? inventory.accounts : undefined;
-  if (!Array.isArray(accounts)) fail('$.accounts', 'an array of accounts');
-
-  const found: UnreadableCluster[] = [];
-  for (const [accountIndex, account] of accounts.entries()) {
-    const accountPath = `$.accounts[${accountIndex}]`;
-    if (!isObject(account)) fail(accountPath, 'an object');
-    const clusters = account.clusters ?? [];
-    if (!Array.isArray(clusters)) fail(`${accountPath}.clusters`, 'an array');
-    for (const [clusterIndex, cluster] of (clusters as unknown[]).entries()) {
-      const clusterPath = `${accountPath}.clusters[${clusterIndex}]`;
-      if (!isObject(cluster)) fail(clusterPath, 'an object');
-      const kubernetes = cluster.kubernetes;
-      if (!isObject(kubernetes) || kubernetes.status !== 'unreachable') continue;
-      const accountId = account.accountId;
-      if (typeof accountId !== 'string' || !/^\d{12}$/.test(accountId)) {
-        fail(`${accountPath}.accountId`, 'a 12-digit account id');
-      }
-      const { name, region } = cluster;
-      if (typeof name !== 'string' || !/^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/.test(name)) {
-        fail(`${clusterPath}.name`, 'an EKS cluster name');
-      }
-      if (typeof region !== 'string' || !/^[a-z]{2}(-[a-z]+)+-\d{1,2}$/.test(region)) {
-        fail(`${clusterPath}.region`, 'an AWS region code');
-      }
-      found.push({
-        accountId,
-        region,
-        name,
-        reason:
-          typeof kubernetes.reason === 'string' && kubernetes.reason !== ''
-            ? kubernetes.reason
-            : 'no reason recorded',
-        partition: partitionOf(account, cluster),
-      });
-    }
-  }
-  return found;
-}
-
-function partitionOf(account: Record<string, unknown>, cluster: Record<string, unknown>): string | undefined {
-  if (typeof account.partition === 'string' && /^aws(-[a-z]+)*$/.test(account.partition))
-    return account.partition;
-  const fromArn =
-    typeof cluster.arn === 'string' ? /^arn:(aws(?:-[a-z]+)*):eks:/.exec(cluster.arn)?.[1] : undefined;
-  return fromArn;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Bare when only safe characters, otherwise single-quoted for POSIX shells. */

@@ -52,7 +52,7 @@ function driftReport(summary: RunSummary): string {
 function notificationReport(summary: RunSummary): string {
   const notification = summary.notification;
   if (!notification) {
-    return `Notification: none (${summary.notificationOutcome.detail ?? 'no drift'}): nothing would be published.\n`;
+    return `Notification: nothing would be published (${summary.notificationOutcome.detail ?? 'no drift'}).\n`;
   }
   const rule = '─'.repeat(60);
   return [
