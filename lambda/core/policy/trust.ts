@@ -336,17 +336,22 @@ function grantFor(statement: NormalizedStatement, providerArn: string, issuer: s
     } else if (state.kind === 'absent') {
       absentClauses.push(clause);
       if (evaluateClause(clause, token) === false) blockedBy ??= clause;
-    } else if (clause.keyLower.endsWith(':sub')) subClauses.push(clause);
-    else audClauses.push(clause);
+    } else {
+      // `Null: {"<issuer>:sub": "true"}` requires the key to be absent, and EKS tokens always carry it.
+      if (clause.operator?.family === 'Null' && evaluateClause(clause, token) === false) blockedBy ??= clause;
+      if (clause.keyLower.endsWith(':sub')) subClauses.push(clause);
+      else audClauses.push(clause);
+    }
   }
-  const subjects: SubjectScope = blockedBy
-    ? {
-        kind: 'none',
-        exact: [],
-        namespaces: [],
-        broad: [],
-        why: `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\`, which tokens from \`${issuer}\` never carry`,
-      }
+  let why: string | undefined;
+  if (blockedBy) {
+    why =
+      blockedBy.operator?.family === 'Null'
+        ? `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\` to be absent, and tokens from \`${issuer}\` always carry it`
+        : `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\`, which tokens from \`${issuer}\` never carry`;
+  }
+  const subjects: SubjectScope = why
+    ? { kind: 'none', exact: [], namespaces: [], broad: [], why }
     : classifySubjects(issuer, subClauses, undecidable);
   return {
     statement: statement.index,
