@@ -185,15 +185,16 @@ function validList(label: string, values: readonly string[], pattern: RegExp, ex
 }
 
 function positiveInt(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 1 || value > max) {
-    throw new CollectOptionsError(`${name} must be an integer from 1 to ${max}, got ${value}`);
-  }
-  return value;
+  return intInRange(name, value, 1, max);
 }
 
 function nonNegativeInt(name: string, value: number, max: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > max) {
-    throw new CollectOptionsError(`${name} must be an integer from 0 to ${max}, got ${value}`);
+  return intInRange(name, value, 0, max);
+}
+
+function intInRange(name: string, value: number, min: number, max: number): number {
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new CollectOptionsError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }

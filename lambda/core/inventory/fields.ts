@@ -7,6 +7,10 @@ import type { Issues } from './issues';
 
 export type JsonObject = Record<string, unknown>;
 
+// The list loops of this folder (push the index on `issues.path`, check each element is an object)
+// are written out on purpose: routing them through one shared callback helper was measured to make
+// the full-size parse of the engine benchmark about twice as slow (one polymorphic call per element).
+
 export function isObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
