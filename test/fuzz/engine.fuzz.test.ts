@@ -219,7 +219,7 @@ describe('runChecks on random inventories', () => {
     const result = runChecks(document, CHECKS);
     expect(result.checkErrors).toEqual([]);
     assertWellFormed(result.findings);
-    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('holds on a realistic generated organization too', () => {

@@ -111,7 +111,7 @@ describe('trust policies from hostile input', () => {
         );
         analyzeTrust(policy, 'aws', ACCOUNTS[0]);
         normalizePolicy(encodeURIComponent(JSON.stringify(document)));
-        expect(performance.now() - started).toBeLessThan(1_000);
+        expect(performance.now() - started).toBeLessThan(5_000);
       }
     }
   });
