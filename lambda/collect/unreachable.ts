@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { accessEntryCommands } from '../core/access-entry';
 import { partitionOfArn } from '../core/arn';
 import { trimMessage } from './errors';
 import type { ClusterEndpoint } from './map-eks';
@@ -112,11 +113,13 @@ export function unreachableReason(
 /** How to let the audit role read the cluster, for the cluster's authentication mode. */
 export function grantAdvice(cluster: ClusterEndpoint, principalArn: string): string {
   const partition = partitionOfArn(principalArn) ?? 'aws';
-  const where = `--cluster-name ${cluster.name} --region ${cluster.region}`;
-  const entry =
-    `aws eks create-access-entry ${where} --principal-arn ${principalArn} && ` +
-    `aws eks associate-access-policy ${where} --principal-arn ${principalArn} ` +
-    `--policy-arn arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster`;
+  const where = `--name ${cluster.name} --region ${cluster.region}`;
+  const entry = accessEntryCommands({
+    clusterName: cluster.name,
+    region: cluster.region,
+    principalArn,
+    partition,
+  }).join(' && ');
   if (cluster.authenticationMode === 'CONFIG_MAP') {
     return (
       'The cluster authenticates only through the aws-auth ConfigMap: switch it to API_AND_CONFIG_MAP ' +

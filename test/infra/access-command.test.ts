@@ -1,13 +1,9 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import {
-  renderAccessCommands,
-  run,
-  shellQuote,
-  type UnreadableCluster,
-} from '../../lambda/cli/commands/access';
+import { renderAccessCommands, run, type UnreadableCluster } from '../../lambda/cli/commands/access';
 import { CliError, type CliIO } from '../../lambda/cli/io';
+import { shellQuote } from '../../lambda/core/access-entry';
 
 const PROD: UnreadableCluster = {
   accountId: '111122223333',

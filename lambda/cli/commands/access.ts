@@ -4,6 +4,7 @@
  * access entries needs write access to each cluster, which the read-only audit never has.
  */
 import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
+import { accessEntryCommands, VIEW_POLICY_NAME } from '../../core/access-entry';
 import { partitionOfArn } from '../../core/arn';
 import { ROLE_NAME_WITH_PATH_RE } from '../../core/aws-ids';
 import { queryFindings } from '../../store/queries';
@@ -21,10 +22,6 @@ export interface UnreadableCluster {
   /** `aws`, `aws-cn`, `aws-us-gov`…; overrides the partition argument for this cluster. */
   partition?: string;
 }
-
-export const VIEW_POLICY_NAME = 'AmazonEKSViewPolicy';
-
-export { DEFAULT_MEMBER_ROLE_NAME };
 
 export const usage = `Usage: irsa-audit access (--inventory FILE | --table TABLE | --demo) [--member-role-name NAME]
                          [--partition aws]
@@ -69,13 +66,15 @@ export function renderAccessCommands(
   for (const cluster of sorted) {
     const clusterPartition = cluster.partition ?? partition;
     const principalArn = `arn:${clusterPartition}:iam::${cluster.accountId}:role/${memberRoleName}`;
-    const policyArn = `arn:${clusterPartition}:eks::aws:cluster-access-policy/${VIEW_POLICY_NAME}`;
-    const target = `--cluster-name ${shellQuote(cluster.name)} --region ${shellQuote(cluster.region)}`;
     lines.push(
       '',
       `# ${oneLine(`${cluster.accountId} ${cluster.region} ${cluster.name}: ${cluster.reason}`)}`,
-      `aws eks create-access-entry ${target} --principal-arn ${shellQuote(principalArn)} --type STANDARD`,
-      `aws eks associate-access-policy ${target} --principal-arn ${shellQuote(principalArn)} --policy-arn ${shellQuote(policyArn)} --access-scope type=cluster`,
+      ...accessEntryCommands({
+        clusterName: cluster.name,
+        region: cluster.region,
+        principalArn,
+        partition: clusterPartition,
+      }),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -163,12 +162,6 @@ async function clustersFromStore(values: Parsed['values'], io: CliIO): Promise<U
   } finally {
     await opened.close();
   }
-}
-
-/** Bare when only safe characters, otherwise single-quoted for POSIX shells. */
-export function shellQuote(value: string): string {
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
 function oneLine(text: string): string {

@@ -3,14 +3,15 @@
  * endpoint, timeout) or was not collected. IAM-side checks still ran; ServiceAccount and Pod checks
  * were skipped for it, never passed.
  */
+import { accessEntryCommands } from '../access-entry';
 import type { FindingDraft } from '../findings';
 import type { AccountCheck } from './types';
 
+/** The principal is a placeholder: the check sees the cluster, not the member role name the audit used. */
 function accessFix(accountId: string, region: string, cluster: string, partition = 'aws'): string {
-  const principal = `arn:${partition}:iam::${accountId}:role/<irsa-auditor member role>`;
+  const principalArn = `arn:${partition}:iam::${accountId}:role/<irsa-auditor member role>`;
   return [
-    `aws eks create-access-entry --region ${region} --cluster-name ${cluster} --principal-arn ${principal} --type STANDARD`,
-    `aws eks associate-access-policy --region ${region} --cluster-name ${cluster} --principal-arn ${principal} --policy-arn arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSViewPolicy --access-scope type=cluster`,
+    ...accessEntryCommands({ clusterName: cluster, region, principalArn, partition }),
     'For a private-only endpoint, run the audit from a network that reaches the cluster VPC (irsa-audit access prints these for every unreadable cluster).',
   ].join('\n');
 }
