@@ -1,5 +1,47 @@
 /** Cluster add-ons the platform team runs on every cluster, with correct IRSA (no findings). */
+import { eksctlTrust, type OidcProviderRef, terraformTrustFor } from '../shapes/trust-policies';
+import type { AccountBuilder } from './account-builder';
 import type { ClusterBuilder } from './cluster-builder';
+import { customerPolicy, EKS_POLICIES } from './identities';
+
+/** The AWS Load Balancer Controller's role, by eksctl (which names it with a random suffix). */
+export function loadBalancerControllerRole(
+  account: AccountBuilder,
+  provider: OidcProviderRef,
+  name: string,
+): string {
+  return account.role(name, eksctlTrust(provider, 'kube-system', 'aws-load-balancer-controller'), {
+    attached: [customerPolicy(account.id, 'AWSLoadBalancerControllerIAMPolicy')],
+  });
+}
+
+/** The EBS CSI driver's role, by eksctl as the EKS user guide creates it. */
+export function ebsCsiDriverRole(
+  account: AccountBuilder,
+  provider: OidcProviderRef,
+  clusterName: string,
+): string {
+  return account.role(
+    `AmazonEKS_EBS_CSI_DriverRole-${clusterName}`,
+    eksctlTrust(provider, 'kube-system', 'ebs-csi-controller-sa'),
+    { attached: [EKS_POLICIES.ebsCsi] },
+  );
+}
+
+/** Karpenter's controller role, by the terraform-aws-modules karpenter module. */
+export function karpenterControllerRole(
+  account: AccountBuilder,
+  provider: OidcProviderRef,
+  clusterName: string,
+): string {
+  return account.role(
+    `KarpenterController-${clusterName}`,
+    terraformTrustFor(provider, 'karpenter:karpenter'),
+    {
+      inline: ['KarpenterControllerPolicy'],
+    },
+  );
+}
 
 /** kube-system's own workloads, and the namespaces every cluster has. */
 export function coreSystem(cluster: ClusterBuilder, started: string): void {

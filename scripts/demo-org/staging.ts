@@ -8,7 +8,6 @@ import {
   cdkServiceAccountTrust,
   eksBlueprintsTrust,
   eksctlAudienceOnlyTrust,
-  eksctlTrust,
   GITHUB_ACTIONS_ISSUER,
   githubActionsTrust,
   oidcProvider,
@@ -19,7 +18,16 @@ import {
   webIdentityTrust,
 } from '../shapes/trust-policies';
 import { AccountBuilder } from './account-builder';
-import { awsNode, coreSystem, ebsCsiController, karpenter, loadBalancerController } from './add-ons';
+import {
+  awsNode,
+  coreSystem,
+  ebsCsiController,
+  ebsCsiDriverRole,
+  karpenter,
+  karpenterControllerRole,
+  loadBalancerController,
+  loadBalancerControllerRole,
+} from './add-ons';
 import { ACCOUNTS, customerPolicy, EKS_POLICIES, ISSUERS, OTEL_ENV, roleArn } from './identities';
 import { plusMinutes } from './names';
 
@@ -46,24 +54,14 @@ export function staging(): Account {
   });
 
   // Platform add-ons: re-applied right after the re-creation, so they trust the current issuer.
-  const alb = stg.role(
+  const alb = loadBalancerControllerRole(
+    stg,
+    current,
     'eksctl-staging-use1-addon-iamserviceaccount-kube-Role1-L5R8Q1W3E7TY',
-    eksctlTrust(current, 'kube-system', 'aws-load-balancer-controller'),
-    { attached: [customerPolicy(id, 'AWSLoadBalancerControllerIAMPolicy')] },
   );
-  const karpenterRole = stg.role(
-    'KarpenterController-staging-use1',
-    terraformTrustFor(current, 'karpenter:karpenter'),
-    {
-      inline: ['KarpenterControllerPolicy'],
-    },
-  );
+  const karpenterRole = karpenterControllerRole(stg, current, 'staging-use1');
   // The EBS CSI add-on was re-installed on the new cluster without --service-account-role-arn.
-  stg.role(
-    'AmazonEKS_EBS_CSI_DriverRole-staging-use1',
-    eksctlTrust(current, 'kube-system', 'ebs-csi-controller-sa'),
-    { attached: [EKS_POLICIES.ebsCsi] },
-  );
+  ebsCsiDriverRole(stg, current, 'staging-use1');
   const vpcCni = stg.role('staging-vpc-cni', terraformTrustFor(current, 'kube-system:aws-node'), {
     attached: [EKS_POLICIES.cni],
   });

@@ -5,33 +5,33 @@
 import { POD_IDENTITY_SERVICE } from '../../../lambda/core/model';
 import {
   eksctlPodIdentityTrust,
-  eksctlTrust,
   serviceTrust,
   terraformTrust,
   terraformTrustFor,
 } from '../../shapes/trust-policies';
-import { awsNode, coreSystem, ebsCsiController, loadBalancerController } from '../add-ons';
-import { ACCOUNTS, customerPolicy, EKS_POLICIES, ISSUERS, OTEL_ENV, roleArn } from '../identities';
+import {
+  awsNode,
+  coreSystem,
+  ebsCsiController,
+  ebsCsiDriverRole,
+  karpenterControllerRole,
+  loadBalancerController,
+  loadBalancerControllerRole,
+} from '../add-ons';
+import { ACCOUNTS, ISSUERS, OTEL_ENV, roleArn } from '../identities';
 import { plusMinutes } from '../names';
 import type { ProdContext } from './providers';
 import type { Use1PlatformRoles } from './use1-platform';
 
 export function prodEuw1Roles({ prod, euw1 }: ProdContext) {
-  const id = prod.id;
   const roles = {
-    alb: prod.role(
+    alb: loadBalancerControllerRole(
+      prod,
+      euw1,
       'eksctl-prod-euw1-addon-iamserviceaccount-kube-Role1-3HV8N2C6P0LD',
-      eksctlTrust(euw1, 'kube-system', 'aws-load-balancer-controller'),
-      { attached: [customerPolicy(id, 'AWSLoadBalancerControllerIAMPolicy')] },
     ),
-    ebs: prod.role(
-      'AmazonEKS_EBS_CSI_DriverRole-prod-euw1',
-      eksctlTrust(euw1, 'kube-system', 'ebs-csi-controller-sa'),
-      { attached: [EKS_POLICIES.ebsCsi] },
-    ),
-    karpenter: prod.role('KarpenterController-prod-euw1', terraformTrustFor(euw1, 'karpenter:karpenter'), {
-      inline: ['KarpenterControllerPolicy'],
-    }),
+    ebs: ebsCsiDriverRole(prod, euw1, 'prod-euw1'),
+    karpenter: karpenterControllerRole(prod, euw1, 'prod-euw1'),
     karpenterPodIdentity: prod.role('KarpenterController-prod-euw1-pod-identity', eksctlPodIdentityTrust(), {
       inline: ['KarpenterControllerPolicy'],
     }),

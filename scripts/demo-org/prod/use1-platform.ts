@@ -1,13 +1,21 @@
 /** prod-use1's platform add-ons (load balancing, storage, DNS, secrets, certificates, observability). */
 import {
-  eksctlTrust,
   serviceAccountSubject,
   subjectAndAudience,
   terraformTrust,
   terraformTrustFor,
   webIdentityTrust,
 } from '../../shapes/trust-policies';
-import { awsNode, coreSystem, ebsCsiController, karpenter, loadBalancerController } from '../add-ons';
+import {
+  awsNode,
+  coreSystem,
+  ebsCsiController,
+  ebsCsiDriverRole,
+  karpenter,
+  karpenterControllerRole,
+  loadBalancerController,
+  loadBalancerControllerRole,
+} from '../add-ons';
 import type { ClusterBuilder } from '../cluster-builder';
 import { ACCOUNTS, customerPolicy, EKS_POLICIES, roleArn } from '../identities';
 import type { ProdContext } from './providers';
@@ -15,19 +23,13 @@ import type { ProdContext } from './providers';
 export function use1PlatformRoles({ prod, use1, blue, euw1 }: ProdContext) {
   const id = prod.id;
   return {
-    alb: prod.role(
+    alb: loadBalancerControllerRole(
+      prod,
+      use1,
       'eksctl-prod-use1-addon-iamserviceaccount-kube-Role1-9XK2M4Q7R1TZ',
-      eksctlTrust(use1, 'kube-system', 'aws-load-balancer-controller'),
-      { attached: [customerPolicy(id, 'AWSLoadBalancerControllerIAMPolicy')] },
     ),
-    ebs: prod.role(
-      'AmazonEKS_EBS_CSI_DriverRole-prod-use1',
-      eksctlTrust(use1, 'kube-system', 'ebs-csi-controller-sa'),
-      { attached: [EKS_POLICIES.ebsCsi] },
-    ),
-    karpenter: prod.role('KarpenterController-prod-use1', terraformTrustFor(use1, 'karpenter:karpenter'), {
-      inline: ['KarpenterControllerPolicy'],
-    }),
+    ebs: ebsCsiDriverRole(prod, use1, 'prod-use1'),
+    karpenter: karpenterControllerRole(prod, use1, 'prod-use1'),
     // Shared by both prod clusters: one statement per provider.
     vpcCni: prod.role(
       'prod-vpc-cni',
