@@ -12,6 +12,10 @@ import type { KubernetesReader, KubernetesReadResult, ReadScope } from '../lambd
 import type { ClusterEndpoint } from '../lambda/collect/map-eks';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
 import type { Pod, ServiceAccount } from '../lambda/core/model';
+import { awsDocsTrust, oidcProvider, serviceTrust } from '../scripts/shapes/trust-policies';
+import { seededRandom } from './seeded-random';
+
+export { seededRandom } from './seeded-random';
 
 export interface SimAssociation {
   associationId: string;
@@ -553,45 +557,13 @@ function trustDocumentOf(account: SimAccount, index: number): string {
   const provider =
     account.providers.length > 0 ? account.providers[index % account.providers.length] : undefined;
   const trust = provider
-    ? {
-        Version: '2012-10-17',
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: providerArn(account.accountId, provider.url) },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: {
-                [`${provider.url}:sub`]: `system:serviceaccount:ns-${index % 10}:sa-${index}`,
-                [`${provider.url}:aud`]: 'sts.amazonaws.com',
-              },
-            },
-          },
-        ],
-      }
-    : {
-        Version: '2012-10-17',
-        Statement: [
-          { Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' },
-        ],
-      };
+    ? awsDocsTrust(oidcProvider(account.accountId, provider.url), `ns-${index % 10}`, `sa-${index}`)
+    : serviceTrust('ec2.amazonaws.com');
   return encodeURIComponent(JSON.stringify(trust));
 }
 
 function split(total: number, parts: number, index: number): number {
   return Math.floor(total / parts) + (index < total % parts ? 1 : 0);
-}
-
-/** Deterministic pseudo-random numbers (mulberry32), so every run simulates the same organization. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export const AWS_DEFAULT_REGIONS = [

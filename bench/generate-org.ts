@@ -4,7 +4,8 @@
  * clusters, deterministic for a given seed.
  *
  * The mix follows what an org-wide audit meets in practice: most IRSA roles are correct single-SA
- * trusts as eksctl / terraform / CDK / the AWS docs render them, some are namespace-wide (`StringLike
+ * trusts as eksctl / terraform / CDK / the AWS docs render them (scripts/shapes/trust-policies.ts,
+ * shared with the demo organization and the tests), some are namespace-wide (`StringLike
  * …:<ns>:*`), a few percent are broken in the ways reference §7 lists; most other roles are not IRSA
  * (Lambda, EC2, SAML, GitHub OIDC, Pod Identity); service accounts are annotated, pods carry the
  * injected environment, and a few are stale. One account in four stores its trust policies as the
@@ -14,6 +15,26 @@
  * 200k roles / 100k SAs / 300k pods can be written to a file without holding the inventory in memory.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { DEFAULT_AUDIENCE, type EnvVar, POD_IDENTITY_SERVICE } from '../lambda/core/model';
+import { irsaEnvironment } from '../scripts/shapes/pod-environment';
+import {
+  accountRootTrust,
+  awsDocsNamespaceTrust,
+  awsDocsTrust,
+  cdkServiceAccountTrust,
+  eksctlTrust,
+  githubActionsTrust,
+  oidcProvider,
+  POLICY_VERSION,
+  samlTrust,
+  serviceAccountSubject,
+  serviceTrust,
+  subjectAndAudience,
+  type TrustPolicy,
+  terraformTrustFor,
+  webIdentityTrust,
+} from '../scripts/shapes/trust-policies';
+import { seededRandom } from './seeded-random';
 
 export interface OrgOptions {
   roles: number;
@@ -29,18 +50,6 @@ export interface OrgStats {
   serviceAccounts: number;
   pods: number;
   bytes: number;
-}
-
-/** Deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REGIONS = ['us-east-1', 'us-west-2', 'eu-west-1', 'ap-southeast-2', 'eu-central-1'];
@@ -67,8 +76,6 @@ const WORDS = [
   'reports',
 ];
 const TEAMS = ['core', 'growth', 'platform', 'risk', 'ml', 'web', 'mobile', 'ops', 'finance', 'infra'];
-const AUDIENCE = 'sts.amazonaws.com';
-const TOKEN_FILE = '/var/run/secrets/eks.amazonaws.com/serviceaccount/token';
 
 /** How an IRSA role's trust is written (the annotated service account it is made for). */
 type IrsaKind =
@@ -77,7 +84,7 @@ type IrsaKind =
   | 'terraform' // F3: sub as an array, Sid ""
   | 'cdk' // F4: aud before sub
   | 'namespace' // F1b: StringLike …:<ns>:*
-  | 'prefix' // F3c: StringLike …:<ns>:<app>-*
+  | 'prefix' // F2b content (StringLike …:<ns>:<app>-*, aud under StringEquals), docs' key order
   // Broken ones (reference §7):
   | 'aud-only'
   | 'equals-wildcard'
@@ -184,17 +191,13 @@ function issuerFor(random: () => number, region: string): string {
   return `oidc.eks.${region}.amazonaws.com/id/${hex(random, 32)}`;
 }
 
-function providerArn(accountId: string, issuer: string): string {
-  return `arn:aws:iam::${accountId}:oidc-provider/${issuer}`;
-}
-
 function roleArn(accountId: string, name: string): string {
   return `arn:aws:iam::${accountId}:role/${name}`;
 }
 
 /** Plans the organization: who is where, which role each SA uses. Small, index-based records only. */
 function plan(options: OrgOptions) {
-  const random = prng(options.seed ?? 20261129);
+  const random = seededRandom(options.seed ?? 20261129);
   const roleTotal = Math.max(0, Math.floor(options.roles));
   const saTotal = Math.max(0, Math.floor(options.serviceAccounts));
   const podTotal = Math.max(0, Math.floor(options.pods));
@@ -341,68 +344,27 @@ function plan(options: OrgOptions) {
 
 type Plan = ReturnType<typeof plan>;
 
-const DOC = { Version: '2012-10-17' };
-
 /** Renders the trust policy of one role (plain object, as IAM would return it after decoding). */
-function trustOf(role: RolePlan, account: AccountPlan, org: Plan): unknown {
-  const service = (principal: string, action: string | string[] = 'sts:AssumeRole') => ({
-    ...DOC,
-    Statement: [{ Effect: 'Allow', Principal: { Service: principal }, Action: action }],
-  });
+function trustOf(role: RolePlan, account: AccountPlan, org: Plan): TrustPolicy {
   switch (role.kind) {
     case 'lambda':
-      return service('lambda.amazonaws.com');
+      return serviceTrust('lambda.amazonaws.com');
     case 'ec2':
-      return service('ec2.amazonaws.com');
+      return serviceTrust('ec2.amazonaws.com');
     case 'pod-identity':
-      return service('pods.eks.amazonaws.com', ['sts:AssumeRole', 'sts:TagSession']);
+      return serviceTrust(POD_IDENTITY_SERVICE, ['sts:AssumeRole', 'sts:TagSession']);
     case 'saml':
-      return {
-        ...DOC,
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { Federated: `arn:aws:iam::${account.id}:saml-provider/corp-idp` },
-            Action: 'sts:AssumeRoleWithSAML',
-            Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
-          },
-        ],
-      };
+      return samlTrust(`arn:aws:iam::${account.id}:saml-provider/corp-idp`, 'sts:AssumeRoleWithSAML');
     case 'github':
-      return {
-        ...DOC,
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: {
-              Federated: `arn:aws:iam::${account.id}:oidc-provider/token.actions.githubusercontent.com`,
-            },
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Condition: {
-              StringEquals: { 'token.actions.githubusercontent.com:aud': AUDIENCE },
-              StringLike: { 'token.actions.githubusercontent.com:sub': 'repo:example/deploy:*' },
-            },
-          },
-        ],
-      };
+      return githubActionsTrust(account.id, 'example/deploy', '*');
     case 'cross-account':
-      return {
-        ...DOC,
-        Statement: [
-          {
-            Effect: 'Allow',
-            Principal: { AWS: `arn:aws:iam::${accountIdOf(0)}:root` },
-            Action: 'sts:AssumeRole',
-            Condition: { StringEquals: { 'sts:ExternalId': 'audit-2026' } },
-          },
-        ],
-      };
+      return accountRootTrust(accountIdOf(0), { StringEquals: { 'sts:ExternalId': 'audit-2026' } });
     default:
       return irsaTrust(role, role.kind, org);
   }
 }
 
-function irsaTrust(role: RolePlan, kind: IrsaKind, org: Plan): unknown {
+function irsaTrust(role: RolePlan, kind: IrsaKind, org: Plan): TrustPolicy {
   const s = role.sa!;
   const sa = org.sas[s];
   const cluster = org.clusters[org.saCluster[s]];
@@ -412,85 +374,55 @@ function irsaTrust(role: RolePlan, kind: IrsaKind, org: Plan): unknown {
     const owner = org.accounts.find((account) => account.id === role.providerAccount)!;
     issuer = owner.staleIssuer;
   }
-  const subject = `system:serviceaccount:${sa.namespace}:${sa.name}`;
-  const audience = sa.audience ?? AUDIENCE;
-  const statement = (condition: unknown, extra: Record<string, unknown> = {}) => ({
-    ...extra,
-    Effect: 'Allow',
-    Principal: { Federated: providerArn(role.providerAccount!, issuer) },
-    Action: 'sts:AssumeRoleWithWebIdentity',
-    Condition: condition,
-  });
-  const equals = (sub: unknown, keyIssuer = issuer) => ({
-    StringEquals: { [`${keyIssuer}:sub`]: sub, [`${keyIssuer}:aud`]: audience },
-  });
-  switch (kind) {
+  const provider = oidcProvider(role.providerAccount!, issuer);
+  const subject = serviceAccountSubject(sa.namespace, sa.name);
+  const audience = sa.audience ?? DEFAULT_AUDIENCE;
+  // eksctl, terraform-aws-modules and CDK fix aud to sts.amazonaws.com: a custom audience is
+  // written by hand, in the docs' shape.
+  const tool = sa.audience ? 'docs' : kind;
+  switch (tool) {
     case 'docs':
     case 'stale-issuer':
     case 'other-account':
-      return { ...DOC, Statement: [statement(equals(subject))] };
+      return awsDocsTrust(provider, sa.namespace, sa.name, audience);
     case 'eksctl':
-      return {
-        ...DOC,
-        Statement: [{ ...statement(equals(subject)), Action: ['sts:AssumeRoleWithWebIdentity'] }],
-      };
+      return eksctlTrust(provider, sa.namespace, sa.name);
     case 'terraform':
-      return { ...DOC, Statement: [statement(equals([subject]), { Sid: '' })] };
+      return terraformTrustFor(provider, `${sa.namespace}:${sa.name}`, { emptySid: true });
     case 'cdk':
-      return {
-        ...DOC,
-        Statement: [
-          {
-            Action: 'sts:AssumeRoleWithWebIdentity',
-            Effect: 'Allow',
-            Principal: { Federated: providerArn(role.providerAccount!, issuer) },
-            Condition: { StringEquals: { [`${issuer}:aud`]: audience, [`${issuer}:sub`]: subject } },
-          },
-        ],
-      };
+      return cdkServiceAccountTrust(provider, sa.namespace, sa.name);
     case 'namespace':
-      return {
-        ...DOC,
-        Statement: [
-          statement({
-            StringLike: {
-              [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:*`,
-              [`${issuer}:aud`]: audience,
-            },
-          }),
-        ],
-      };
+      return awsDocsNamespaceTrust(provider, sa.namespace, audience);
     case 'prefix':
-      return {
-        ...DOC,
-        Statement: [
-          statement({
-            StringLike: {
-              [`${issuer}:sub`]: `system:serviceaccount:${sa.namespace}:${sa.name.split('-')[0]}-*`,
-            },
-            StringEquals: { [`${issuer}:aud`]: audience },
-          }),
-        ],
-      };
+      return webIdentityTrust(provider, {
+        StringLike: {
+          [`${issuer}:sub`]: serviceAccountSubject(sa.namespace, `${sa.name.split('-')[0]}-*`),
+        },
+        StringEquals: { [`${issuer}:aud`]: audience },
+      });
     case 'aud-only':
-      return { ...DOC, Statement: [statement({ StringEquals: { [`${issuer}:aud`]: audience } })] };
+      return webIdentityTrust(provider, { StringEquals: { [`${issuer}:aud`]: audience } });
     case 'equals-wildcard':
-      return { ...DOC, Statement: [statement(equals(`system:serviceaccount:${sa.namespace}:*`))] };
+      return awsDocsTrust(provider, sa.namespace, '*', audience);
     case 'wrong-namespace':
-      return {
-        ...DOC,
-        Statement: [statement(equals(`system:serviceaccount:${sa.namespace}-old:${sa.name}`))],
-      };
+      return awsDocsTrust(provider, `${sa.namespace}-old`, sa.name, audience);
     case 'foreign-key': {
       const other = org.clusters[(org.saCluster[s] + 1) % org.clusters.length].issuer;
-      return { ...DOC, Statement: [statement(equals(subject, other))] };
+      return webIdentityTrust(provider, subjectAndAudience(other, subject, audience));
     }
     case 'https-key':
-      return { ...DOC, Statement: [statement(equals(subject, `https://${issuer}`))] };
+      return webIdentityTrust(provider, subjectAndAudience(`https://${issuer}`, subject, audience));
     case 'not-action':
       return {
-        ...DOC,
-        Statement: [{ ...statement(equals(subject)), Action: undefined, NotAction: 'sts:AssumeRole' }],
+        Version: POLICY_VERSION,
+        Statement: [
+          {
+            Effect: 'Allow',
+            Principal: { Federated: provider.arn },
+            Condition: subjectAndAudience(issuer, subject, audience),
+            NotAction: 'sts:AssumeRole',
+          },
+        ],
       };
   }
 }
@@ -504,7 +436,7 @@ export function generateOrg(
   chunkSize = 1 << 20,
 ): OrgStats {
   const org = plan(options);
-  const random = prng((options.seed ?? 20261129) ^ 0x5bd1e995);
+  const random = seededRandom((options.seed ?? 20261129) ^ 0x5bd1e995);
   let buffer = '';
   let bytes = 0;
   const out = (text: string) => {
@@ -524,7 +456,7 @@ export function generateOrg(
     out(`{"accountId":"${account.id}","name":"${account.name}","oidcProviders":[`);
     account.providerIssuers.forEach((issuer, i) => {
       out(
-        `${i > 0 ? ',' : ''}${JSON.stringify({ arn: providerArn(account.id, issuer), url: issuer, clientIds: [AUDIENCE] })}`,
+        `${i > 0 ? ',' : ''}${JSON.stringify({ arn: oidcProvider(account.id, issuer).arn, url: issuer, clientIds: [DEFAULT_AUDIENCE] })}`,
       );
     });
     out(`],"roles":[`);
@@ -621,7 +553,7 @@ export function generateOrg(
 }
 
 function podText(sa: SaPlan, replicaSet: string, index: number, random: () => number): string {
-  const env: { name: string; value: string }[] = [];
+  const env: EnvVar[] = [];
   const appVars = 2 + (index % 4);
   for (let i = 0; i < appVars; i++) env.push({ name: APP_ENV[i], value: i === 1 ? '8080' : `value-${i}` });
   if (sa.env === 'injected' || sa.env === 'stale' || sa.env === 'orphan') {
@@ -629,9 +561,7 @@ function podText(sa: SaPlan, replicaSet: string, index: number, random: () => nu
       sa.env === 'stale' || sa.env === 'orphan'
         ? 'arn:aws:iam::210000000000:role/previous-role'
         : (sa.roleArn ?? '').replace(/^"|"$/g, '');
-    env.push({ name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' });
-    env.push({ name: 'AWS_ROLE_ARN', value: arn });
-    env.push({ name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: TOKEN_FILE });
+    env.push(...irsaEnvironment(arn));
   }
   const containers: unknown[] = [{ name: 'app', env }];
   if (index % 3 === 0) containers.push({ name: 'log-router', env: env.slice(appVars) });

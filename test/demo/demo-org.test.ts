@@ -18,7 +18,7 @@ import {
   ISSUERS,
   renderDemoOrg,
   roleArn,
-} from '../../scripts/make-demo-org';
+} from '../../scripts/demo-org';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -33,15 +33,12 @@ const baseResult = runChecks(base.inventory, CHECKS);
 const changedResult = runChecks(changed.inventory, CHECKS);
 
 describe('examples/demo-org.json', () => {
-  it.each(['base', 'changed'] as DemoVariant[])(
-    'is what scripts/make-demo-org.ts generates (%s)',
-    (variant) => {
-      const committed = readFileSync(join(ROOT, DEMO_FILES[variant]), 'utf8');
-      const fresh = committed === renderDemoOrg(variant);
-      // A plain boolean, not a 280 KB diff: regenerate with `npx tsx scripts/make-demo-org.ts`.
-      expect(fresh ? 'up to date' : `${DEMO_FILES[variant]} is stale`).toBe('up to date');
-    },
-  );
+  it.each(['base', 'changed'] as DemoVariant[])('is what scripts/demo-org generates (%s)', (variant) => {
+    const committed = readFileSync(join(ROOT, DEMO_FILES[variant]), 'utf8');
+    const fresh = committed === renderDemoOrg(variant);
+    // A plain boolean, not a 280 KB diff: regenerate with `npx tsx scripts/make-demo-org.ts`.
+    expect(fresh ? 'up to date' : `${DEMO_FILES[variant]} is stale`).toBe('up to date');
+  });
 
   it('loads without warnings', () => {
     expect(base.warnings).toEqual([]);
