@@ -19,7 +19,7 @@ import {
   runScheduledAudit,
 } from '../../lambda/handler';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
-import { ENV } from '../../lambda/store/table-schema';
+import { ENV } from '../../lambda/settings/settings';
 import type { StoredFinding } from '../../lambda/store/types';
 import { CALLER } from '../collect/org-fixture';
 import { mockAwsWithSimulation } from '../collect/sim-mocks';
