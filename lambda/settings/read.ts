@@ -13,8 +13,11 @@ import type {
   StringSetting,
 } from './settings';
 
-/** Where settings came from; decides how messages name a setting. */
-export type ConfigSource = 'environment' | 'context' | 'flags';
+/**
+ * Where settings came from; decides how messages name a setting. `options`: the collection options a
+ * program passes (lambda/collect/options.ts), named by their property.
+ */
+export type ConfigSource = 'environment' | 'context' | 'flags' | 'options';
 
 /** Any invalid setting, from any source. One type and one code for all three entry points. */
 export class ConfigError extends Error {
@@ -41,6 +44,8 @@ function configErrorMessage(problems: readonly string[], source: ConfigSource): 
       );
     case 'flags':
       return problems.join('\n');
+    case 'options':
+      return `invalid collection options: ${problems.join('; ')}`;
   }
 }
 
@@ -62,7 +67,10 @@ interface Wording {
   emptyList?(name: string): string;
 }
 
-const WORDINGS: Record<ConfigSource, Wording> = {
+/** The sources read as text (the `options` are typed values). */
+export type TextSource = Exclude<ConfigSource, 'options'>;
+
+const WORDINGS: Record<TextSource, Wording> = {
   // RESULTS_TABLE="x" is not a DynamoDB table name
   environment: {
     name: (setting) => setting.env ?? '',
@@ -110,7 +118,7 @@ export class SettingsReader {
   private readonly wording: Wording;
 
   constructor(
-    readonly source: ConfigSource,
+    readonly source: TextSource,
     private readonly raw: (setting: Setting) => unknown,
   ) {
     this.wording = WORDINGS[source];
@@ -142,7 +150,8 @@ export class SettingsReader {
       return undefined;
     }
     const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
+    // A flag typed with an empty value was still given: it is checked (`--profile ''` names no profile).
+    return trimmed === '' && this.source !== 'flags' ? undefined : trimmed;
   }
 
   string(setting: StringSetting, options: { required?: boolean } = {}): string | undefined {
