@@ -6,7 +6,9 @@
  * docs/deployment.md are generated from it. Pure data and pure functions.
  */
 import { NOTIFY_MODES, type NotifyMode } from '../app/notify-mode';
-import { ACCOUNT_ID_RE, EXTERNAL_ID_RE, OU_OR_ROOT_RE, REGION_RE } from '../core/aws-ids';
+import { ACCOUNT_ID_RE, EXTERNAL_ID_RE, OU_OR_ROOT_RE, REGION_RE, splitRoleName } from '../core/aws-ids';
+
+export { splitRoleName };
 
 /** The member role the StackSet creates in every account; `--role-name` / `memberRoleName` override it. */
 export const DEFAULT_MEMBER_ROLE_NAME = 'IrsaAuditorMemberRole';
@@ -32,6 +34,8 @@ interface SettingBase {
   readonly context?: string;
   /** CLI flag, without the dashes. */
   readonly flag?: string;
+  /** Environment variable the CLI falls back to when the flag is not given. */
+  readonly cliEnv?: string;
   /** A shared secret: messages never echo the value. */
   readonly secret?: boolean;
   /** Group of docs/deployment.md's settings tables; absent: not a deployment setting. */
@@ -81,24 +85,6 @@ export type Setting = StringSetting | ListSetting | IntegerSetting | BooleanSett
 /** A validator from a pattern and the phrase naming what it accepts. */
 export function matching(pattern: RegExp, expected: string): Validator {
   return (value) => (pattern.test(value) ? undefined : expected);
-}
-
-const IAM_NAME_CHARS = /^[\w+=,.@-]+$/;
-
-/**
- * The member role as the audit addresses it: its name (1-64 characters of `[\w+=,.@-]`), after its
- * IAM path when it has one (`audit/IrsaAuditorMemberRole` = path `/audit/`, name
- * `IrsaAuditorMemberRole`). The collectors assume `arn:<partition>:iam::<account>:role/<value>`, and
- * the CDK app creates the role with that path and name, so every entry point takes the same values.
- */
-export function splitRoleName(value: string): { path: string; name: string } | undefined {
-  const parts = value.split('/');
-  const name = parts.pop() ?? '';
-  if (name.length < 1 || name.length > 64 || !IAM_NAME_CHARS.test(name)) return undefined;
-  if (parts.some((segment) => !IAM_NAME_CHARS.test(segment))) return undefined;
-  const path = parts.length === 0 ? '/' : `/${parts.join('/')}/`;
-  // IAM: a path is at most 512 characters.
-  return path.length <= 512 ? { path, name } : undefined;
 }
 
 const ROLE_NAME_EXPECTED =
@@ -247,6 +233,7 @@ export const SETTINGS = {
     type: 'string',
     env: 'RESULTS_TABLE',
     flag: 'table',
+    cliEnv: 'IRSA_AUDIT_TABLE',
     doc: 'the DynamoDB results table (the CDK app creates it and sets the variable)',
     validate: matching(TABLE_RE, 'a DynamoDB table name'),
   },
@@ -311,6 +298,8 @@ export const SETTINGS = {
     env: 'MEMBER_ROLE_NAME',
     context: 'memberRoleName',
     flag: 'role-name',
+    // `irsa-audit access` reads the Lambda's variable (its flag is `--member-role-name`).
+    cliEnv: 'MEMBER_ROLE_NAME',
     group: 'Member role',
     doc: 'name of the read-only role in every account, after its IAM path if it has one (`audit/IrsaAuditorMemberRole`)',
     validate: (value) => (splitRoleName(value) ? undefined : ROLE_NAME_EXPECTED),
