@@ -290,7 +290,7 @@ export const SETTINGS = {
     env: 'HISTORY_RETENTION_DAYS',
     context: 'historyRetentionDays',
     group: 'Notifications and results',
-    doc: "how long resolved findings' history is kept (the TTL the store sets)",
+    doc: "days resolved findings' history is kept: the TTL the store sets",
   },
   memberRoleName: {
     type: 'string',
@@ -404,7 +404,7 @@ export const SETTINGS = {
     env: 'DEADLINE_MARGIN_SECONDS',
     context: 'deadlineMarginSeconds',
     group: 'Function',
-    doc: 'the run stops starting new accounts this long before the timeout (the CDK app allows at most half the timeout)',
+    doc: 'seconds before the timeout after which the run starts no new account; the CDK app allows at most half the timeout',
   },
   logRetentionDays: {
     type: 'integer',
@@ -414,7 +414,7 @@ export const SETTINGS = {
     allowed: LOG_RETENTION_DAYS,
     context: 'logRetentionDays',
     group: 'Function',
-    doc: 'a CloudWatch Logs retention period',
+    doc: 'days the function logs are kept: a CloudWatch Logs retention period',
   },
   metricsNamespace: {
     type: 'string',
