@@ -1,23 +1,20 @@
 /**
  * Deployment configuration from CDK context (`-c key=value` or the `context` block of cdk.json), parsed and
  * validated in one pure function so a typo or a bad value fails `cdk synth` with a message that names the
- * key, the value and what was expected — never a half-configured deployment.
+ * key, the value and what was expected — never a half-configured deployment. Keys, defaults and each
+ * key's rule come from the settings table (lambda/settings/settings.ts), shared with the Lambda and the CLI.
  */
 
 import type { NotifyMode } from '../lambda/app/notify-mode';
 import { editDistance } from '../lambda/core/checks/helpers';
-import { ConfigError, SettingsReader, show } from '../lambda/settings/read';
+import { SettingsReader, show } from '../lambda/settings/read';
 import {
   CONTEXT_KEYS,
-  LOG_RETENTION_DAYS,
   SETTINGS,
   type Setting,
   type StackSetCallAs,
   scheduleExpressionProblem,
 } from '../lambda/settings/settings';
-
-export type { NotifyMode, StackSetCallAs };
-export { CONTEXT_KEYS, ConfigError, LOG_RETENTION_DAYS, scheduleExpressionProblem };
 
 export interface AuditorConfig {
   /** EventBridge Scheduler expression: `cron(…)` with six fields or `rate(…)`. */

@@ -104,7 +104,7 @@ const WORDINGS: Record<TextSource, Wording> = {
 
 /** The phrase for an integer setting's rule. */
 export function integerExpected(setting: IntegerSetting, max = setting.max, note = ''): string {
-  if (setting.allowed) return `one of the CloudWatch Logs retention periods ${setting.allowed.join(', ')}`;
+  if (setting.allowed) return `one of ${setting.allowedName ?? 'the values'} ${setting.allowed.join(', ')}`;
   return `an integer from ${setting.min} to ${max}${note ? ` ${note}` : ''}`;
 }
 

@@ -65,8 +65,9 @@ export interface IntegerSetting extends SettingBase {
   readonly default?: number;
   readonly min: number;
   readonly max: number;
-  /** When only some integers of the range are valid. */
+  /** When only some integers of the range are valid, and what they are (`the CloudWatch Logs retention periods`). */
   readonly allowed?: readonly number[];
+  readonly allowedName?: string;
 }
 
 export interface BooleanSetting extends SettingBase {
@@ -412,6 +413,7 @@ export const SETTINGS = {
     min: 1,
     max: 3653,
     allowed: LOG_RETENTION_DAYS,
+    allowedName: 'the CloudWatch Logs retention periods',
     context: 'logRetentionDays',
     group: 'Function',
     doc: 'days the function logs are kept: a CloudWatch Logs retention period',

@@ -4,13 +4,14 @@
  * the collection flags, the `access` command and the collection options a program passes.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { ConfigError, parseConfig } from '../../infra/config';
+import { parseConfig } from '../../infra/config';
 import { run as runAccess } from '../../lambda/cli/commands/access';
 import { CliError, type CliIO } from '../../lambda/cli/io';
 import { collectOptionsFromFlags } from '../../lambda/collect/cli-options';
 import { memberRoleArn } from '../../lambda/collect/credentials';
 import { resolveCollectOptions } from '../../lambda/collect/options';
 import { loadHandlerConfig } from '../../lambda/config';
+import { ConfigError } from '../../lambda/settings/read';
 import { ENV, splitRoleName } from '../../lambda/settings/settings';
 import { BASE_CONTEXT, properties, synth } from '../infra/helpers';
 

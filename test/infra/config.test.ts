@@ -1,4 +1,6 @@
-import { ConfigError, DEFAULTS, parseConfig, scheduleExpressionProblem } from '../../infra/config';
+import { DEFAULTS, parseConfig } from '../../infra/config';
+import { ConfigError } from '../../lambda/settings/read';
+import { scheduleExpressionProblem } from '../../lambda/settings/settings';
 import { CDK_JSON } from './helpers';
 
 function problemsOf(context: Record<string, unknown>): string[] {
