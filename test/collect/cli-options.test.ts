@@ -1,9 +1,15 @@
 import { parseArgs } from 'node:util';
-import { COLLECT_FLAGS, collectOptionsFromFlags, newRunId } from '../../lambda/collect/cli-options';
+import { STORE_OPTIONS, STORE_USAGE } from '../../lambda/cli/store-options';
+import {
+  COLLECT_FLAGS,
+  COLLECT_FLAGS_HELP,
+  collectOptionsFromFlags,
+  newRunId,
+} from '../../lambda/collect/cli-options';
 import { resolveCollectOptions } from '../../lambda/collect/options';
 import { createProgressReporter, formatProgress, type ProgressSnapshot } from '../../lambda/collect/progress';
 import { ConfigError } from '../../lambda/settings/read';
-import { DEFAULT_MEMBER_ROLE_NAME } from '../../lambda/settings/settings';
+import { DEFAULT_MEMBER_ROLE_NAME, SETTINGS, type Setting } from '../../lambda/settings/settings';
 
 const NOW = Date.parse('2026-11-29T03:00:00.123Z');
 
@@ -113,6 +119,15 @@ describe('collection flags', () => {
     expect(() => resolveCollectOptions({}, { AWS_REGION: 'Europe' })).toThrow(
       'the caller\'s region "Europe" (homeRegion, else AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region code',
     );
+  });
+
+  it('are the flags of the settings table, each in the help', () => {
+    for (const flag of Object.keys(COLLECT_FLAGS)) expect(COLLECT_FLAGS_HELP).toContain(`--${flag} `);
+    for (const flag of Object.keys(STORE_OPTIONS)) expect(STORE_USAGE).toContain(`--${flag} `);
+    const tableFlags = Object.values(SETTINGS).flatMap((setting: Setting) =>
+      setting.flag ? [setting.flag] : [],
+    );
+    expect(tableFlags.filter((flag) => !(flag in COLLECT_FLAGS) && !(flag in STORE_OPTIONS))).toEqual([]);
   });
 
   it('makes run ids that sort by time and fit an STS session name', () => {
