@@ -29,6 +29,16 @@ module.exports = {
       from: { path: '^lambda/core/' },
       to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
     },
+    {
+      name: 'settings-are-pure',
+      comment:
+        'lambda/settings (the settings table) is read by the Lambda, the CDK app and the CLI: pure data and functions, importing only the core and lambda/app/notify-mode.',
+      severity: 'error',
+      from: { path: '^lambda/settings/' },
+      to: {
+        pathNot: '^(lambda/settings/|lambda/core/|lambda/app/notify-mode\\.ts$)',
+      },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

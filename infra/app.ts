@@ -1,7 +1,7 @@
 /** CDK app entry (cdk.json: `npx tsx infra/app.ts`). Configuration: docs/deployment.md. */
 import { App } from 'aws-cdk-lib';
+import { ConfigError } from '../lambda/settings/read';
 import { buildApp } from './build-app';
-import { ConfigError } from './config';
 
 const app = new App();
 try {

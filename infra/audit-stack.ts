@@ -38,7 +38,8 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { ENV, TABLE_SCHEMA } from '../lambda/store/table-schema';
+import { ENV, SETTINGS } from '../lambda/settings/settings';
+import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
 import { orgIdParameter } from './member-role-stack';
@@ -302,7 +303,7 @@ export class AuditStack extends Stack {
       [ENV.historyRetentionDays]: String(config.historyRetentionDays),
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
-      POWERTOOLS_METRICS_NAMESPACE: config.metricsNamespace,
+      [SETTINGS.metricsNamespace.env]: config.metricsNamespace,
     };
     // Optional settings are left out when unset: the handler then applies its defaults (all regions,
     // all accounts, its own concurrency).

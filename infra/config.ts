@@ -1,14 +1,20 @@
 /**
  * Deployment configuration from CDK context (`-c key=value` or the `context` block of cdk.json), parsed and
  * validated in one pure function so a typo or a bad value fails `cdk synth` with a message that names the
- * key, the value and what was expected — never a half-configured deployment.
+ * key, the value and what was expected — never a half-configured deployment. Keys, defaults and each
+ * key's rule come from the settings table (lambda/settings/settings.ts), shared with the Lambda and the CLI.
  */
 
-import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
-import { ACCOUNT_ID_RE as ACCOUNT_RE, EXTERNAL_ID_RE, REGION_RE } from '../lambda/core/aws-ids';
-
-export type NotifyMode = 'changes' | 'new-only' | 'always';
-export type StackSetCallAs = 'SELF' | 'DELEGATED_ADMIN';
+import type { NotifyMode } from '../lambda/app/notify-mode';
+import { editDistance } from '../lambda/core/checks/helpers';
+import { SettingsReader, show } from '../lambda/settings/read';
+import {
+  CONTEXT_KEYS,
+  SETTINGS,
+  type Setting,
+  type StackSetCallAs,
+  scheduleExpressionProblem,
+} from '../lambda/settings/settings';
 
 export interface AuditorConfig {
   /** EventBridge Scheduler expression: `cron(…)` with six fields or `rate(…)`. */
@@ -28,6 +34,7 @@ export interface AuditorConfig {
   slack?: { workspaceId: string; channelId: string };
   notifyMode: NotifyMode;
   historyRetentionDays: number;
+  /** The member role's name, after its IAM path if it has one (`audit/IrsaAuditorMemberRole`). */
   memberRoleName: string;
   externalId?: string;
   /** Absent: the stacks take it as the CloudFormation parameter `OrgId` at deploy time. */
@@ -51,229 +58,112 @@ export interface AuditorConfig {
   warnings: string[];
 }
 
+/** The defaults of the settings table, by context key. */
 export const DEFAULTS = {
-  schedule: 'cron(0 3 * * ? *)',
-  timezone: 'UTC',
-  notifyMode: 'changes' as NotifyMode,
-  historyRetentionDays: 90,
-  memberRoleName: DEFAULT_MEMBER_ROLE_NAME,
-  stackSetCallAs: 'DELEGATED_ADMIN' as StackSetCallAs,
-  memoryMb: 1024,
-  timeoutMinutes: 15,
-  deadlineMarginSeconds: 120,
-  logRetentionDays: 90,
-  metricsNamespace: 'IrsaAuditor',
+  schedule: SETTINGS.schedule.default,
+  timezone: SETTINGS.timezone.default,
+  notifyMode: SETTINGS.notifyMode.default as NotifyMode,
+  historyRetentionDays: SETTINGS.historyRetentionDays.default,
+  memberRoleName: SETTINGS.memberRoleName.default,
+  stackSetCallAs: SETTINGS.stackSetCallAs.default as StackSetCallAs,
+  memoryMb: SETTINGS.memoryMb.default,
+  timeoutMinutes: SETTINGS.timeoutMinutes.default,
+  deadlineMarginSeconds: SETTINGS.deadlineMarginSeconds.default,
+  logRetentionDays: SETTINGS.logRetentionDays.default,
+  metricsNamespace: SETTINGS.metricsNamespace.default,
 } as const;
-
-/** Every context key this app reads; other camelCase keys are rejected as likely typos. */
-export const CONTEXT_KEYS = [
-  'schedule',
-  'timezone',
-  'regions',
-  'accounts',
-  'excludeAccounts',
-  'auditOus',
-  'concurrency',
-  'accountConcurrency',
-  'notifyEmails',
-  'slackWorkspaceId',
-  'slackChannelId',
-  'notifyMode',
-  'historyRetentionDays',
-  'memberRoleName',
-  'externalId',
-  'orgId',
-  'targetOus',
-  'memberRoleStackSet',
-  'stackSetCallAs',
-  'stackSetRegion',
-  'memoryMb',
-  'timeoutMinutes',
-  'deadlineMarginSeconds',
-  'logRetentionDays',
-  'metricsNamespace',
-  'memberRoleStack',
-  'auditRoleArn',
-] as const;
-
-/** CloudWatch Logs accepts only these retention periods. */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
-export class ConfigError extends Error {
-  readonly code = 'CONFIG_INVALID';
-  constructor(readonly problems: string[]) {
-    super(
-      `Invalid CDK context (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
-        problems.map((problem) => `  - ${problem}`).join('\n'),
-    );
-    this.name = 'ConfigError';
-  }
-}
-
-const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
-const ROOT_RE = /^r-[0-9a-z]{4,32}$/;
-const OU_RE = /^ou-[0-9a-z]{4,32}-[a-z0-9]{8,32}$/;
-const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
-const ROLE_NAME_RE = /^[\w+=,.@-]{1,64}$/;
-const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@/-]+\/)?[\w+=,.@-]{1,64}$/;
-// CloudFormation's own patterns for AWS::Chatbot::SlackChannelConfiguration.
-const SLACK_WORKSPACE_RE = /^[0-9A-Z]{1,255}$/;
-const SLACK_CHANNEL_RE = /^[A-Za-z0-9]+$/;
-const METRICS_NAMESPACE_RE = /^[A-Za-z0-9._/#:-]{1,255}$/;
 
 /**
  * Parses and validates the CDK context. Throws one ConfigError listing every problem found, so a
- * deployment with three typos is fixed in one round.
+ * deployment with three typos is fixed in one round. Each setting's key, default and rule come from
+ * the settings table; the rules that tie settings together are here.
  */
 export function parseConfig(context: Record<string, unknown>): AuditorConfig {
-  const problems: string[] = [];
   const warnings: string[] = [];
-  const reader = new ContextReader(context, problems);
+  const read = new SettingsReader('context', (setting: Setting) =>
+    setting.context === undefined ? undefined : context[setting.context],
+  );
+  // Given at all, valid or not (an empty value is unset).
+  const given = (key: string) => context[key] != null && String(context[key]).trim() !== '';
 
   for (const key of Object.keys(context)) {
     // Only plain identifiers can be ours; CDK's own keys contain `:`, `@` or `-`.
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || (CONTEXT_KEYS as readonly string[]).includes(key)) continue;
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || CONTEXT_KEYS.includes(key)) continue;
     const hint = closestKey(key);
-    problems.push(
+    read.problem(
       `unknown context key \`${key}\`${hint ? ` (did you mean \`${hint}\`?)` : ''}; known keys: ${CONTEXT_KEYS.join(', ')}`,
     );
   }
 
-  const schedule = reader.string('schedule') ?? DEFAULTS.schedule;
-  const scheduleProblem = scheduleExpressionProblem(schedule);
-  if (scheduleProblem) problems.push(`schedule: got ${show(schedule)}; expected ${scheduleProblem}`);
-  else if (!runsAtLeastDaily(schedule)) {
+  const schedule = read.string(SETTINGS.schedule) ?? DEFAULTS.schedule;
+  if (scheduleExpressionProblem(schedule) === undefined && !runsAtLeastDaily(schedule)) {
     warnings.push(
       `schedule ${show(schedule)} may run less often than daily: the "no successful run in 26 hours" alarm will fire between runs`,
     );
   }
+  const timezone = read.string(SETTINGS.timezone) ?? DEFAULTS.timezone;
 
-  const timezone = reader.string('timezone') ?? DEFAULTS.timezone;
-  if (!isTimeZone(timezone)) {
-    problems.push(`timezone: got ${show(timezone)}; expected an IANA time zone such as UTC or Europe/Berlin`);
-  }
+  const regions = read.list(SETTINGS.regions) ?? [];
+  const accounts = read.list(SETTINGS.accounts) ?? [];
+  const excludeAccounts = read.list(SETTINGS.excludeAccounts) ?? [];
+  const auditOus = read.list(SETTINGS.ous) ?? [];
+  const concurrency = read.integer(SETTINGS.concurrency);
+  const accountConcurrency = read.integer(SETTINGS.accountConcurrency);
 
-  const regions = reader.list('regions', REGION_RE, 'AWS region codes such as us-east-1');
-  const accounts = reader.list('accounts', ACCOUNT_RE, '12-digit AWS account ids');
-  const excludeAccounts = reader.list('excludeAccounts', ACCOUNT_RE, '12-digit AWS account ids');
-  const auditOus = reader.list(
-    'auditOus',
-    (value) => ROOT_RE.test(value) || OU_RE.test(value),
-    'r-… or ou-… ids',
-  );
-  const concurrency = reader.integer('concurrency', 1, 1024);
-  const accountConcurrency = reader.integer('accountConcurrency', 1, 64);
-
-  const notifyEmails = reader.list('notifyEmails', EMAIL_RE, 'e-mail addresses');
-  const slackWorkspaceId = reader.string('slackWorkspaceId');
-  const slackChannelId = reader.string('slackChannelId');
+  const notifyEmails = read.list(SETTINGS.notifyEmails) ?? [];
+  const slackWorkspaceId = read.string(SETTINGS.slackWorkspaceId);
+  const slackChannelId = read.string(SETTINGS.slackChannelId);
   let slack: AuditorConfig['slack'];
-  if (slackWorkspaceId !== undefined && !SLACK_WORKSPACE_RE.test(slackWorkspaceId)) {
-    problems.push(
-      `slackWorkspaceId: got ${show(slackWorkspaceId)}; expected the Slack workspace id shown in the AWS Chatbot console (upper-case letters and digits, e.g. T01234ABCDE)`,
-    );
-  }
-  if (slackChannelId !== undefined && !SLACK_CHANNEL_RE.test(slackChannelId)) {
-    problems.push(
-      `slackChannelId: got ${show(slackChannelId)}; expected a Slack channel id (letters and digits, e.g. C0123ABCDEF), not a channel name`,
-    );
-  }
-  if ((slackWorkspaceId === undefined) !== (slackChannelId === undefined)) {
-    problems.push(
+  if (given('slackWorkspaceId') !== given('slackChannelId')) {
+    read.problem(
       'slackWorkspaceId and slackChannelId: set both to add the Slack channel, or neither (only one was given)',
     );
   } else if (slackWorkspaceId !== undefined && slackChannelId !== undefined) {
     slack = { workspaceId: slackWorkspaceId, channelId: slackChannelId };
   }
 
-  const notifyMode =
-    reader.oneOf('notifyMode', ['changes', 'new-only', 'always'] as const) ?? DEFAULTS.notifyMode;
-  const historyRetentionDays =
-    reader.integer('historyRetentionDays', 1, 3650) ?? DEFAULTS.historyRetentionDays;
+  const notifyMode = read.oneOf(SETTINGS.notifyMode) ?? DEFAULTS.notifyMode;
+  const historyRetentionDays = read.integer(SETTINGS.historyRetentionDays) ?? DEFAULTS.historyRetentionDays;
 
-  const memberRoleName = reader.string('memberRoleName') ?? DEFAULTS.memberRoleName;
-  if (!ROLE_NAME_RE.test(memberRoleName)) {
-    problems.push(
-      `memberRoleName: got ${show(memberRoleName)}; expected an IAM role name (1-64 characters from A-Z a-z 0-9 +=,.@_-)`,
-    );
-  }
-  const externalId = reader.string('externalId');
-  if (externalId !== undefined && !EXTERNAL_ID_RE.test(externalId)) {
-    problems.push(
-      `externalId: got ${show(externalId)}; expected 2-1224 characters from A-Z a-z 0-9 +=,.@:/_- (STS ExternalId)`,
-    );
-  }
-
-  const orgId = reader.string('orgId');
-  if (orgId !== undefined && !ORG_ID_RE.test(orgId)) {
-    problems.push(
-      `orgId: got ${show(orgId)}; expected an AWS Organizations id o-[a-z0-9]{10,32} (aws organizations describe-organization --query Organization.Id)`,
-    );
-  }
-  const targetOusList = reader.list(
-    'targetOus',
-    (value) => ROOT_RE.test(value) || OU_RE.test(value),
-    'the organization root id r-… or OU ids ou-…-…',
-  );
-  if (targetOusList.some((value) => ROOT_RE.test(value)) && targetOusList.length > 1) {
-    problems.push(
+  const memberRoleName = read.string(SETTINGS.memberRoleName) ?? DEFAULTS.memberRoleName;
+  const externalId = read.string(SETTINGS.externalId);
+  const orgId = read.string(SETTINGS.orgId);
+  const targetOusList = read.list(SETTINGS.targetOus) ?? [];
+  if (targetOusList.some((value) => value.startsWith('r-')) && targetOusList.length > 1) {
+    read.problem(
       `targetOus: got ${show(targetOusList.join(','))}; expected either the root id alone (the whole organization) or OU ids, not both`,
     );
   }
   const targetOus = targetOusList.length > 0 ? targetOusList : undefined;
 
-  const memberRoleStackSet = reader.boolean('memberRoleStackSet') ?? true;
-  const stackSetCallAs =
-    reader.oneOf('stackSetCallAs', ['SELF', 'DELEGATED_ADMIN'] as const) ?? DEFAULTS.stackSetCallAs;
-  const stackSetRegion = reader.string('stackSetRegion');
-  if (stackSetRegion !== undefined && !REGION_RE.test(stackSetRegion)) {
-    problems.push(
-      `stackSetRegion: got ${show(stackSetRegion)}; expected one AWS region code such as us-east-1`,
-    );
-  }
+  const memberRoleStackSet = read.boolean(SETTINGS.memberRoleStackSet) ?? SETTINGS.memberRoleStackSet.default;
+  const stackSetCallAs = read.oneOf(SETTINGS.stackSetCallAs) ?? DEFAULTS.stackSetCallAs;
+  const stackSetRegion = read.string(SETTINGS.stackSetRegion);
 
-  const memoryMb = reader.integer('memoryMb', 128, 10240) ?? DEFAULTS.memoryMb;
-  const timeoutMinutes = reader.integer('timeoutMinutes', 1, 15) ?? DEFAULTS.timeoutMinutes;
+  const memoryMb = read.integer(SETTINGS.memoryMb) ?? DEFAULTS.memoryMb;
+  const timeoutMinutes = read.integer(SETTINGS.timeoutMinutes) ?? DEFAULTS.timeoutMinutes;
   // The handler stops starting new accounts this long before the Lambda timeout; more than half the
   // timeout would leave too little time to audit anything.
   const maxMargin = Math.floor((timeoutMinutes * 60) / 2);
   const deadlineMarginSeconds =
-    reader.integer(
-      'deadlineMarginSeconds',
-      10,
+    read.integer(
+      SETTINGS.deadlineMarginSeconds,
       maxMargin,
       `(at most half of timeoutMinutes=${timeoutMinutes})`,
     ) ?? Math.min(DEFAULTS.deadlineMarginSeconds, maxMargin);
 
-  const logRetentionDays = reader.integer('logRetentionDays', 1, 3653) ?? DEFAULTS.logRetentionDays;
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-    problems.push(
-      `logRetentionDays: got ${show(String(logRetentionDays))}; expected one of the CloudWatch Logs retention periods ${LOG_RETENTION_DAYS.join(', ')}`,
-    );
-  }
-  const metricsNamespace = reader.string('metricsNamespace') ?? DEFAULTS.metricsNamespace;
-  if (!METRICS_NAMESPACE_RE.test(metricsNamespace) || metricsNamespace.startsWith('AWS/')) {
-    problems.push(
-      `metricsNamespace: got ${show(metricsNamespace)}; expected a CloudWatch namespace (1-255 characters from A-Z a-z 0-9 . - _ / # :, not starting with AWS/)`,
-    );
-  }
+  const logRetentionDays = read.integer(SETTINGS.logRetentionDays) ?? DEFAULTS.logRetentionDays;
+  const metricsNamespace = read.string(SETTINGS.metricsNamespace) ?? DEFAULTS.metricsNamespace;
 
-  const memberRoleStack = reader.boolean('memberRoleStack') ?? false;
-  const auditRoleArn = reader.string('auditRoleArn');
-  if (auditRoleArn !== undefined && !ROLE_ARN_RE.test(auditRoleArn)) {
-    problems.push(
-      `auditRoleArn: got ${show(auditRoleArn)}; expected an IAM role ARN arn:aws:iam::123456789012:role/… (the AuditFunctionRoleArn output of the audit stack)`,
-    );
-  }
-  if (memberRoleStack && auditRoleArn === undefined) {
-    problems.push(
+  const memberRoleStack = read.boolean(SETTINGS.memberRoleStack) ?? SETTINGS.memberRoleStack.default;
+  const auditRoleArn = read.string(SETTINGS.auditRoleArn);
+  if (memberRoleStack && !given('auditRoleArn')) {
+    read.problem(
       'auditRoleArn: required when memberRoleStack=true; expected the AuditFunctionRoleArn output of the deployed audit stack',
     );
   }
 
-  if (problems.length > 0) throw new ConfigError(problems);
+  read.finish();
   return {
     schedule,
     timezone,
@@ -305,36 +195,6 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
   };
 }
 
-/**
- * Why an expression is not a recurring EventBridge Scheduler expression, or undefined when it is one.
- * Scheduler cron has six fields (minutes hours day-of-month month day-of-week year) and exactly one of
- * the two day fields must be `?`.
- */
-export function scheduleExpressionProblem(expression: string): string | undefined {
-  const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
-  if (rate) {
-    const value = Number(rate[1]);
-    if (value < 1) return 'a rate of at least 1';
-    const unit = rate[2].replace(/s$/, '');
-    if ((value === 1) !== (rate[2] === unit)) {
-      return `rate(${value} ${value === 1 ? unit : `${unit}s`}) (singular unit for 1, plural otherwise)`;
-    }
-    return undefined;
-  }
-  const cron = /^cron\((.*)\)$/.exec(expression);
-  const usage =
-    'cron(minutes hours day-of-month month day-of-week year), e.g. cron(0 3 * * ? *), or rate(1 day)';
-  if (!cron) return usage;
-  const fields = cron[1].trim().split(/\s+/);
-  if (fields.length !== 6) return `${usage} — six fields, got ${fields.length}`;
-  if (!fields.every((field) => /^[0-9A-Za-z*?,/#LW-]+$/.test(field))) return usage;
-  const [, , dayOfMonth, , dayOfWeek] = fields;
-  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
-    return `${usage} — exactly one of day-of-month and day-of-week must be ?`;
-  }
-  return undefined;
-}
-
 /** Conservative: true only for expressions that plainly fire at least once a day. */
 function runsAtLeastDaily(expression: string): boolean {
   const rate = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/.exec(expression);
@@ -348,122 +208,11 @@ function runsAtLeastDaily(expression: string): boolean {
   return ['*', '?'].includes(dayOfMonth) && ['*', '?'].includes(dayOfWeek) && month === '*' && year === '*';
 }
 
-function isTimeZone(value: string): boolean {
-  if (!/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(value)) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function show(value: string): string {
-  return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-}
-
 function closestKey(key: string): string | undefined {
   let best: { key: string; distance: number } | undefined;
   for (const known of CONTEXT_KEYS) {
-    const distance = known.toLowerCase() === key.toLowerCase() ? 0 : editDistance(known, key);
+    const distance = known.toLowerCase() === key.toLowerCase() ? 0 : editDistance(known, key, 3);
     if (distance <= 3 && (!best || distance < best.distance)) best = { key: known, distance };
   }
   return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  const previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = previous[0];
-    previous[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = previous[j];
-      previous[j] = Math.min(
-        previous[j] + 1,
-        previous[j - 1] + 1,
-        diagonal + (a[i - 1] === b[j - 1] ? 0 : 1),
-      );
-      diagonal = above;
-    }
-  }
-  return previous[b.length];
-}
-
-/**
- * Reads one context value. `-c key=value` always yields strings; cdk.json may hold numbers, booleans
- * or arrays. An empty string counts as absent, so `-c regions=` clears a value set in cdk.json.
- */
-class ContextReader {
-  constructor(
-    private readonly context: Record<string, unknown>,
-    private readonly problems: string[],
-  ) {}
-
-  string(key: string): string | undefined {
-    const value = this.context[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-    if (typeof value !== 'string') {
-      this.problems.push(
-        `${key}: got ${typeof value === 'object' ? 'a JSON object or array' : typeof value}; expected a string`,
-      );
-      return undefined;
-    }
-    const trimmed = value.trim();
-    return trimmed === '' ? undefined : trimmed;
-  }
-
-  list(key: string, valid: RegExp | ((value: string) => boolean), expected: string): string[] {
-    const value = this.context[key];
-    let items: string[];
-    if (value === undefined || value === null) return [];
-    if (Array.isArray(value) && value.every((item) => typeof item === 'string')) items = value;
-    else if (typeof value === 'string') items = value.split(',');
-    else {
-      this.problems.push(
-        `${key}: got ${JSON.stringify(value)}; expected a comma-separated list of ${expected}`,
-      );
-      return [];
-    }
-    items = items.map((item) => item.trim()).filter((item) => item !== '');
-    const test = typeof valid === 'function' ? valid : (item: string) => valid.test(item);
-    const bad = items.filter((item) => !test(item));
-    if (bad.length > 0) {
-      this.problems.push(
-        `${key}: got ${bad.map(show).join(', ')}; expected a comma-separated list of ${expected}`,
-      );
-      return [];
-    }
-    return [...new Set(items)];
-  }
-
-  integer(key: string, min: number, max: number, note = ''): number | undefined {
-    const raw = this.string(key);
-    if (raw === undefined) return undefined;
-    const value = Number(raw);
-    if (!/^\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
-      this.problems.push(
-        `${key}: got ${show(raw)}; expected an integer from ${min} to ${max}${note ? ` ${note}` : ''}`,
-      );
-      return undefined;
-    }
-    return value;
-  }
-
-  boolean(key: string): boolean | undefined {
-    const raw = this.string(key);
-    if (raw === undefined) return undefined;
-    if (/^(true|yes|1)$/i.test(raw)) return true;
-    if (/^(false|no|0)$/i.test(raw)) return false;
-    this.problems.push(`${key}: got ${show(raw)}; expected true or false`);
-    return undefined;
-  }
-
-  oneOf<T extends string>(key: string, allowed: readonly T[]): T | undefined {
-    const raw = this.string(key);
-    if (raw === undefined) return undefined;
-    if ((allowed as readonly string[]).includes(raw)) return raw as T;
-    this.problems.push(`${key}: got ${show(raw)}; expected one of ${allowed.join(', ')}`);
-    return undefined;
-  }
 }

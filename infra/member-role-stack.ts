@@ -18,6 +18,7 @@ import {
   MEMBER_ROLE_POLICY_NAME,
   MEMBER_ROLE_TAGS,
   memberPermissionsPolicy,
+  memberRoleNameAndPath,
   memberTrustPolicy,
 } from './member-role';
 
@@ -25,6 +26,7 @@ export interface MemberRoleStackProps extends StackProps {
   auditRoleArn: string;
   /** Absent: taken as the CloudFormation parameter `OrgId` at deploy time. */
   orgId?: string;
+  /** The member role's name, after its IAM path if it has one. */
   roleName: string;
   externalId?: string;
 }
@@ -38,8 +40,10 @@ export class MemberRoleStack extends Stack {
     // CDK bootstrap (`cdk deploy` works too where it is bootstrapped).
     super(scope, id, { synthesizer: new BootstraplessSynthesizer(), ...props });
     const orgId = props.orgId ?? orgIdParameter(this);
+    const role = memberRoleNameAndPath(props.roleName);
     this.role = new CfnRole(this, 'MemberRole', {
-      roleName: props.roleName,
+      roleName: role.name,
+      ...(role.path !== '/' ? { path: role.path } : {}),
       description: MEMBER_ROLE_DESCRIPTION,
       maxSessionDuration: 3600,
       assumeRolePolicyDocument: memberTrustPolicy({

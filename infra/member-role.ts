@@ -8,6 +8,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { CfnStackSet } from 'aws-cdk-lib/aws-cloudformation';
 import { Construct } from 'constructs';
+import { splitRoleName } from '../lambda/settings/settings';
 
 /** Every API the collectors call with the member role's credentials (sts:GetCallerIdentity needs no grant). */
 export const MEMBER_ROLE_ACTIONS = {
@@ -97,7 +98,7 @@ export const MEMBER_ROLE_TAGS = [{ Key: 'managed-by', Value: 'irsa-auditor' }];
  * The template body each StackSet instance deploys. Values arrive as parameters, so the body is a
  * constant JSON document (reviewable and testable) and the audit role's ARN is passed by reference.
  */
-export function memberRoleTemplate(options: { withExternalId: boolean }) {
+export function memberRoleTemplate(options: { withExternalId: boolean; withPath?: boolean }) {
   const parameters: Record<string, unknown> = {
     AuditRoleArn: {
       Type: 'String',
@@ -110,6 +111,13 @@ export function memberRoleTemplate(options: { withExternalId: boolean }) {
       Description: 'Name of the member role',
     },
   };
+  if (options.withPath) {
+    parameters.RolePath = {
+      Type: 'String',
+      AllowedPattern: '^/([\\w+=,.@-]+/)*$',
+      Description: 'IAM path of the member role',
+    };
+  }
   if (options.withExternalId) {
     parameters.ExternalId = { Type: 'String', Description: 'sts:ExternalId the audit function sends' };
   }
@@ -122,6 +130,7 @@ export function memberRoleTemplate(options: { withExternalId: boolean }) {
         Type: 'AWS::IAM::Role',
         Properties: {
           RoleName: { Ref: 'RoleName' },
+          ...(options.withPath ? { Path: { Ref: 'RolePath' } } : {}),
           Description: MEMBER_ROLE_DESCRIPTION,
           MaxSessionDuration: 3600,
           AssumeRolePolicyDocument: memberTrustPolicy({
@@ -141,6 +150,7 @@ export function memberRoleTemplate(options: { withExternalId: boolean }) {
 export interface MemberRoleStackSetProps {
   auditRoleArn: string;
   orgId: string;
+  /** The member role's name, after its IAM path if it has one (`audit/IrsaAuditorMemberRole`). */
   roleName: string;
   externalId?: string;
   /** The organization root (`r-…`) or OU ids (`ou-…`); tokens allowed. */
@@ -155,11 +165,13 @@ export class MemberRoleStackSet extends Construct {
 
   constructor(scope: Construct, id: string, props: MemberRoleStackSetProps) {
     super(scope, id);
+    const role = memberRoleNameAndPath(props.roleName);
     const parameters = [
       { parameterKey: 'AuditRoleArn', parameterValue: props.auditRoleArn },
       { parameterKey: 'OrgId', parameterValue: props.orgId },
-      { parameterKey: 'RoleName', parameterValue: props.roleName },
+      { parameterKey: 'RoleName', parameterValue: role.name },
     ];
+    if (role.path !== '/') parameters.push({ parameterKey: 'RolePath', parameterValue: role.path });
     if (props.externalId !== undefined) {
       parameters.push({ parameterKey: 'ExternalId', parameterValue: props.externalId });
     }
@@ -178,11 +190,23 @@ export class MemberRoleStackSet extends Construct {
         // A few accounts that deny IAM writes through an SCP must not block the other hundred.
         failureTolerancePercentage: 10,
       },
-      templateBody: JSON.stringify(memberRoleTemplate({ withExternalId: props.externalId !== undefined })),
+      templateBody: JSON.stringify(
+        memberRoleTemplate({ withExternalId: props.externalId !== undefined, withPath: role.path !== '/' }),
+      ),
       parameters,
       stackInstancesGroup: [
         { deploymentTargets: { organizationalUnitIds: props.targets }, regions: [props.region] },
       ],
     });
   }
+}
+
+/**
+ * The member role setting (`audit/IrsaAuditorMemberRole`) as CloudFormation wants it: RoleName and
+ * Path apart. The audit assumes `role/<path/><name>`, the ARN of the role created this way.
+ */
+export function memberRoleNameAndPath(roleName: string): { name: string; path: string } {
+  const role = splitRoleName(roleName);
+  if (!role) throw new Error(`not an IAM role name: ${JSON.stringify(roleName)}`);
+  return role;
 }

@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
+import { SETTINGS } from '../settings/settings';
 import { createDocumentClient, DynamoResultsStore } from '../store/dynamo-store';
 import { startEmbeddedDynamo } from '../store/embedded';
 import { ensureTable } from '../store/table';
@@ -12,8 +13,10 @@ import type { ResultsStore } from '../store/types';
 import type { Options, Parsed } from './args';
 import { CliError, type CliIO } from './io';
 
+const TABLE = SETTINGS.resultsTable;
+
 export const STORE_OPTIONS: Options = {
-  table: { type: 'string' },
+  [TABLE.flag]: { type: 'string' },
   region: { type: 'string' },
   profile: { type: 'string' },
   endpoint: { type: 'string' },
@@ -22,7 +25,7 @@ export const STORE_OPTIONS: Options = {
 };
 
 export const STORE_USAGE = `Results table:
-  --table NAME       DynamoDB results table (default: $IRSA_AUDIT_TABLE)
+  --${TABLE.flag} NAME       DynamoDB results table (default: $${TABLE.cliEnv})
   --region R         its region (default: the SDK's, e.g. $AWS_REGION)
   --profile P        AWS CLI profile
   --endpoint URL     custom endpoint (DynamoDB Local)
@@ -57,10 +60,10 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenedStore> {
 
 export async function openStore(values: Parsed['values'], io: CliIO): Promise<OpenedStore> {
   if (values.demo) return openEmbeddedStore(demoDataDir(values, io));
-  const table = (values.table as string | undefined) ?? io.env.IRSA_AUDIT_TABLE;
+  const table = (values[TABLE.flag] as string | undefined) ?? io.env[TABLE.cliEnv];
   if (!table)
     throw new CliError(
-      `name the results table with --table (or $IRSA_AUDIT_TABLE), or use --demo\n\n${STORE_USAGE}`,
+      `name the results table with --${TABLE.flag} (or $${TABLE.cliEnv}), or use --demo\n\n${STORE_USAGE}`,
     );
   const profile = values.profile as string | undefined;
   const client = createDocumentClient({

@@ -41,14 +41,6 @@ export class OrganizationsAccessError extends CollectError {
   }
 }
 
-/** A collection option (CLI flag or handler setting) is invalid. */
-export class CollectOptionsError extends CollectError {
-  constructor(message: string) {
-    super('InvalidOption', message);
-    this.name = 'CollectOptionsError';
-  }
-}
-
 /** Pagination that does not terminate (a token repeated, or truncated without a token). */
 export class PaginationError extends CollectError {
   constructor(api: string, detail: string) {

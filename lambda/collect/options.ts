@@ -1,14 +1,8 @@
-import {
-  ACCOUNT_ID_RE as ACCOUNT_RE,
-  EXTERNAL_ID_RE,
-  OU_OR_ROOT_RE as OU_RE,
-  REGION_RE,
-  ROLE_NAME_WITH_PATH_RE as ROLE_NAME_RE,
-} from '../core/aws-ids';
-import { CollectOptionsError } from './errors';
+import { REGION_RE } from '../core/aws-ids';
+import { ConfigError, show } from '../settings/read';
+import { DEFAULT_MEMBER_ROLE_NAME, type ListSetting, SETTINGS } from '../settings/settings';
 
-/** Role the member-account StackSet creates (SPEC §7); `--role-name` overrides it. */
-export const DEFAULT_MEMBER_ROLE_NAME = 'IrsaAuditorMemberRole';
+export { DEFAULT_MEMBER_ROLE_NAME };
 
 export interface KubernetesOptions {
   /** Read ServiceAccounts and Pods through each cluster's API. */
@@ -36,7 +30,7 @@ export interface CollectOptions {
   excludeOus?: string[];
   /** Regions to scan; default: every region enabled for each account. */
   regions?: string[];
-  /** Member role assumed in each account (`arn:<partition>:iam::<account>:role/<roleName>`); may carry a path. */
+  /** Member role assumed in each account (`arn:<partition>:iam::<account>:role/<roleName>`), after its path if it has one. */
   roleName: string;
   externalId?: string;
   /** Named profile for the caller's credentials (CLI). */
@@ -72,13 +66,24 @@ export type CollectOptionsInput = Partial<Omit<CollectOptions, 'kubernetes'>> & 
 
 const RUN_ID_RE = /^[\w+=,.@-]{1,50}$/;
 
-/** Fills defaults and validates; every problem is a `CollectOptionsError` naming the setting. */
+/**
+ * Fills defaults and validates. The options that are settings (lambda/settings) follow the settings
+ * table's defaults and rules; a problem is a ConfigError naming the option.
+ */
 export function resolveCollectOptions(
   input: CollectOptionsInput,
   env: NodeJS.ProcessEnv = {},
 ): CollectOptions {
-  const concurrency = positiveInt('concurrency', input.concurrency ?? 32, 1024);
-  const accountConcurrency = positiveInt('accountConcurrency', input.accountConcurrency ?? 4, 64);
+  const concurrency = positiveInt(
+    'concurrency',
+    input.concurrency ?? SETTINGS.concurrency.default,
+    SETTINGS.concurrency.max,
+  );
+  const accountConcurrency = positiveInt(
+    'accountConcurrency',
+    input.accountConcurrency ?? SETTINGS.accountConcurrency.default,
+    SETTINGS.accountConcurrency.max,
+  );
   const options: CollectOptions = {
     runId: input.runId ?? 'run',
     roleName: input.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
@@ -129,58 +134,45 @@ export function resolveCollectOptions(
     },
   };
   if (!RUN_ID_RE.test(options.runId)) {
-    throw new CollectOptionsError(`runId "${options.runId}" must be 1-50 characters of [A-Za-z0-9_+=,.@-]`);
+    throw invalid(`runId ${show(options.runId)} must be 1-50 characters of [A-Za-z0-9_+=,.@-]`);
   }
-  if (!ROLE_NAME_RE.test(options.roleName)) {
-    throw new CollectOptionsError(
-      `role name "${options.roleName}" is not an IAM role name (optionally with a path, e.g. audit/IrsaAuditor)`,
-    );
-  }
+  const roleNameExpected = SETTINGS.memberRoleName.validate(options.roleName);
+  if (roleNameExpected) throw invalid(`roleName ${show(options.roleName)} is not ${roleNameExpected}`);
   if (input.externalId !== undefined) {
-    if (!EXTERNAL_ID_RE.test(input.externalId)) {
-      throw new CollectOptionsError('external id must be 2-1224 characters of [A-Za-z0-9_+=,.@:/-]');
-    }
+    // Not echoed: the external id is a shared secret of the member role's trust policy.
+    const expected = SETTINGS.externalId.validate(input.externalId);
+    if (expected) throw invalid(`externalId is not ${expected}`);
     options.externalId = input.externalId;
   }
   if (!REGION_RE.test(options.homeRegion))
-    throw new CollectOptionsError(`"${options.homeRegion}" is not a region`);
-  if (input.accounts)
-    options.accounts = validList('account', input.accounts, ACCOUNT_RE, 'a 12-digit account id');
-  if (input.excludeAccounts) {
-    options.excludeAccounts = validList(
-      'excluded account',
-      input.excludeAccounts,
-      ACCOUNT_RE,
-      'a 12-digit account id',
+    throw invalid(
+      `the caller's region ${show(options.homeRegion)} (homeRegion, else AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region code`,
     );
-  }
-  if (input.ous)
-    options.ous = validList('OU', input.ous, OU_RE, 'an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)');
-  if (input.excludeOus) {
-    options.excludeOus = validList(
-      'excluded OU',
-      input.excludeOus,
-      OU_RE,
-      'an OU id (ou-xxxx-xxxxxxxx) or root id (r-xxxx)',
-    );
-  }
-  if (input.regions)
-    options.regions = validList('region', input.regions, REGION_RE, 'a region name (e.g. eu-west-1)');
+  if (input.accounts) options.accounts = validList('accounts', input.accounts, SETTINGS.accounts);
+  if (input.excludeAccounts)
+    options.excludeAccounts = validList('excludeAccounts', input.excludeAccounts, SETTINGS.excludeAccounts);
+  if (input.ous) options.ous = validList('ous', input.ous, SETTINGS.ous);
+  if (input.excludeOus) options.excludeOus = validList('excludeOus', input.excludeOus, SETTINGS.excludeOus);
+  if (input.regions) options.regions = validList('regions', input.regions, SETTINGS.regions);
   if (input.profile !== undefined) options.profile = input.profile;
   if (input.deadline !== undefined) {
-    if (!Number.isFinite(input.deadline))
-      throw new CollectOptionsError('deadline must be a time in epoch ms');
+    if (!Number.isFinite(input.deadline)) throw invalid('deadline must be a time in epoch ms');
     options.deadline = input.deadline;
   }
   return options;
 }
 
-function validList(label: string, values: readonly string[], pattern: RegExp, expected: string): string[] {
+function invalid(problem: string): ConfigError {
+  return new ConfigError([problem], 'options');
+}
+
+function validList(name: string, values: readonly string[], setting: ListSetting): string[] {
   const cleaned = [...new Set(values.map((value) => value.trim()).filter((value) => value.length > 0))];
   for (const value of cleaned) {
-    if (!pattern.test(value)) throw new CollectOptionsError(`${label} "${value}" is not ${expected}`);
+    const expected = setting.validateItem(value);
+    if (expected) throw invalid(`${name}: ${show(value)} is not ${expected}`);
   }
-  if (cleaned.length === 0) throw new CollectOptionsError(`the ${label} list is empty`);
+  if (cleaned.length === 0) throw invalid(`${name}: the list is empty`);
   return cleaned;
 }
 
@@ -194,7 +186,7 @@ function nonNegativeInt(name: string, value: number, max: number): number {
 
 function intInRange(name: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new CollectOptionsError(`${name} must be an integer from ${min} to ${max}, got ${value}`);
+    throw invalid(`${name} must be an integer from ${min} to ${max}, got ${value}`);
   }
   return value;
 }

@@ -17,20 +17,3 @@ export const TABLE_SCHEMA = {
     { indexName: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' }, // by check id (+status)
   ],
 } as const;
-
-/** Environment variables of the audit Lambda (validated in lambda/handler.ts, set by infra/). */
-export const ENV = {
-  table: 'RESULTS_TABLE',
-  topic: 'TOPIC_ARN',
-  memberRoleName: 'MEMBER_ROLE_NAME',
-  externalId: 'MEMBER_ROLE_EXTERNAL_ID',
-  regions: 'AUDIT_REGIONS',
-  accounts: 'AUDIT_ACCOUNTS',
-  excludeAccounts: 'AUDIT_EXCLUDE_ACCOUNTS',
-  ous: 'AUDIT_OUS',
-  concurrency: 'AUDIT_CONCURRENCY',
-  accountConcurrency: 'AUDIT_ACCOUNT_CONCURRENCY',
-  deadlineMarginSeconds: 'DEADLINE_MARGIN_SECONDS',
-  notifyMode: 'NOTIFY_MODE',
-  historyRetentionDays: 'HISTORY_RETENTION_DAYS',
-} as const;

@@ -1,8 +1,15 @@
 import { parseArgs } from 'node:util';
-import { COLLECT_FLAGS, collectOptionsFromFlags, newRunId } from '../../lambda/collect/cli-options';
-import { CollectOptionsError } from '../../lambda/collect/errors';
-import { DEFAULT_MEMBER_ROLE_NAME } from '../../lambda/collect/options';
+import { STORE_OPTIONS, STORE_USAGE } from '../../lambda/cli/store-options';
+import {
+  COLLECT_FLAGS,
+  COLLECT_FLAGS_HELP,
+  collectOptionsFromFlags,
+  newRunId,
+} from '../../lambda/collect/cli-options';
+import { resolveCollectOptions } from '../../lambda/collect/options';
 import { createProgressReporter, formatProgress, type ProgressSnapshot } from '../../lambda/collect/progress';
+import { ConfigError } from '../../lambda/settings/read';
+import { DEFAULT_MEMBER_ROLE_NAME, SETTINGS, type Setting } from '../../lambda/settings/settings';
 
 const NOW = Date.parse('2026-11-29T03:00:00.123Z');
 
@@ -67,17 +74,60 @@ describe('collection flags', () => {
   });
 
   it.each([
-    [['--accounts', '12345'], '--accounts: "12345" is not a 12-digit account id'],
+    [['--accounts', '12345'], '--accounts: "12345" is not a 12-digit AWS account id'],
     [['--ous', 'team-a'], '--ous: "team-a" is not an OU id'],
-    [['--regions', 'Europe'], '--regions: "Europe" is not a region name'],
+    [['--regions', 'Europe'], '--regions: "Europe" is not an AWS region code such as eu-west-1'],
     [['--role-name', 'bad role'], '--role-name: "bad role" is not an IAM role name'],
-    [['--external-id', 'x'], '--external-id: must be 2-1224 characters'],
-    [['--concurrency', 'many'], '--concurrency must be a whole number, got "many"'],
-    [['--concurrency', '0'], '--concurrency must be an integer from 1 to 1024, got 0'],
+    [['--external-id', 'x'], '--external-id is not a valid STS external id (2-1224 characters'],
+    [['--concurrency', 'many'], '--concurrency: "many" must be an integer from 1 to 1024'],
+    [['--concurrency', '0'], '--concurrency: "0" must be an integer from 1 to 1024'],
     [['--accounts', ','], '--accounts needs at least one value'],
+    [['--profile', ''], '--profile: "" is not a profile name'],
   ])('rejects %j with a message naming the flag', (argv, message) => {
-    expect(() => fromArgv(argv)).toThrow(CollectOptionsError);
+    expect(() => fromArgv(argv)).toThrow(ConfigError);
     expect(() => fromArgv(argv)).toThrow(message);
+  });
+
+  it('lists every bad flag at once, in one ConfigError with the code all configuration errors share', () => {
+    let caught: unknown;
+    try {
+      fromArgv(['--accounts', '1', '--regions', 'mars', '--concurrency', '0']);
+    } catch (error) {
+      caught = error;
+    }
+
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).code).toBe('InvalidConfiguration');
+    expect((caught as ConfigError).problems).toEqual([
+      '--accounts: "1" is not a 12-digit AWS account id',
+      '--regions: "mars" is not an AWS region code such as eu-west-1',
+      '--concurrency: "0" must be an integer from 1 to 1024',
+    ]);
+  });
+
+  it('never echoes the external id (a shared secret of the member role trust)', () => {
+    expect(() => fromArgv(['--external-id', 'secret value'])).toThrow(
+      expect.objectContaining({ message: expect.not.stringContaining('secret') }),
+    );
+  });
+
+  it('checks options a program passes by the same rules, naming the option', () => {
+    expect(() => resolveCollectOptions({ roleName: 'bad role' })).toThrow(ConfigError);
+    expect(() => resolveCollectOptions({ regions: ['Europe'] })).toThrow(
+      'invalid collection options: regions: "Europe" is not an AWS region code such as eu-west-1',
+    );
+    expect(() => resolveCollectOptions({}, { AWS_REGION: 'Europe' })).toThrow(
+      'the caller\'s region "Europe" (homeRegion, else AWS_REGION or AWS_DEFAULT_REGION) is not an AWS region code',
+    );
+  });
+
+  it('are the flags of the settings table, each in the help', () => {
+    for (const flag of Object.keys(COLLECT_FLAGS)) expect(COLLECT_FLAGS_HELP).toContain(`--${flag} `);
+    for (const flag of Object.keys(STORE_OPTIONS)) expect(STORE_USAGE).toContain(`--${flag} `);
+    const tableFlags = Object.values(SETTINGS).flatMap((setting: Setting) =>
+      setting.flag ? [setting.flag] : [],
+    );
+    expect(tableFlags.filter((flag) => !(flag in COLLECT_FLAGS) && !(flag in STORE_OPTIONS))).toEqual([]);
   });
 
   it('makes run ids that sort by time and fit an STS session name', () => {

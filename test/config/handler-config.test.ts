@@ -1,6 +1,6 @@
-import { DEFAULT_MEMBER_ROLE_NAME } from '../../lambda/collect/options';
 import { ConfigError, type HandlerConfig, loadHandlerConfig } from '../../lambda/config';
-import { ENV } from '../../lambda/store/table-schema';
+import { show } from '../../lambda/settings/read';
+import { DEFAULT_MEMBER_ROLE_NAME, ENV } from '../../lambda/settings/settings';
 import { resource, synth } from '../infra/helpers';
 
 const TABLE = 'irsa-audit-results';
@@ -165,7 +165,7 @@ describe('loadHandlerConfig', () => {
       ['an ARN instead of a name', 'arn:aws:dynamodb:us-east-1:123456789012:table/results'],
     ])('rejects a table name that is %s', (_what, table) => {
       expect(problemsOf({ [ENV.table]: table })).toEqual([
-        `RESULTS_TABLE="${table}" is not a DynamoDB table name`,
+        `RESULTS_TABLE=${show(table)} is not a DynamoDB table name`,
       ]);
     });
 
@@ -187,7 +187,7 @@ describe('loadHandlerConfig', () => {
       ['a full ARN', 'arn:aws:iam::123456789012:role/IrsaReader'],
     ])('rejects a member role name with %s', (_what, role) => {
       expect(problemsOf(minimal({ [ENV.memberRoleName]: role }))).toEqual([
-        `MEMBER_ROLE_NAME="${role}" is not an IAM role name`,
+        `MEMBER_ROLE_NAME="${role}" is not an IAM role name (1-64 characters from A-Z a-z 0-9 +=,.@_-), optionally after its path (audit/IrsaAuditorMemberRole)`,
       ]);
     });
 
@@ -198,7 +198,7 @@ describe('loadHandlerConfig', () => {
       ['more than 1224 characters', 'e'.repeat(1225)],
     ])('rejects an external id with %s', (_what, externalId) => {
       expect(problemsOf(minimal({ [ENV.externalId]: externalId }))).toEqual([
-        expect.stringMatching(/^MEMBER_ROLE_EXTERNAL_ID is not a valid external id/),
+        expect.stringMatching(/^MEMBER_ROLE_EXTERNAL_ID is not a valid STS external id \(2-1224 characters/),
       ]);
     });
 
@@ -213,13 +213,13 @@ describe('loadHandlerConfig', () => {
       ['a partial name', 'eu-west'],
     ])('rejects a region that is %s', (_what, region) => {
       expect(problemsOf(minimal({ [ENV.regions]: `us-east-1,${region}` }))).toEqual([
-        `AUDIT_REGIONS: "${region}" is not an AWS region`,
+        `AUDIT_REGIONS: "${region}" is not an AWS region code such as eu-west-1`,
       ]);
     });
 
     it('rejects "all" mixed into a region list', () => {
       expect(problemsOf(minimal({ [ENV.regions]: 'all,us-east-1' }))).toEqual([
-        'AUDIT_REGIONS: "all" is not an AWS region',
+        'AUDIT_REGIONS: "all" is not an AWS region code such as eu-west-1',
       ]);
     });
 
@@ -230,7 +230,7 @@ describe('loadHandlerConfig', () => {
       [ENV.excludeAccounts, 'prod'],
     ])('rejects %s item "%s" (not 12 digits)', (name, item) => {
       expect(problemsOf(minimal({ [name]: `111122223333,${item}` }))).toEqual([
-        `${name}: "${item}" is not a 12-digit account id`,
+        `${name}: "${item}" is not a 12-digit AWS account id`,
       ]);
     });
 
@@ -301,8 +301,8 @@ describe('loadHandlerConfig', () => {
 
     it('names each bad list item, not just the first', () => {
       expect(problemsOf(minimal({ [ENV.accounts]: '1,111122223333,2' }))).toEqual([
-        'AUDIT_ACCOUNTS: "1" is not a 12-digit account id',
-        'AUDIT_ACCOUNTS: "2" is not a 12-digit account id',
+        'AUDIT_ACCOUNTS: "1" is not a 12-digit AWS account id',
+        'AUDIT_ACCOUNTS: "2" is not a 12-digit AWS account id',
       ]);
     });
   });

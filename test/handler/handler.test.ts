@@ -18,8 +18,8 @@ import {
   type InvocationContext,
   runScheduledAudit,
 } from '../../lambda/handler';
+import { ENV } from '../../lambda/settings/settings';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
-import { ENV } from '../../lambda/store/table-schema';
 import type { StoredFinding } from '../../lambda/store/types';
 import { CALLER } from '../collect/org-fixture';
 import { mockAwsWithSimulation } from '../collect/sim-mocks';

@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { RUNS_SUCCEEDED_METRIC, SERVICE_NAME } from '../../infra/audit-stack';
-import { ENV, TABLE_SCHEMA } from '../../lambda/store/table-schema';
+import { ENV } from '../../lambda/settings/settings';
+import { TABLE_SCHEMA } from '../../lambda/store/table-schema';
 import {
   arnOf,
   BASE_CONTEXT,
@@ -56,7 +57,7 @@ describe('audit stack with the default configuration', () => {
       template.resourceCountIs('AWS::Lambda::Function', 1);
     });
 
-    it('gets exactly the environment the handler reads (table-schema ENV names), source maps on', () => {
+    it('gets exactly the environment the handler reads (ENV names of the settings table), source maps on', () => {
       expect(properties(template, 'AWS::Lambda::Function', 'AuditFunction').Environment).toEqual({
         Variables: {
           [ENV.table]: ref(ids.table),

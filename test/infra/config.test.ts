@@ -1,4 +1,6 @@
-import { ConfigError, DEFAULTS, parseConfig, scheduleExpressionProblem } from '../../infra/config';
+import { DEFAULTS, parseConfig } from '../../infra/config';
+import { ConfigError } from '../../lambda/settings/read';
+import { scheduleExpressionProblem } from '../../lambda/settings/settings';
 import { CDK_JSON } from './helpers';
 
 function problemsOf(context: Record<string, unknown>): string[] {
@@ -98,22 +100,22 @@ describe('parseConfig', () => {
     ['schedule', 'rate(1 days)', ['schedule: got "rate(1 days)"', 'rate(1 day)']],
     ['schedule', 'at(2026-01-01T00:00:00)', ['cron(minutes hours day-of-month month day-of-week year)']],
     ['timezone', 'Mars/Olympus', ['timezone: got "Mars/Olympus"', 'IANA time zone']],
-    ['regions', 'us-east-1,useast2', ['regions: got "useast2"', 'AWS region codes']],
-    ['accounts', '1234', ['accounts: got "1234"', '12-digit AWS account ids']],
+    ['regions', 'us-east-1,useast2', ['regions: got "useast2"', 'each item is an AWS region code']],
+    ['accounts', '1234', ['accounts: got "1234"', 'each item is a 12-digit AWS account id']],
     ['excludeAccounts', 'abc', ['excludeAccounts: got "abc"']],
     ['auditOus', 'ou-bad', ['auditOus: got "ou-bad"']],
     ['concurrency', '0', ['concurrency: got "0"', 'an integer from 1 to 1024']],
     [
       'notifyEmails',
       'secops@example.com,not-an-email',
-      ['notifyEmails: got "not-an-email"', 'e-mail addresses'],
+      ['notifyEmails: got "not-an-email"', 'an e-mail address'],
     ],
     ['notifyMode', 'sometimes', ['notifyMode: got "sometimes"', 'one of changes, new-only, always']],
     ['historyRetentionDays', '0', ['historyRetentionDays: got "0"', 'an integer from 1 to 3650']],
     ['memberRoleName', 'bad name!', ['memberRoleName: got "bad name!"', 'IAM role name']],
-    ['externalId', 'x', ['externalId: got "x"', '2-1224 characters']],
+    ['externalId', 'x', ['externalId: got a value not shown here', '2-1224 characters']],
     ['orgId', 'o-short', ['orgId: got "o-short"', 'o-[a-z0-9]{10,32}']],
-    ['targetOus', 'ou-123', ['targetOus: got "ou-123"', 'r-… or OU ids ou-…']],
+    ['targetOus', 'ou-123', ['targetOus: got "ou-123"', 'root id r-… or an OU id ou-…']],
     ['stackSetCallAs', 'ADMIN', ['stackSetCallAs: got "ADMIN"', 'one of SELF, DELEGATED_ADMIN']],
     ['stackSetRegion', 'europe', ['stackSetRegion: got "europe"']],
     ['memoryMb', '64', ['memoryMb: got "64"', 'an integer from 128 to 10240']],
@@ -140,7 +142,7 @@ describe('parseConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).problems).toHaveLength(3);
     expect((error as ConfigError).message).toMatch(/^Invalid CDK context \(3 problems\):\n {2}- /);
-    expect((error as ConfigError).code).toBe('CONFIG_INVALID');
+    expect((error as ConfigError).code).toBe('InvalidConfiguration');
   });
 
   it('rejects an unknown camelCase key and suggests the key that was probably meant', () => {

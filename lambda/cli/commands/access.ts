@@ -6,7 +6,8 @@
 import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
 import { accessEntryCommands, VIEW_POLICY_NAME } from '../../core/access-entry';
 import { partitionOfArn } from '../../core/arn';
-import { ROLE_NAME_WITH_PATH_RE } from '../../core/aws-ids';
+import { show } from '../../settings/read';
+import { SETTINGS } from '../../settings/settings';
 import { queryFindings } from '../../store/queries';
 import { type Parsed, parse, required } from '../args';
 import { loadForCommand } from '../inventory-file';
@@ -104,9 +105,12 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
     ? 'the results table'
     : required(values.inventory as string | undefined, '--inventory FILE (or --table / --demo)', usage);
   const memberRoleName =
-    (values['member-role-name'] as string | undefined) ?? io.env.MEMBER_ROLE_NAME ?? DEFAULT_MEMBER_ROLE_NAME;
-  if (!ROLE_NAME_WITH_PATH_RE.test(memberRoleName)) {
-    throw new CliError(`--member-role-name: ${JSON.stringify(memberRoleName)} is not an IAM role name`);
+    (values['member-role-name'] as string | undefined) ??
+    io.env[SETTINGS.memberRoleName.cliEnv] ??
+    DEFAULT_MEMBER_ROLE_NAME;
+  const roleNameExpected = SETTINGS.memberRoleName.validate(memberRoleName);
+  if (roleNameExpected) {
+    throw new CliError(`--member-role-name: ${show(memberRoleName)} is not ${roleNameExpected}`);
   }
   const partition = (values.partition as string | undefined) ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) {

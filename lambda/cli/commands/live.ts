@@ -19,6 +19,7 @@ import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
 import { defaultRunId, runAudit } from '../../pipeline';
 import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { RunLockedError } from '../../store/errors';
 import { NOTIFY_MODES, type NotifyMode } from '../../store/types';
@@ -48,7 +49,7 @@ function optionsFrom(values: Parsed['values'], io: CliIO, runId?: string): Colle
   try {
     return collectOptionsFromFlags(values as never, { env: io.env, ...(runId ? { runId } : {}) });
   } catch (error) {
-    if (error instanceof CollectError) throw new CliError(error.message, 2, { cause: error });
+    if (error instanceof ConfigError) throw new CliError(error.message, 2, { cause: error });
     throw error;
   }
 }
@@ -58,7 +59,8 @@ async function collecting<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (error) {
-    if (error instanceof CollectError) throw new CliError(error.message, 2, { cause: error });
+    if (error instanceof CollectError || error instanceof ConfigError)
+      throw new CliError(error.message, 2, { cause: error });
     throw error;
   }
 }
