@@ -8,7 +8,8 @@
  * by the publisher and reported in the run record.
  */
 import { randomUUID } from 'node:crypto';
-import { computeDrift, coverageOf, type Drift } from './core/drift';
+import { coverageOf } from './core/coverage';
+import { computeDrift, type Drift } from './core/drift';
 import type { Inventory } from './core/model';
 import { SEVERITIES } from './core/model';
 import type { ScanResult } from './core/scan-result';
