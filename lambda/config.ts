@@ -3,6 +3,7 @@
  * with one clear message per problem. Pure: takes the environment as a parameter.
  */
 
+import { NOTIFY_MODES, type NotifyMode } from './app/notify-mode';
 import { DEFAULT_MEMBER_ROLE_NAME } from './collect/options';
 import {
   ACCOUNT_ID_RE as ACCOUNT_RE,
@@ -12,7 +13,6 @@ import {
   ROLE_NAME_WITH_PATH_RE as ROLE_RE,
 } from './core/aws-ids';
 import { ENV } from './store/table-schema';
-import { NOTIFY_MODES, type NotifyMode } from './store/types';
 
 export interface HandlerConfig {
   tableName: string;

@@ -17,9 +17,13 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ApplyDriftInput, FindingFilter, Page, PageOptions, ResultsStore, RunLock } from '../app/ports';
+import type { RunRecord, WriteStats } from '../app/run-record';
+import { LockLostError, RunLockedError, StoreError } from '../app/store-errors';
+import type { FindingHistory, StoredFinding } from '../app/stored-finding';
 import { SEVERITIES } from '../core/model';
 import { batchPut, DEFAULT_RETRY, type RetryPolicy } from './batch';
-import { awsErrorName, LockLostError, RunLockedError, StoreError } from './errors';
+import { awsErrorName } from './errors';
 import {
   EVENT_PREFIX,
   epochSeconds,
@@ -38,18 +42,6 @@ import {
 } from './items';
 import { DEFAULT_WRITE_POLICY, planWrites, type WritePolicy } from './plan';
 import { matchesFilter, planFindingsQuery, type QueryStep } from './query-plan';
-import type {
-  ApplyDriftInput,
-  FindingFilter,
-  FindingHistory,
-  Page,
-  PageOptions,
-  ResultsStore,
-  RunLock,
-  RunRecord,
-  StoredFinding,
-  WriteStats,
-} from './types';
 
 export interface DynamoResultsStoreOptions {
   tableName: string;

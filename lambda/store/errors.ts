@@ -1,64 +1,8 @@
-/** Typed errors of the results store, with stable codes; messages never carry credentials or policies. */
-
-export type StoreErrorCode =
-  | 'RunLocked'
-  | 'LockLost'
-  | 'UnprocessedItems'
-  | 'WriteFailed'
-  | 'ReadFailed'
-  | 'BadCursor'
-  | 'BadFilter'
-  | 'TableNotFound';
-
-export class StoreError extends Error {
-  constructor(
-    readonly code: StoreErrorCode,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StoreError';
-  }
-}
-
-/** Another run holds the lock: the caller should exit cleanly, naming the holder. */
-export class RunLockedError extends StoreError {
-  constructor(
-    readonly holder: string,
-    /** Epoch seconds when the holder's lock expires if it is never released. */
-    readonly expiresAt: number | undefined,
-    options?: { cause?: unknown },
-  ) {
-    super(
-      'RunLocked',
-      `another audit run holds the run lock: ${holder}${
-        expiresAt === undefined ? '' : ` (until ${new Date(expiresAt * 1000).toISOString()} at the latest)`
-      }`,
-      options,
-    );
-    this.name = 'RunLockedError';
-  }
-}
-
-/** The lock expired and another run took it: this run must stop writing. */
-export class LockLostError extends StoreError {
-  constructor(
-    readonly holder: string,
-    options?: { cause?: unknown },
-  ) {
-    super('LockLost', `run lock of ${holder} was lost (expired and taken over, or deleted)`, options);
-    this.name = 'LockLostError';
-  }
-}
+/** Reading the AWS SDK's errors in the DynamoDB adapter (the port's own errors: app/store-errors.ts). */
 
 /** The SDK error name, when the error comes from the AWS SDK. */
 export function awsErrorName(error: unknown): string | undefined {
   if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
     return error.name;
   return undefined;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }
