@@ -51,7 +51,7 @@ export interface ApplyDriftInput {
 
 /** The results table as the pipeline and the CLI see it. */
 export interface ResultsStore {
-  /** Takes the run lock or throws `RunLockedError` naming the holder. */
+  /** Takes the run lock or throws `RunLockedError` (store-errors.ts) naming the holder. */
   acquireLock(holder: string, now: Date, ttlSeconds: number): Promise<RunLock>;
   /** Extends the lock; throws `LockLostError` when another run took it over. */
   renewLock(lock: RunLock, now: Date, ttlSeconds: number): Promise<RunLock>;

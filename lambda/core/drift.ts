@@ -1,10 +1,11 @@
 /**
- * Drift between the findings stored as open and the findings of this run (SPEC §5).
+ * Drift between the findings stored as open and the findings of this run (docs/results-table.md).
  *
  * Coverage-aware: a finding that this run did not see is resolved only when this run actually
  * collected the scope the finding lives in. Accounts, regions and clusters with a coverage error
  * (including accounts cut by the deadline, code `NotScanned`) keep their findings open; accounts that
- * are absent from this run's inventory are out of scope and left untouched. Pure: no clock, no I/O.
+ * are absent from this run's inventory are out of scope and left untouched. What the run read comes
+ * from coverage.ts, the same gaps the checks and the run record see. Pure: no clock, no I/O.
  */
 import { accountOfArn } from './arn';
 import { type Coverage, scopeKey } from './coverage';

@@ -1,5 +1,6 @@
 /**
- * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`.
+ * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`: the
+ * `ResultsStore` port of app/ports.ts, throwing the port's errors (app/store-errors.ts).
  * Every read is a `Query` or a `GetItem`; nothing scans. No transactions: writes are ordered so that a
  * run that dies half-way leaves a state the next run repairs (events first, finding states last).
  */

@@ -1,6 +1,6 @@
 /**
  * `irsa-audit findings`, `irsa-audit runs` and `irsa-audit history <fingerprint>`: queries of the
- * results table (SPEC §5, §6), each served by a DynamoDB Query (docs/results-table.md).
+ * results table, each served by a DynamoDB Query (docs/results-table.md).
  */
 
 import { StoreError } from '../../app/store-errors';
