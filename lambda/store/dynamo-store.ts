@@ -24,7 +24,6 @@ import { LockLostError, RunLockedError, StoreError } from '../app/store-errors';
 import type { FindingHistory, StoredFinding } from '../app/stored-finding';
 import { SEVERITIES } from '../core/model';
 import { batchPut, DEFAULT_RETRY, type RetryPolicy } from './batch';
-import { awsErrorName } from './errors';
 import {
   EVENT_PREFIX,
   epochSeconds,
@@ -393,4 +392,11 @@ function isConditionalFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     awsErrorName(error) === 'ConditionalCheckFailedException'
   );
+}
+
+/** The SDK error name, when the error comes from the AWS SDK. */
+function awsErrorName(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
+    return error.name;
+  return undefined;
 }
