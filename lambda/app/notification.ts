@@ -1,7 +1,8 @@
 /**
- * The drift notification (docs/notifications.md), built purely from the drift and the run record. One SNS message per
- * run with `MessageStructure: json`: `default` is an AWS Chatbot (Amazon Q Developer in chat
- * applications) custom notification, `email` is plain text. The publisher (notify/sns-publisher.ts) only sends.
+ * The drift notification (docs/notifications.md), built purely from the drift and the run record.
+ * One SNS message per run with `MessageStructure: json`: `default` is an AWS Chatbot (Amazon Q
+ * Developer in chat applications) custom notification, `email` is plain text. The publisher
+ * (notify/sns-publisher.ts) only sends.
  *
  * Limits honoured: Subject < 100 characters, printable ASCII, no line breaks; the whole publish
  * (Message JSON + Subject + attributes) ≤ 256 KB (262,144 bytes). When the findings do not fit, the

@@ -8,7 +8,7 @@
  * that surely contains them (a region error naming no region: every region of the account).
  * Pure: no clock, no I/O.
  */
-import type { Account, CoverageError, Inventory } from './model';
+import type { CoverageError, Inventory } from './model';
 
 /**
  * The parts a run reads, from the widest:
@@ -45,7 +45,7 @@ export interface Coverage {
   readonly accounts: ReadonlySet<string>;
   /** Every cluster entry of the inventory. */
   readonly clusters: ReadonlyMap<string, ClusterRef>;
-  /** account → its `account` gap: the account's own data (IAM, region list) was not read. First error wins. */
+  /** account → its `account` gap: its own data (IAM, region list) was not read. First error wins. */
   readonly accountsNotRead: ReadonlyMap<string, CoverageGap>;
   /**
    * account → why no scope of it can be trusted complete: its `account` gap, or a `regions` gap
@@ -68,9 +68,20 @@ export function scopeKey(accountId: string, region?: string, cluster?: string): 
     : `${accountId}\u0000${region}\u0000${cluster}`;
 }
 
+/** Coverage while it is built: the same sets and maps, writable. */
+interface CoverageDraft {
+  accounts: Set<string>;
+  clusters: Map<string, ClusterRef>;
+  accountsNotRead: Map<string, CoverageGap>;
+  accountGaps: Map<string, CoverageGap>;
+  regionGaps: Map<string, CoverageGap>;
+  clusterGaps: Map<string, CoverageGap>;
+  kubernetesGaps: Map<string, CoverageGap>;
+}
+
 /** Derives from the inventory which parts this run read and which it did not. */
 export function coverageOf(inventory: Pick<Inventory, 'accounts'>): Coverage {
-  const coverage = {
+  const coverage: CoverageDraft = {
     accounts: new Set<string>(),
     clusters: new Map<string, ClusterRef>(),
     accountsNotRead: new Map<string, CoverageGap>(),
@@ -97,24 +108,16 @@ export function coverageOf(inventory: Pick<Inventory, 'accounts'>): Coverage {
         });
       }
     }
-    for (const error of account.errors) addError(coverage, account, error);
+    for (const error of account.errors) addError(coverage, accountId, error);
   }
   return coverage;
 }
 
-function addError(
-  coverage: {
-    accountsNotRead: Map<string, CoverageGap>;
-    accountGaps: Map<string, CoverageGap>;
-    regionGaps: Map<string, CoverageGap>;
-    clusterGaps: Map<string, CoverageGap>;
-    kubernetesGaps: Map<string, CoverageGap>;
-    clusters: ReadonlyMap<string, ClusterRef>;
-  },
-  account: Account,
-  error: CoverageError,
-): void {
-  const { accountId } = account;
+/**
+ * Locates one coverage error. The first account-wide reason is kept; a later error about the same
+ * region or cluster replaces an earlier one's reason.
+ */
+function addError(coverage: CoverageDraft, accountId: string, error: CoverageError): void {
   const why = `${error.code}: ${error.message}`;
   const code = error.code;
   if (error.scope === 'account' || error.region === undefined) {
@@ -149,7 +152,7 @@ function addError(
     code,
     reason: `cluster ${error.cluster} (${region}) of ${accountId} ${why}`,
   };
-  if (coverage.clusters.has(key) && coverage.kubernetesGaps.has(key)) {
+  if (coverage.kubernetesGaps.has(key)) {
     // The error is the Kubernetes read failure the cluster entry already records: its AWS side was
     // read, so IAM-side findings about the cluster may resolve.
     coverage.kubernetesGaps.set(key, { part: 'kubernetes', ...gap });
