@@ -1,7 +1,19 @@
 /**
- * The dependency rule of SPEC §2: lambda/core is pure. It may not import the AWS SDK, the Kubernetes
- * client, file/network modules, or any adapter outside the core.
+ * The dependency rule (README "Architecture"): imports run one way,
+ *
+ *   core  ←  app  ←  adapters (store, notify, collect)  ←  entry points (handler, cli)
+ *                 ←  report (renderers)
+ *
+ * lambda/core is pure: no AWS SDK, Kubernetes client, file or network module, nor any module outside
+ * the core. lambda/app owns the pipeline, run records, notification building and the ports; it
+ * imports only the core. Adapters implement the app's ports and never import each other, the
+ * renderers or the entry points.
  */
+const ADAPTERS = '^lambda/(store|notify|collect)/';
+const IO_BUILTINS =
+  '^(fs|fs/promises|http|https|http2|net|tls|dgram|dns|child_process|worker_threads|cluster|process|os)$';
+const NPM = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'];
+
 module.exports = {
   forbidden: [
     {
@@ -20,14 +32,75 @@ module.exports = {
       from: { path: '^lambda/core/' },
       to: {
         dependencyTypes: ['core'],
-        path: '^(fs|fs/promises|http|https|http2|net|tls|dgram|dns|child_process|worker_threads|cluster|process|os)$',
+        path: IO_BUILTINS,
       },
     },
     {
       name: 'core-no-npm',
       severity: 'error',
       from: { path: '^lambda/core/' },
-      to: { dependencyTypes: ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'] },
+      to: { dependencyTypes: NPM },
+    },
+    {
+      name: 'app-imports-core-only',
+      comment:
+        'lambda/app defines the ports the adapters implement; it imports the core and itself, never an adapter, renderer or entry point.',
+      severity: 'error',
+      from: { path: '^lambda/app/' },
+      to: { path: '^lambda/', pathNot: '^lambda/(app|core)/' },
+    },
+    {
+      name: 'app-no-io',
+      comment:
+        'lambda/app reaches the outside only through its ports (no SDK, no npm package, no I/O module).',
+      severity: 'error',
+      from: { path: '^lambda/app/' },
+      to: { dependencyTypes: NPM },
+    },
+    {
+      name: 'app-no-io-builtins',
+      severity: 'error',
+      from: { path: '^lambda/app/' },
+      to: { dependencyTypes: ['core'], path: IO_BUILTINS },
+    },
+    {
+      name: 'notify-not-store',
+      comment: 'The publisher gets a built message; what a run stored reaches it only through the app.',
+      severity: 'error',
+      from: { path: '^lambda/notify/' },
+      to: { path: '^lambda/store/' },
+    },
+    {
+      name: 'adapters-not-each-other',
+      comment: 'store, notify and collect each implement a port of lambda/app; they meet only in the app.',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: ADAPTERS, pathNot: '^lambda/$1/' },
+    },
+    {
+      name: 'adapters-not-entry-points',
+      comment: 'Adapters do not reach up into the renderers, the CLI, the handler or its configuration.',
+      severity: 'error',
+      from: { path: ADAPTERS },
+      to: { path: '^lambda/(report|cli)/|^lambda/(handler|config)[.]ts$' },
+    },
+    {
+      name: 'report-renders-only',
+      comment:
+        'lambda/report renders results: core and app data, and the types of the store queries it renders.',
+      severity: 'error',
+      from: { path: '^lambda/report/' },
+      to: {
+        path: `${ADAPTERS}|^lambda/cli/|^lambda/(handler|config)[.]ts$`,
+        dependencyTypesNot: ['type-only'],
+      },
+    },
+    {
+      name: 'entry-points-not-imported',
+      comment: 'The handler and the CLI wire the adapters into the app; nothing in lambda/ imports them.',
+      severity: 'error',
+      from: { pathNot: '^lambda/cli/' },
+      to: { path: '^lambda/cli/|^lambda/handler[.]ts$' },
     },
     {
       name: 'settings-are-pure',

@@ -38,6 +38,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { METRICS } from '../lambda/app/metrics';
 import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
@@ -49,7 +50,7 @@ export const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
 /** Powertools' default `service` dimension; the handler's RunsSucceeded metric carries it. */
 export const SERVICE_NAME = 'irsa-auditor';
 /** Metric the handler emits (Count, 1) after a run stored its results; the staleness alarm watches it. */
-export const RUNS_SUCCEEDED_METRIC = 'RunsSucceeded';
+export const RUNS_SUCCEEDED_METRIC = METRICS.runsSucceeded;
 /** A nightly run plus two hours of slack for a late or slow run. */
 export const STALE_AFTER_HOURS = 26;
 

@@ -1,26 +1,24 @@
 /**
- * The audit Lambda (SPEC §1, §2): configuration from the environment, then the pipeline the CLI's
- * `run --store --notify` uses too — collect → evaluate → store (drift) → notify. A deadline below the
- * Lambda timeout stops new accounts and records the rest as not scanned, so the results are always
- * stored. Logs are structured (no policy documents, no credentials); metrics are EMF.
- *
- * `auditAccount` is one account's collect-and-evaluate on its own: organizations too large for one
- * 15-minute invocation can fan it out (e.g. a Step Functions Map) and merge the accounts.
+ * The audit Lambda (docs/deployment.md): configuration from the environment, then the pipeline the
+ * CLI's `run --store --notify` uses too (app/pipeline.ts) — collect → evaluate → store (drift) →
+ * notify. A deadline below the Lambda timeout stops new accounts and records the rest as not scanned,
+ * so the results are always stored. Logs are structured (no policy documents, no credentials);
+ * metrics are EMF.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import { type CollectDeps, collectAccount, collectInventory } from './collect/collect';
+import { METRICS } from './app/metrics';
+import { defaultRunId, runAudit } from './app/pipeline';
+import type { AuditMetrics, ResultsStore } from './app/ports';
+import { RunLockedError } from './app/store-errors';
+import { type CollectDeps, collectInventory } from './collect/collect';
 import { type HandlerConfig, loadHandlerConfig } from './config';
 import { CHECKS, needsKubernetes } from './core/checks/index';
 import { runChecks } from './core/engine';
-import type { Account } from './core/model';
-import type { ScanResult } from './core/scan-result';
 import { SnsPublisher } from './notify/sns-publisher';
-import { type AuditMetrics, defaultRunId, runAudit } from './pipeline';
+import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
-import { RunLockedError } from './store/errors';
-import type { ResultsStore } from './store/types';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -50,15 +48,13 @@ export interface HandlerDeps {
   clock?: () => Date;
 }
 
-const METRIC_NAMESPACE_DEFAULT = 'IrsaAuditor';
-
 function createLogger(): Logger {
   return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor' });
 }
 
 function createMetrics(): Metrics {
   return new Metrics({
-    namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? METRIC_NAMESPACE_DEFAULT,
+    namespace: process.env[SETTINGS.metricsNamespace.env] ?? SETTINGS.metricsNamespace.default,
     serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor',
   });
 }
@@ -77,7 +73,7 @@ function metricsSink(metrics: Metrics): AuditMetrics {
  */
 function emitRunMetrics(metrics: Metrics): void {
   // The "no successful run in 26 hours" alarm watches this one (infra/audit-stack.ts).
-  metrics.addMetric('RunsSucceeded', MetricUnit.Count, 1);
+  metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
 }
 
 function collectOptions(config: HandlerConfig, runId: string, deadline: number) {
@@ -135,13 +131,12 @@ export async function runScheduledAudit(
       trigger: 'schedule',
     });
     emitRunMetrics(metrics);
-    const failed = summary.inventory.accounts.filter((a) =>
-      a.errors.some((e) => e.scope === 'account'),
-    ).length;
+    const audited = summary.record.audited;
+    const failed = audited?.accountsFailed ?? 0;
     const result: HandlerResult = {
       status: 'completed',
       runId,
-      accounts: { audited: summary.inventory.accounts.length - failed, failed },
+      accounts: { audited: (audited?.accounts ?? 0) - failed, failed },
       findings: summary.scan.findings.length,
       drift: {
         new: summary.drift.new.length,
@@ -163,27 +158,6 @@ export async function runScheduledAudit(
   } finally {
     metrics.publishStoredMetrics();
   }
-}
-
-export interface AccountAudit {
-  account: Account;
-  scan: ScanResult;
-}
-
-/**
- * One account's collect-and-evaluate. Checks that need other accounts' data (cross-account trusts,
- * orphaned providers) see only this account: merge the accounts and evaluate once for the full result.
- */
-export async function auditAccount(
-  accountId: string,
-  config: HandlerConfig,
-  runId: string,
-  deadline: number,
-  deps: CollectDeps = {},
-): Promise<AccountAudit> {
-  const account = await collectAccount(accountId, collectOptions(config, runId, deadline), deps);
-  const scan = runChecks({ schemaVersion: 1, accounts: [account] }, CHECKS);
-  return { account, scan };
 }
 
 /** Lambda entry point (EventBridge Scheduler invokes it with an empty payload). */

@@ -5,11 +5,11 @@
  */
 import { join } from 'node:path';
 import { fromIni } from '@aws-sdk/credential-providers';
+import type { ResultsStore } from '../app/ports';
 import { SETTINGS } from '../settings/settings';
 import { createDocumentClient, DynamoResultsStore } from '../store/dynamo-store';
 import { startEmbeddedDynamo } from '../store/embedded';
 import { ensureTable } from '../store/table';
-import type { ResultsStore } from '../store/types';
 import type { Options, Parsed } from './args';
 import { CliError, type CliIO } from './io';
 

@@ -29,26 +29,6 @@ export async function collectInventory(
   }
 }
 
-/**
- * One account on its own (e.g. one item of a Step Functions Map): the same collection as inside
- * `collectInventory`, with its own run context. Never throws for the account's own failures.
- */
-export async function collectAccount(
-  accountId: string,
-  input: CollectOptionsInput | CollectOptions,
-  deps: CollectDeps = {},
-  name?: string,
-): Promise<Account> {
-  const options = resolveCollectOptions(input, process.env);
-  const run = await createRunContext(options, deps);
-  try {
-    const accounts = await collectTargets(run, [name ? { accountId, name } : { accountId }]);
-    return accounts[0];
-  } finally {
-    run.close();
-  }
-}
-
 /** The accounts a run would audit, without collecting them (`--dry-run`, Step Functions fan-out). */
 export async function listAccountTargets(
   input: CollectOptionsInput | CollectOptions,

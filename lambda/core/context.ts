@@ -4,6 +4,7 @@
  * issuer and subject). Checks then do lookups only; nothing loops roles × service accounts.
  */
 import { accountOfArn, partitionOfArn, partitionOfRegion, stripScheme } from './arn';
+import { accountRead, type ClusterCoverage, clusterCoverage, coverageOf } from './coverage';
 import type {
   Account,
   Cluster,
@@ -57,11 +58,6 @@ export interface WorkloadView {
   pods: Pod[];
 }
 
-export type ClusterCoverage =
-  | { kind: 'complete' }
-  | { kind: 'missing' }
-  | { kind: 'partial'; notSeen: string[] };
-
 export interface GrantRef {
   role: RoleView;
   grant: IrsaGrant;
@@ -85,13 +81,9 @@ export interface AuditContext {
   grantsByIssuer: Map<string, IssuerGrants>;
   /** Role ARN (as annotated) → readable service accounts annotated with it. */
   serviceAccountsByRole: Map<string, ServiceAccountView[]>;
-  /** The account is in the inventory and its IAM data was collected. */
+  /** The account is in the inventory and its IAM data was collected (coverage.ts `accountRead`). */
   accountCollected(accountId: string): boolean;
-  /**
-   * Whether a cluster in `region` could exist unseen: `missing` when that region (or the whole
-   * account) of `accountId` was not collected, `partial` when only other accounts or their regions
-   * were not, `complete` otherwise.
-   */
+  /** Whether a cluster in `region` could exist unseen (coverage.ts `clusterCoverage`). */
   clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
   workloads(cluster: ClusterView): WorkloadView[];
@@ -214,18 +206,12 @@ export function buildContext(accounts: Account[]): AuditContext {
   const providersByAccount = new Map<string, Map<string, OidcProvider>>();
   const grantsByIssuer = new Map<string, IssuerGrants>();
   const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
-  const uncollectedAccounts = new Set<string>();
-  /** `account/region` pairs whose clusters were not listed. */
-  const failedRegions = new Set<string>();
+  const coverage = coverageOf({ accounts });
   const analyze = analysisCache();
 
   for (const account of accounts) {
     accountMap.set(account.accountId, account);
     const partition = accountPartition(account);
-    for (const error of account.errors) {
-      if (error.scope === 'account') uncollectedAccounts.add(account.accountId);
-      if (error.scope === 'region' && error.region) failedRegions.add(`${account.accountId}/${error.region}`);
-    }
     const providers = new Map<string, OidcProvider>();
     for (const provider of account.oidcProviders) providers.set(provider.url, provider);
     providersByAccount.set(account.accountId, providers);
@@ -270,17 +256,8 @@ export function buildContext(accounts: Account[]): AuditContext {
     providersByAccount,
     grantsByIssuer,
     serviceAccountsByRole,
-    accountCollected: (accountId) => accountMap.has(accountId) && !uncollectedAccounts.has(accountId),
-    clusterCoverage(accountId, region) {
-      if (uncollectedAccounts.has(accountId) || failedRegions.has(`${accountId}/${region}`)) {
-        return { kind: 'missing' };
-      }
-      const notSeen = [
-        ...[...uncollectedAccounts].map((id) => `account ${id}`),
-        ...[...failedRegions].filter((pair) => pair.endsWith(`/${region}`)).map((pair) => `region ${pair}`),
-      ];
-      return notSeen.length > 0 ? { kind: 'partial', notSeen } : { kind: 'complete' };
-    },
+    accountCollected: (accountId) => accountRead(coverage, accountId),
+    clusterCoverage: (accountId, region) => clusterCoverage(coverage, accountId, region),
     serviceAccountBySubject(issuer, subject) {
       const parsed = parseSubject(subject);
       if (!parsed) return undefined;

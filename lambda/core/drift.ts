@@ -1,32 +1,15 @@
 /**
- * Drift between the findings stored as open and the findings of this run (SPEC §5).
+ * Drift between the findings stored as open and the findings of this run (docs/results-table.md).
  *
  * Coverage-aware: a finding that this run did not see is resolved only when this run actually
  * collected the scope the finding lives in. Accounts, regions and clusters with a coverage error
  * (including accounts cut by the deadline, code `NotScanned`) keep their findings open; accounts that
- * are absent from this run's inventory are out of scope and left untouched. Pure: no clock, no I/O.
+ * are absent from this run's inventory are out of scope and left untouched. What the run read comes
+ * from coverage.ts, the same gaps the checks and the run record see. Pure: no clock, no I/O.
  */
 import { accountOfArn } from './arn';
+import { type Coverage, scopeKey } from './coverage';
 import type { Finding } from './findings';
-import type { Inventory } from './model';
-
-/** What this run collected and what it could not, derived from the inventory only. */
-export interface Coverage {
-  /** Accounts present in this run's inventory (audited, possibly with errors). */
-  accounts: ReadonlySet<string>;
-  /** account id → why it was not collected (account-scope error, e.g. AccessDenied, NotScanned). */
-  uncollectedAccounts: ReadonlyMap<string, string>;
-  /** `account|region` → why the region was not listed. */
-  uncollectedRegions: ReadonlyMap<string, string>;
-  /** Regions with an error in any account (an unknown cluster may live there). */
-  regionsWithErrors: ReadonlySet<string>;
-  /** `account|region|cluster` → why nothing about the cluster could be collected (cluster-scope error, no entry). */
-  uncollectedClusters: ReadonlyMap<string, string>;
-  /** `account|region|cluster` → why the cluster's Kubernetes API (service accounts, pods) was not read. */
-  kubernetesUncollected: ReadonlyMap<string, string>;
-  /** `account|region|cluster` of every cluster present in the inventory. */
-  clusters: ReadonlySet<string>;
-}
 
 export interface DriftInput<P extends Finding = Finding> {
   /** Findings stored as open before this run. */
@@ -64,91 +47,6 @@ export interface Drift<P extends Finding = Finding> {
   outOfScope: P[];
 }
 
-const key = (...parts: (string | undefined)[]): string => parts.map((part) => part ?? '').join('|');
-
-/** Derives from the inventory which scopes this run collected and which it did not. */
-export function coverageOf(inventory: Inventory): Coverage {
-  const accounts = new Set<string>();
-  const uncollectedAccounts = new Map<string, string>();
-  const uncollectedRegions = new Map<string, string>();
-  const regionsWithErrors = new Set<string>();
-  const uncollectedClusters = new Map<string, string>();
-  const kubernetesUncollected = new Map<string, string>();
-  const clusters = new Set<string>();
-
-  for (const account of inventory.accounts) {
-    const accountId = account.accountId;
-    accounts.add(accountId);
-    const clustersHere = new Map<string, (typeof account.clusters)[number]>();
-    for (const cluster of account.clusters) {
-      const clusterKey = key(accountId, cluster.region, cluster.name);
-      clusters.add(clusterKey);
-      clustersHere.set(clusterKey, cluster);
-      const status = cluster.kubernetes;
-      if (status.status !== 'ok') {
-        kubernetesUncollected.set(
-          clusterKey,
-          `Kubernetes API of cluster ${cluster.name} (${cluster.region}) ${status.status}${status.reason ? `: ${status.reason}` : ''}`,
-        );
-      }
-    }
-    for (const error of account.errors) {
-      const reason = `${error.code}: ${error.message}`;
-      if (error.scope === 'account') {
-        if (!uncollectedAccounts.has(accountId))
-          uncollectedAccounts.set(accountId, `account ${accountId} ${reason}`);
-      } else if (error.scope === 'region') {
-        if (error.region === undefined) {
-          // A region error that does not say which region: nothing in the account can be trusted.
-          if (!uncollectedAccounts.has(accountId))
-            uncollectedAccounts.set(accountId, `account ${accountId} ${reason}`);
-          continue;
-        }
-        regionsWithErrors.add(error.region);
-        uncollectedRegions.set(
-          key(accountId, error.region),
-          `region ${error.region} of ${accountId} ${reason}`,
-        );
-      } else {
-        if (error.region === undefined || error.cluster === undefined) {
-          // A cluster error that names no cluster: treat every cluster of the account (or region) as unknown.
-          if (error.region === undefined) {
-            if (!uncollectedAccounts.has(accountId))
-              uncollectedAccounts.set(accountId, `account ${accountId} ${reason}`);
-          } else {
-            regionsWithErrors.add(error.region);
-            uncollectedRegions.set(
-              key(accountId, error.region),
-              `region ${error.region} of ${accountId} ${reason}`,
-            );
-          }
-          continue;
-        }
-        const clusterKey = key(accountId, error.region, error.cluster);
-        const entry = clustersHere.get(clusterKey);
-        const message = `cluster ${error.cluster} (${error.region}) of ${accountId} ${reason}`;
-        if (entry && entry.kubernetes.status !== 'ok') {
-          // The error is the Kubernetes read failure the cluster entry already records: IAM-side
-          // findings about the cluster were evaluated and may resolve.
-          kubernetesUncollected.set(clusterKey, message);
-        } else {
-          uncollectedClusters.set(clusterKey, message);
-          regionsWithErrors.add(error.region);
-        }
-      }
-    }
-  }
-  return {
-    accounts,
-    uncollectedAccounts,
-    uncollectedRegions,
-    regionsWithErrors,
-    uncollectedClusters,
-    kubernetesUncollected,
-    clusters,
-  };
-}
-
 /**
  * Why a finding's scope was not collected this run, or `undefined` when it was (so the finding's
  * absence from this run means it is resolved). The caller has already checked that the finding's
@@ -160,40 +58,38 @@ export function uncollectedReason(
   needsKubernetes: (checkId: string) => boolean,
 ): string | undefined {
   const { accountId, region, cluster } = finding.resource;
-  const accountGap = coverage.uncollectedAccounts.get(accountId);
-  if (accountGap) return accountGap;
+  const accountGap = coverage.accountGaps.get(accountId);
+  if (accountGap) return accountGap.reason;
   // A finding can depend on another account's data: a service account's role (sa.role-untrusted),
   // a trusted provider. When that account was not collected, the finding cannot be re-verified.
   for (const arn of [finding.resource.roleArn, finding.resource.providerArn]) {
     const other = arn ? accountOfArn(arn) : undefined;
     if (other && other !== accountId) {
-      const otherGap = coverage.uncollectedAccounts.get(other);
-      if (otherGap) return otherGap;
+      const otherGap = coverage.accountGaps.get(other);
+      if (otherGap) return otherGap.reason;
     }
   }
   if (region !== undefined) {
-    const regionGap = coverage.uncollectedRegions.get(key(accountId, region));
-    if (regionGap) return regionGap;
+    const regionGap = coverage.regionGaps.get(scopeKey(accountId, region));
+    if (regionGap) return regionGap.reason;
   }
   const kubernetes = needsKubernetes(finding.checkId);
   if (cluster !== undefined && region !== undefined) {
-    const own = key(accountId, region, cluster);
-    if (coverage.clusters.has(own) || coverage.uncollectedClusters.has(own)) {
+    const own = scopeKey(accountId, region, cluster);
+    if (coverage.clusters.has(own) || coverage.clusterGaps.has(own)) {
       return clusterGap(own, coverage, kubernetes);
     }
     // The cluster is not in the finding's own account (a role trusting another account's cluster,
     // or a cluster that is gone). Look for it anywhere in the inventory.
     let seen = false;
-    for (const candidate of coverage.clusters) {
-      const [, candidateRegion, candidateName] = candidate.split('|');
-      if (candidateRegion !== region || candidateName !== cluster) continue;
+    for (const [candidate, ref] of coverage.clusters) {
+      if (ref.region !== region || ref.name !== cluster) continue;
       seen = true;
       const gap = clusterGap(candidate, coverage, kubernetes);
       if (gap) return gap;
     }
-    for (const [candidate, gap] of coverage.uncollectedClusters) {
-      const [, candidateRegion, candidateName] = candidate.split('|');
-      if (candidateRegion === region && candidateName === cluster) return gap;
+    for (const gap of coverage.clusterGaps.values()) {
+      if (gap.region === region && gap.cluster === cluster) return gap.reason;
     }
     if (seen) return undefined;
     // Unknown cluster: deleted, or living where this run could not look.
@@ -203,31 +99,30 @@ export function uncollectedReason(
   }
   if (kubernetes && cluster === undefined) {
     // A Kubernetes-based finding that names no cluster: any unread cluster could have produced it.
-    const first = coverage.kubernetesUncollected.values().next();
-    if (!first.done) return first.value;
-    const whole = coverage.uncollectedClusters.values().next();
-    if (!whole.done) return whole.value;
+    const first = coverage.kubernetesGaps.values().next();
+    if (!first.done) return first.value.reason;
+    const whole = coverage.clusterGaps.values().next();
+    if (!whole.done) return whole.value.reason;
   }
   return undefined;
 }
 
 function clusterGap(clusterKey: string, coverage: Coverage, kubernetes: boolean): string | undefined {
-  const whole = coverage.uncollectedClusters.get(clusterKey);
-  if (whole) return whole;
-  if (kubernetes) return coverage.kubernetesUncollected.get(clusterKey);
+  const whole = coverage.clusterGaps.get(clusterKey);
+  if (whole) return whole.reason;
+  if (kubernetes) return coverage.kubernetesGaps.get(clusterKey)?.reason;
   return undefined;
 }
 
+/** Why a cluster in `region` might exist unseen: any account not read, else a gap in that region. */
 function hiddenRegionGap(region: string, coverage: Coverage): string | undefined {
-  const account = coverage.uncollectedAccounts.values().next();
-  if (!account.done) return account.value;
-  if (coverage.regionsWithErrors.has(region)) {
-    for (const [regionKey, gap] of coverage.uncollectedRegions) {
-      if (regionKey.endsWith(`|${region}`)) return gap;
-    }
-    for (const [clusterKey, gap] of coverage.uncollectedClusters) {
-      if (clusterKey.split('|')[1] === region) return gap;
-    }
+  const account = coverage.accountGaps.values().next();
+  if (!account.done) return account.value.reason;
+  for (const gap of coverage.regionGaps.values()) {
+    if (gap.region === region) return gap.reason;
+  }
+  for (const gap of coverage.clusterGaps.values()) {
+    if (gap.region === region) return gap.reason;
   }
   return undefined;
 }

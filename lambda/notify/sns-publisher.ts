@@ -4,16 +4,8 @@
  * are already stored when this runs.
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { NotificationMessage } from './message';
-
-export type PublishOutcome =
-  | { status: 'published'; messageId: string; attempts: number }
-  | { status: 'failed'; attempts: number; error: { code: string; message: string } };
-
-/** The port the pipeline publishes through (SNS in AWS; a recorder in the demo and tests). */
-export interface NotificationPublisher {
-  publish(message: NotificationMessage): Promise<PublishOutcome>;
-}
+import type { NotificationMessage } from '../app/notification';
+import type { NotificationPublisher, PublishOutcome } from '../app/ports';
 
 export interface PublishRetry {
   maxAttempts: number;

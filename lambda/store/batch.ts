@@ -3,7 +3,7 @@
  * jitter, bounded in attempts. (Throttling errors of the call itself are retried by the SDK.)
  */
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { StoreError } from './errors';
+import { StoreError } from '../app/store-errors';
 import { itemBytes, MAX_ITEM_BYTES, type TableItem } from './items';
 
 export const BATCH_SIZE = 25;

@@ -1,5 +1,6 @@
 /**
- * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`.
+ * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`: the
+ * `ResultsStore` port of app/ports.ts, throwing the port's errors (app/store-errors.ts).
  * Every read is a `Query` or a `GetItem`; nothing scans. No transactions: writes are ordered so that a
  * run that dies half-way leaves a state the next run repairs (events first, finding states last).
  */
@@ -17,9 +18,12 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import type { ApplyDriftInput, FindingFilter, Page, PageOptions, ResultsStore, RunLock } from '../app/ports';
+import type { RunRecord, WriteStats } from '../app/run-record';
+import { LockLostError, RunLockedError, StoreError } from '../app/store-errors';
+import type { FindingHistory, StoredFinding } from '../app/stored-finding';
 import { SEVERITIES } from '../core/model';
 import { batchPut, DEFAULT_RETRY, type RetryPolicy } from './batch';
-import { awsErrorName, LockLostError, RunLockedError, StoreError } from './errors';
 import {
   EVENT_PREFIX,
   epochSeconds,
@@ -38,18 +42,6 @@ import {
 } from './items';
 import { DEFAULT_WRITE_POLICY, planWrites, type WritePolicy } from './plan';
 import { matchesFilter, planFindingsQuery, type QueryStep } from './query-plan';
-import type {
-  ApplyDriftInput,
-  FindingFilter,
-  FindingHistory,
-  Page,
-  PageOptions,
-  ResultsStore,
-  RunLock,
-  RunRecord,
-  StoredFinding,
-  WriteStats,
-} from './types';
 
 export interface DynamoResultsStoreOptions {
   tableName: string;
@@ -400,4 +392,11 @@ function isConditionalFailure(error: unknown): boolean {
     error instanceof ConditionalCheckFailedException ||
     awsErrorName(error) === 'ConditionalCheckFailedException'
   );
+}
+
+/** The SDK error name, when the error comes from the AWS SDK. */
+function awsErrorName(error: unknown): string | undefined {
+  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
+    return error.name;
+  return undefined;
 }

@@ -2,11 +2,14 @@
  * Item shapes of the results table (docs/results-table.md): keys, sparse index attributes, and the
  * conversion between domain objects and items. Pure: no SDK calls here.
  */
+
+import type { RunLock } from '../app/ports';
+import type { RunRecord } from '../app/run-record';
+import type { FindingEvent, FindingStatus, StoredFinding } from '../app/stored-finding';
 import type { Finding, FindingResource } from '../core/findings';
 import { hash64 } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
-import type { FindingEvent, FindingStatus, RunLock, RunRecord, StoredFinding } from './types';
 
 export const FINDING_PREFIX = 'FINDING#';
 export const STATE_SK = 'STATE';
@@ -27,8 +30,6 @@ export const LIMITS = {
   resourceValue: 1000,
   evidenceJson: 8000,
   keyPart: 400,
-  runCoverageErrors: 100,
-  runErrorMessage: 300,
 } as const;
 
 /** DynamoDB's item size limit; items are checked against it before writing. */

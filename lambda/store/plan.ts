@@ -3,6 +3,9 @@
  * written: a still-open finding whose content is unchanged is not rewritten, except to refresh
  * `lastSeen` once it is older than the refresh interval, or to record/clear a coverage gap.
  */
+
+import type { WriteStats } from '../app/run-record';
+import { type FindingEvent, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
 import type { Drift } from '../core/drift';
 import type { Finding } from '../core/findings';
 import {
@@ -14,7 +17,6 @@ import {
   findingStateItem,
   type TableItem,
 } from './items';
-import type { FindingEvent, StoredFinding, WriteStats } from './types';
 
 export interface WritePolicy {
   /** Days a resolved finding's state and history are kept before TTL deletes them. */
@@ -133,21 +135,6 @@ export function planWrites(
     else plan.stats.refreshed++;
   }
   return plan;
-}
-
-/** The finding itself, without the stored lifecycle fields (status, first/last seen…). */
-export function withoutLifecycle(finding: Finding): Finding {
-  return {
-    checkId: finding.checkId,
-    severity: finding.severity,
-    title: finding.title,
-    message: finding.message,
-    resource: finding.resource,
-    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
-    remediation: finding.remediation,
-    ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
-    fingerprint: finding.fingerprint,
-  };
 }
 
 function eventOf(finding: Finding, event: FindingEvent['event'], at: string, runId: string): FindingEvent {

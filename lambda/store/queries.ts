@@ -2,9 +2,12 @@
  * The queries behind `irsa-audit findings`, `irsa-audit runs` and `irsa-audit history <fingerprint>`.
  * They take the store port, so the CLI works against DynamoDB or the embedded table alike.
  */
-import { StoreError } from './errors';
+
+import type { FindingFilter, ResultsStore } from '../app/ports';
+import type { RunRecord } from '../app/run-record';
+import { StoreError } from '../app/store-errors';
+import type { FindingHistory, StoredFinding } from '../app/stored-finding';
 import { type FindingsQueryPlan, normalizeFilter, planFindingsQuery } from './query-plan';
-import type { FindingFilter, FindingHistory, ResultsStore, RunRecord, StoredFinding } from './types';
 
 export interface FindingsResult {
   filter: FindingFilter & { status: NonNullable<FindingFilter['status']> };

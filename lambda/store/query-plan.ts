@@ -3,12 +3,14 @@
  * are given, the most selective index is chosen and every filter is also applied to the items read
  * (cheap, and it keeps results exact when a key prefix cannot express a filter).
  */
+
+import type { FindingFilter } from '../app/ports';
+import { StoreError } from '../app/store-errors';
+import type { FindingStatus, StoredFinding } from '../app/stored-finding';
+import { FINDING_STATUSES } from '../app/stored-finding';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
-import { StoreError } from './errors';
 import { gsi1Pk, gsi2Pk, gsi3Pk, gsi4Pk, gsi5Pk, parseClusterArn, roleKeyParts, severityKey } from './items';
-import type { FindingFilter, FindingStatus, StoredFinding } from './types';
-import { FINDING_STATUSES } from './types';
 
 export type IndexName = 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5';
 

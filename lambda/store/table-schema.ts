@@ -1,7 +1,7 @@
 /**
  * The results table's physical schema, shared by the store adapter (lambda/store) and the CDK stack
  * (infra/). docs/results-table.md explains which item types use which index and the Query behind
- * every query pattern of SPEC §5.
+ * every query pattern of the CLI.
  */
 export const TABLE_SCHEMA = {
   partitionKey: 'pk',

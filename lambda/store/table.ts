@@ -10,7 +10,7 @@ import {
   ResourceInUseException,
   ResourceNotFoundException,
 } from '@aws-sdk/client-dynamodb';
-import { StoreError } from './errors';
+import { StoreError } from '../app/store-errors';
 import { TABLE_SCHEMA } from './table-schema';
 
 export function createTableInput(tableName: string): CreateTableCommandInput {

@@ -2,7 +2,7 @@ import { GetAccountAuthorizationDetailsCommand } from '@aws-sdk/client-iam';
 import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import 'aws-sdk-client-mock-jest';
 import { type SimSettings, SimulatedAws, serviceError } from '../../bench/collect-sim';
-import { collectAccount, collectInventory } from '../../lambda/collect/collect';
+import { collectInventory } from '../../lambda/collect/collect';
 import type { CollectDeps } from '../../lambda/collect/context';
 import { type CollectOptionsInput, DEFAULT_MEMBER_ROLE_NAME } from '../../lambda/collect/options';
 import type { ProgressEvent } from '../../lambda/collect/progress';
@@ -461,18 +461,5 @@ describe('collectInventory with the real Kubernetes reader on a loopback API ser
       new RegExp(`^ASIA${member}/\\d{8}/eu-west-1/sts/aws4_request$`),
     );
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('member-session');
-  });
-});
-
-describe('collectAccount', () => {
-  it('collects one account on its own, as a Step Functions item would', async () => {
-    const { deps } = simulate();
-
-    const one = await collectAccount(accountId(2), baseOptions, deps, 'member-2');
-
-    expect(one).toMatchObject({ accountId: accountId(2), name: 'member-2', errors: [] });
-    expect(one.roles).toHaveLength(3);
-    expect(one.clusters).toHaveLength(1);
-    expect(mocks!.organizations.calls()).toHaveLength(0);
   });
 });

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CHECKS, needsKubernetes } from '../../lambda/core/checks/index';
-import { computeDrift, coverageOf } from '../../lambda/core/drift';
+import { coverageOf } from '../../lambda/core/coverage';
+import { computeDrift } from '../../lambda/core/drift';
 import { runChecks } from '../../lambda/core/engine';
 import type { FindingResource } from '../../lambda/core/findings';
 import { parseInventory } from '../../lambda/core/inventory/parse';

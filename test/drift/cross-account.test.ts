@@ -1,4 +1,5 @@
-import { computeDrift, coverageOf } from '../../lambda/core/drift';
+import { coverageOf } from '../../lambda/core/coverage';
+import { computeDrift } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
 import type { Inventory } from '../../lambda/core/model';
 

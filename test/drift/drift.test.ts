@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { computeDrift, coverageOf, hasChanges, uncollectedReason } from '../../lambda/core/drift';
+import { coverageOf } from '../../lambda/core/coverage';
+import { computeDrift, hasChanges, uncollectedReason } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
 import {
   account,
@@ -332,26 +333,7 @@ describe('computeDrift', () => {
   });
 });
 
-describe('coverageOf', () => {
-  it('derives uncollected accounts, regions and clusters from the inventory', () => {
-    const coverage = coverageOf(
-      inventory(
-        account(PROD, {
-          clusters: [cluster('prod', 'us-west-2', { status: 'unreachable', reason: 'private endpoint' })],
-          errors: [
-            { scope: 'region', region: 'ap-south-1', code: 'OptInRequired', message: 'region not enabled' },
-          ],
-        }),
-        account(DEV, { errors: [accountError('NotScanned')] }),
-      ),
-    );
-    expect([...coverage.accounts].sort()).toEqual([PROD, DEV].sort());
-    expect([...coverage.uncollectedAccounts.keys()]).toEqual([DEV]);
-    expect([...coverage.uncollectedRegions.keys()]).toEqual([`${PROD}|ap-south-1`]);
-    expect([...coverage.kubernetesUncollected.keys()]).toEqual([`${PROD}|us-west-2|prod`]);
-    expect(coverage.kubernetesUncollected.get(`${PROD}|us-west-2|prod`)).toContain('private endpoint');
-  });
-
+describe('uncollectedReason', () => {
   it('explains why a scope was not collected', () => {
     const coverage = coverageOf(inventory(account(PROD, { errors: [accountError('AccessDenied')] })));
     expect(uncollectedReason(subUnrestricted, coverage, needsKubernetes)).toMatch(

@@ -7,11 +7,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SimOrganization, type SimSettings, SimulatedAws } from '../../bench/collect-sim';
+import type { StoredFinding } from '../../lambda/app/stored-finding';
 import type { CollectDeps } from '../../lambda/collect/context';
 import type { ProgressListener } from '../../lambda/collect/progress';
-import { ConfigError, loadHandlerConfig } from '../../lambda/config';
+import { ConfigError } from '../../lambda/config';
 import {
-  auditAccount,
   type HandlerDeps,
   type HandlerResult,
   handler,
@@ -20,7 +20,6 @@ import {
 } from '../../lambda/handler';
 import { ENV } from '../../lambda/settings/settings';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
-import type { StoredFinding } from '../../lambda/store/types';
 import { CALLER } from '../collect/org-fixture';
 import { mockAwsWithSimulation } from '../collect/sim-mocks';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
@@ -622,36 +621,5 @@ describe('handler (production wiring)', () => {
       mocks.restore();
       await clusters.close();
     }
-  });
-});
-
-describe('auditAccount', () => {
-  it('collects and evaluates one account on its own, without listing the organization', async () => {
-    const sim = new SimulatedAws(testOrganization());
-    const config = loadHandlerConfig(baseEnv());
-
-    const { account, scan } = await auditAccount(DEV, config, 'sfn-item-1', Date.now() + FIFTEEN_MINUTES, {
-      clients: sim.clientFactory(),
-      credentials: sim.callerCredentials,
-      kubernetes: sim.kubernetesReader(),
-    });
-
-    expect(account).toMatchObject({ accountId: DEV, errors: [] });
-    expect(account.clusters.map((cluster) => cluster.name)).toEqual(['dev']);
-    expect(scan.findings.map(label).sort()).toEqual(DEV_FINDINGS);
-    expect([...sim.callsByApi.keys()].filter((api) => api.startsWith('organizations:'))).toEqual([]);
-  });
-
-  it('records an account whose role cannot be assumed as coverage, not as a throw', async () => {
-    const sim = new SimulatedAws(testOrganization(), { assumeRoleFails: (id) => id === DEV });
-    const config = loadHandlerConfig(baseEnv());
-
-    const { account, scan } = await auditAccount(DEV, config, 'sfn-item-2', Date.now() + FIFTEEN_MINUTES, {
-      clients: sim.clientFactory(),
-      credentials: sim.callerCredentials,
-    });
-
-    expect(account.errors.map((error) => error.code)).toEqual(['AssumeRoleFailed']);
-    expect(scan.findings.map(label)).toEqual([DEV_UNREACHABLE]);
   });
 });

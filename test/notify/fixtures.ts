@@ -1,6 +1,6 @@
+import type { NotificationDrift } from '../../lambda/app/notification';
+import type { RunRecord } from '../../lambda/app/run-record';
 import type { Finding } from '../../lambda/core/findings';
-import type { NotificationDrift } from '../../lambda/notify/message';
-import type { RunRecord } from '../../lambda/store/types';
 import { DEV, finding, PROD, roleArn } from '../drift/fixtures';
 
 export const critical = finding(

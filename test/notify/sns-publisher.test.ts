@@ -1,7 +1,7 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { buildNotification } from '../../lambda/notify/message';
+import { buildNotification } from '../../lambda/app/notification';
 import { SnsPublisher } from '../../lambda/notify/sns-publisher';
 import { critical, drift, resolvedLow, runRecord } from './fixtures';
 

@@ -1,8 +1,10 @@
 /** Drives the store the way the pipeline does: load open → drift → apply. */
-import { computeDrift, coverageOf } from '../../lambda/core/drift';
+
+import type { ResultsStore } from '../../lambda/app/ports';
+import { coverageOf } from '../../lambda/core/coverage';
+import { computeDrift } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
 import type { Inventory } from '../../lambda/core/model';
-import type { ResultsStore } from '../../lambda/store/types';
 import { needsKubernetes } from '../drift/fixtures';
 
 export async function storeRun(

@@ -1,4 +1,4 @@
-import { LockLostError, RunLockedError } from '../../lambda/store/errors';
+import { LockLostError, RunLockedError } from '../../lambda/app/store-errors';
 import { epochSeconds } from '../../lambda/store/items';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
 

@@ -1,8 +1,8 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { startRunRecord } from '../../lambda/app/run-record';
+import type { StoredFinding } from '../../lambda/app/stored-finding';
 import { epochSeconds, MAX_ITEM_BYTES } from '../../lambda/store/items';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
-import { startRunRecord } from '../../lambda/store/run-record';
-import type { StoredFinding } from '../../lambda/store/types';
 import {
   account,
   accountError,

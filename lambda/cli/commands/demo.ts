@@ -7,13 +7,13 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { type RunSummary, runAudit } from '../../app/pipeline';
+import { RunLockedError } from '../../app/store-errors';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import type { Finding } from '../../core/findings';
 import { loadInventoryFile } from '../../inventory/load';
-import { type RunSummary, runAudit } from '../../pipeline';
 import { renderScan, resourceLabel } from '../../report/scan-report';
-import { RunLockedError } from '../../store/errors';
 import { oneOf, parse } from '../args';
 import { CliError, type CliIO, EXIT_OK } from '../io';
 import { demoDataDir, openEmbeddedStore } from '../store-options';

@@ -6,6 +6,9 @@
 import { writeFileSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromIni } from '@aws-sdk/credential-providers';
+import { NOTIFY_MODES, type NotifyMode } from '../../app/notify-mode';
+import { defaultRunId, runAudit } from '../../app/pipeline';
+import { RunLockedError } from '../../app/store-errors';
 import { COLLECT_FLAGS, COLLECT_FLAGS_HELP, collectOptionsFromFlags } from '../../collect/cli-options';
 import { type CollectDeps, collectInventory } from '../../collect/collect';
 import { CollectError } from '../../collect/errors';
@@ -17,12 +20,9 @@ import { runChecks } from '../../core/engine';
 import type { Inventory } from '../../core/model';
 import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
-import { defaultRunId, runAudit } from '../../pipeline';
 import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
 import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
-import { RunLockedError } from '../../store/errors';
-import { NOTIFY_MODES, type NotifyMode } from '../../store/types';
 import { oneOf, type Parsed, parse, required } from '../args';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 

@@ -1,10 +1,11 @@
 /**
  * `irsa-audit findings`, `irsa-audit runs` and `irsa-audit history <fingerprint>`: queries of the
- * results table (SPEC §5, §6), each served by a DynamoDB Query (docs/results-table.md).
+ * results table, each served by a DynamoDB Query (docs/results-table.md).
  */
+
+import { StoreError } from '../../app/store-errors';
+import { FINDING_STATUSES, type FindingStatus } from '../../app/stored-finding';
 import { SEVERITIES, type Severity } from '../../core/model';
-import { StoreError } from '../../store/errors';
-import { findingHistory, listRuns, queryFindings } from '../../store/queries';
 import {
   renderFindingsJson,
   renderFindingsTable,
@@ -12,8 +13,8 @@ import {
   renderHistoryTable,
   renderRunsJson,
   renderRunsTable,
-} from '../../store/render';
-import { FINDING_STATUSES, type FindingStatus } from '../../store/types';
+} from '../../report/results-report';
+import { findingHistory, listRuns, queryFindings } from '../../store/queries';
 import { oneOf, parse } from '../args';
 import { CliError, type CliIO, EXIT_OK } from '../io';
 import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';

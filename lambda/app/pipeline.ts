@@ -8,37 +8,40 @@
  * by the publisher and reported in the run record.
  */
 import { randomUUID } from 'node:crypto';
-import { computeDrift, coverageOf, type Drift } from './core/drift';
-import type { Inventory } from './core/model';
-import { SEVERITIES } from './core/model';
-import type { ScanResult } from './core/scan-result';
+import { coverageOf } from '../core/coverage';
+import { computeDrift, type Drift } from '../core/drift';
+import type { Inventory } from '../core/model';
+import { SEVERITIES } from '../core/model';
+import type { ScanResult } from '../core/scan-result';
+import { findingsMetric, METRICS } from './metrics';
 import {
   buildNotification,
   type NotificationMessage,
   type NotifyOptions,
   publishDecision,
-} from './notify/message';
-import type { NotificationPublisher } from './notify/sns-publisher';
-import { errorMessage, RunLockedError, StoreError } from './store/errors';
-import { completeRunRecord, failedRunRecord, startRunRecord } from './store/run-record';
-import type { NotificationOutcome, ResultsStore, RunLock, RunRecord, StoredFinding } from './store/types';
-
-/** Structured logger (Powertools `Logger` fits). Never pass credentials or policy documents. */
-export interface AuditLogger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
-/** Metrics sink (Powertools `Metrics` fits). */
-export interface AuditMetrics {
-  addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
-}
+} from './notification';
+import type {
+  AuditLogger,
+  AuditMetrics,
+  Clock,
+  Collector,
+  NotificationPublisher,
+  ResultsStore,
+  RunLock,
+} from './ports';
+import {
+  completeRunRecord,
+  failedRunRecord,
+  type NotificationOutcome,
+  type RunRecord,
+  startRunRecord,
+} from './run-record';
+import { RunLockedError, StoreError } from './store-errors';
+import type { StoredFinding } from './stored-finding';
 
 export interface AuditDeps {
   store: ResultsStore;
-  /** Collects the inventory (live collection, or a file for the demo). Coverage gaps are data, not throws. */
-  collect: () => Promise<Inventory>;
+  collect: Collector;
   /** The engine over the check registry. */
   evaluate: (inventory: Inventory) => ScanResult | Promise<ScanResult>;
   /** From the check registry: whether a check reads Kubernetes data (drift keeps those findings of unread clusters). */
@@ -46,7 +49,7 @@ export interface AuditDeps {
   /** Absent: nothing is published (the message is still built and returned, e.g. for the demo). */
   publisher?: NotificationPublisher;
   notify?: NotifyOptions;
-  clock?: () => Date;
+  clock?: Clock;
   newRunId?: (now: Date) => string;
   logger?: AuditLogger;
   metrics?: AuditMetrics;
@@ -145,10 +148,11 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
 
     stage = 'load';
     const previousOpen = await deps.store.loadOpenFindings(clock());
+    const coverage = coverageOf(inventory);
     const drift = computeDrift({
       previousOpen,
       current: scan.findings,
-      coverage: coverageOf(inventory),
+      coverage,
       needsKubernetes: deps.needsKubernetes,
     });
 
@@ -156,7 +160,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     const writes = await deps.store.applyDrift({ drift, previousOpen, runId, now: clock() });
 
     stage = 'record';
-    record = completeRunRecord(record, { endedAt: clock(), inventory, scan, drift, writes });
+    record = completeRunRecord(record, { endedAt: clock(), inventory, coverage, scan, drift, writes });
     const notification = buildNotification(drift, record, { ...deps.notify, mode });
     let outcome: NotificationOutcome;
     if (!notification) {
@@ -227,7 +231,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     } catch (recordError) {
       logger.error('could not record the failed run', { runId, error: errorMessage(recordError) });
     }
-    deps.metrics?.addMetric('RunFailed', 'Count', 1);
+    deps.metrics?.addMetric(METRICS.runFailed, 'Count', 1);
     throw new PipelineError(code, stage, runId, message, { cause: error });
   } finally {
     try {
@@ -265,16 +269,20 @@ function emitMetrics(
 ): void {
   if (!metrics) return;
   for (const severity of SEVERITIES) {
-    const name = `Findings${severity[0].toUpperCase()}${severity.slice(1)}`;
-    metrics.addMetric(name, 'Count', record.findingsBySeverity?.[severity] ?? 0);
+    metrics.addMetric(findingsMetric(severity), 'Count', record.findingsBySeverity?.[severity] ?? 0);
   }
-  metrics.addMetric('NewFindings', 'Count', record.drift?.new ?? 0);
-  metrics.addMetric('ResolvedFindings', 'Count', record.drift?.resolved ?? 0);
-  metrics.addMetric('OpenFindings', 'Count', record.drift?.open ?? 0);
-  metrics.addMetric('AccountsAudited', 'Count', record.audited?.accounts ?? 0);
-  metrics.addMetric('AccountsFailed', 'Count', record.audited?.accountsFailed ?? 0);
-  metrics.addMetric('ClustersUnreachable', 'Count', record.audited?.clustersUnreachable ?? 0);
-  metrics.addMetric('CoverageErrors', 'Count', record.coverageErrorCount ?? 0);
-  metrics.addMetric('RunDuration', 'Milliseconds', record.durationMs ?? 0);
-  metrics.addMetric('NotificationFailed', 'Count', outcome.status === 'failed' ? 1 : 0);
+  metrics.addMetric(METRICS.newFindings, 'Count', record.drift?.new ?? 0);
+  metrics.addMetric(METRICS.resolvedFindings, 'Count', record.drift?.resolved ?? 0);
+  metrics.addMetric(METRICS.openFindings, 'Count', record.drift?.open ?? 0);
+  metrics.addMetric(METRICS.accountsAudited, 'Count', record.audited?.accounts ?? 0);
+  metrics.addMetric(METRICS.accountsFailed, 'Count', record.audited?.accountsFailed ?? 0);
+  metrics.addMetric(METRICS.clustersUnreachable, 'Count', record.audited?.clustersUnreachable ?? 0);
+  metrics.addMetric(METRICS.coverageErrors, 'Count', record.coverageErrorCount ?? 0);
+  metrics.addMetric(METRICS.runDuration, 'Milliseconds', record.durationMs ?? 0);
+  metrics.addMetric(METRICS.notificationFailed, 'Count', outcome.status === 'failed' ? 1 : 0);
+}
+
+function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
 }

@@ -1,7 +1,8 @@
 /**
- * The drift notification (SPEC §5), built purely from the drift and the run record. One SNS message per
- * run with `MessageStructure: json`: `default` is an AWS Chatbot (Amazon Q Developer in chat
- * applications) custom notification, `email` is plain text. The publisher (sns-publisher.ts) only sends.
+ * The drift notification (docs/notifications.md), built purely from the drift and the run record.
+ * One SNS message per run with `MessageStructure: json`: `default` is an AWS Chatbot (Amazon Q
+ * Developer in chat applications) custom notification, `email` is plain text. The publisher
+ * (notify/sns-publisher.ts) only sends.
  *
  * Limits honoured: Subject < 100 characters, printable ASCII, no line breaks; the whole publish
  * (Message JSON + Subject + attributes) ≤ 256 KB (262,144 bytes). When the findings do not fit, the
@@ -11,7 +12,8 @@ import type { Drift } from '../core/drift';
 import type { Finding } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES, severityRank } from '../core/model';
-import type { NotifyMode, RunRecord, SeverityCounts } from '../store/types';
+import type { NotifyMode } from './notify-mode';
+import type { RunRecord, SeverityCounts } from './run-record';
 
 export const SNS_MAX_BYTES = 262_144;
 /** SNS: "less than 100 characters". */

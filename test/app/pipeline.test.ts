@@ -2,17 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
+import { type AuditDeps, PipelineError, runAudit } from '../../lambda/app/pipeline';
+import type { AuditLogger, AuditMetrics } from '../../lambda/app/ports';
+import { RunLockedError } from '../../lambda/app/store-errors';
 import type { Finding } from '../../lambda/core/findings';
 import type { Inventory } from '../../lambda/core/model';
 import { SnsPublisher } from '../../lambda/notify/sns-publisher';
-import {
-  type AuditDeps,
-  type AuditLogger,
-  type AuditMetrics,
-  PipelineError,
-  runAudit,
-} from '../../lambda/pipeline';
-import { RunLockedError } from '../../lambda/store/errors';
 import { listRuns, queryFindings } from '../../lambda/store/queries';
 import {
   account,

@@ -1,4 +1,8 @@
-/** Typed errors of the results store, with stable codes; messages never carry credentials or policies. */
+/**
+ * The errors of the results store port, with stable codes: every adapter of `ResultsStore` throws
+ * these, so the pipeline and the CLI can tell a held lock from a failed write. Messages never carry
+ * credentials or policies.
+ */
 
 export type StoreErrorCode =
   | 'RunLocked'
@@ -49,16 +53,4 @@ export class LockLostError extends StoreError {
     super('LockLost', `run lock of ${holder} was lost (expired and taken over, or deleted)`, options);
     this.name = 'LockLostError';
   }
-}
-
-/** The SDK error name, when the error comes from the AWS SDK. */
-export function awsErrorName(error: unknown): string | undefined {
-  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
-    return error.name;
-  return undefined;
-}
-
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

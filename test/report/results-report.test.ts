@@ -1,4 +1,4 @@
-import type { FindingsResult } from '../../lambda/store/queries';
+import type { StoredFinding } from '../../lambda/app/stored-finding';
 import {
   renderFindingsJson,
   renderFindingsTable,
@@ -6,8 +6,8 @@ import {
   renderHistoryTable,
   renderRunsJson,
   renderRunsTable,
-} from '../../lambda/store/render';
-import type { StoredFinding } from '../../lambda/store/types';
+} from '../../lambda/report/results-report';
+import type { FindingsResult } from '../../lambda/store/queries';
 import { finding, PROD, roleArn } from '../drift/fixtures';
 
 const stored: StoredFinding = {

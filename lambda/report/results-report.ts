@@ -3,11 +3,11 @@
  * (documented in docs/results-table.md): `schemaVersion` changes if a field changes meaning.
  */
 
+import type { RunRecord, SeverityCounts } from '../app/run-record';
+import { type FindingHistory, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
 import type { FindingResource } from '../core/findings';
 import { SEVERITIES } from '../core/model';
-import { withoutLifecycle } from './plan';
-import type { FindingsResult, RunsResult } from './queries';
-import type { FindingHistory, RunRecord, SeverityCounts, StoredFinding } from './types';
+import type { FindingsResult, RunsResult } from '../store/queries';
 
 export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((header, column) =>

@@ -5,8 +5,8 @@ import {
   publishDecision,
   SNS_MAX_BYTES,
   sanitizeSubject,
-} from '../../lambda/notify/message';
-import { critical, drift, high, manyFindings, resolvedLow, runRecord } from './fixtures';
+} from '../../lambda/app/notification';
+import { critical, drift, high, manyFindings, resolvedLow, runRecord } from '../notify/fixtures';
 
 const parse = (message: string) => {
   const structure = JSON.parse(message) as Record<string, string>;

@@ -1,0 +1,94 @@
+/**
+ * The ports of the application layer: what the pipeline and the CLI need from the outside, as plain
+ * interfaces. Adapters implement them: the results table (store/dynamo-store.ts, DynamoDB or the
+ * embedded dynalite), the publisher (notify/sns-publisher.ts), the collector (collect/collect.ts, or
+ * an inventory file), Powertools' Logger and Metrics.
+ */
+import type { Drift } from '../core/drift';
+import type { Inventory, Severity } from '../core/model';
+import type { NotificationMessage } from './notification';
+import type { RunRecord, WriteStats } from './run-record';
+import type { FindingHistory, FindingStatus, StoredFinding } from './stored-finding';
+
+export interface RunLock {
+  holder: string;
+  acquiredAt: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export interface FindingFilter {
+  status?: FindingStatus;
+  accountId?: string;
+  /** Cluster name, or an EKS cluster ARN (narrows to its account and region). */
+  cluster?: string;
+  /** Role ARN, or a role name (matches that name in every account). */
+  role?: string;
+  checkId?: string;
+  severity?: Severity;
+}
+
+export interface PageOptions {
+  /** Maximum items to return (default 500). */
+  limit?: number;
+  /** Opaque cursor from a previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Present when more items may follow. */
+  cursor?: string;
+}
+
+export interface ApplyDriftInput {
+  drift: Drift<StoredFinding>;
+  /** The open findings the drift was computed from (what `loadOpenFindings` returned). */
+  previousOpen: readonly StoredFinding[];
+  runId: string;
+  now: Date;
+}
+
+/** The results table as the pipeline and the CLI see it. */
+export interface ResultsStore {
+  /** Takes the run lock or throws `RunLockedError` (store-errors.ts) naming the holder. */
+  acquireLock(holder: string, now: Date, ttlSeconds: number): Promise<RunLock>;
+  /** Extends the lock; throws `LockLostError` when another run took it over. */
+  renewLock(lock: RunLock, now: Date, ttlSeconds: number): Promise<RunLock>;
+  /** Releases the lock if still held by `lock.holder`; returns false when it was not. */
+  releaseLock(lock: RunLock): Promise<boolean>;
+  /** Every finding stored as open (all severities). */
+  loadOpenFindings(now: Date): Promise<StoredFinding[]>;
+  /** Writes the drift: events, then finding states (only what changed). */
+  applyDrift(input: ApplyDriftInput): Promise<WriteStats>;
+  putRun(record: RunRecord): Promise<void>;
+  queryFindings(filter: FindingFilter, page: PageOptions, now: Date): Promise<Page<StoredFinding>>;
+  listRuns(page: PageOptions, now: Date): Promise<Page<RunRecord>>;
+  findingHistory(fingerprint: string, now: Date): Promise<FindingHistory>;
+}
+
+export type PublishOutcome =
+  | { status: 'published'; messageId: string; attempts: number }
+  | { status: 'failed'; attempts: number; error: { code: string; message: string } };
+
+/** The port the pipeline publishes through (SNS in AWS; a recorder in the demo and tests). */
+export interface NotificationPublisher {
+  publish(message: NotificationMessage): Promise<PublishOutcome>;
+}
+
+/** Collects the inventory (live collection, or a file for the demo). Coverage gaps are data, not throws. */
+export type Collector = () => Promise<Inventory>;
+
+export type Clock = () => Date;
+
+/** Structured logger (Powertools `Logger` fits). Never pass credentials or policy documents. */
+export interface AuditLogger {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+/** Metrics sink (Powertools `Metrics` fits); names from metrics.ts. */
+export interface AuditMetrics {
+  addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
+}

@@ -1,0 +1,71 @@
+/**
+ * Findings as the results table keeps them: the finding plus its lifecycle (opened, last seen,
+ * resolved, unverified while its scope was not read) and its history of events (docs/results-table.md).
+ */
+import type { Finding, FindingResource } from '../core/findings';
+import type { Severity } from '../core/model';
+
+export type FindingStatus = 'open' | 'resolved';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'resolved'];
+
+/** A finding as stored: the finding plus its lifecycle. */
+export interface StoredFinding extends Finding {
+  status: FindingStatus;
+  /** When the current open episode started (ISO); also the time of its `opened` event. */
+  firstSeen: string;
+  openedRunId: string;
+  /**
+   * Last run that saw the finding and wrote it. Refreshed when the content changes, when it is verified
+   * again after a coverage gap, or when older than the refresh interval (not every night).
+   */
+  lastSeen: string;
+  lastSeenRunId: string;
+  resolvedAt?: string;
+  resolvedRunId?: string;
+  /** Set while the finding is kept open only because its scope could not be collected. */
+  unverifiedSince?: string;
+  unverifiedReason?: string;
+  /** Hash of the finding's content (not its lifecycle): a write happens only when it changes. */
+  contentHash: string;
+  /** Epoch seconds; set once resolved (TTL). */
+  expiresAt?: number;
+}
+
+export type FindingEventType = 'opened' | 'resolved';
+
+export interface FindingEvent {
+  fingerprint: string;
+  event: FindingEventType;
+  at: string;
+  runId: string;
+  checkId: string;
+  severity: Severity;
+  title: string;
+  message: string;
+  resource: FindingResource;
+  /** Epoch seconds; events of a resolved episode expire with it. */
+  expiresAt?: number;
+}
+
+export interface FindingHistory {
+  fingerprint: string;
+  /** Absent when the finding was never stored or its resolved state has expired. */
+  state?: StoredFinding;
+  /** Oldest first. */
+  events: FindingEvent[];
+}
+
+/** The finding itself, without the stored lifecycle fields (status, first/last seen…). */
+export function withoutLifecycle(finding: Finding): Finding {
+  return {
+    checkId: finding.checkId,
+    severity: finding.severity,
+    title: finding.title,
+    message: finding.message,
+    resource: finding.resource,
+    ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
+    remediation: finding.remediation,
+    ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
+    fingerprint: finding.fingerprint,
+  };
+}
