@@ -2,7 +2,7 @@
  * Renders an ExplainReport: the credentials the pods get and the verdict, then one block per guide
  * step with ✓ / ✗ / ! / – / ?, the evidence, and the checks' findings with their fixes.
  */
-import type { ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
+import type { Credentials, ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
 import { MECHANISM_NAMES } from '../core/explain/index';
 import { resourceLabel } from './scan-report';
 import { indentCode, plural, wrap } from './text';
@@ -19,19 +19,21 @@ function heading(report: ExplainReport): string {
 
 function credentialsLine(report: ExplainReport): string {
   const m = report.mechanism;
-  const parts = [`new pods get ${m.newPods === 'unknown' ? 'unknown credentials' : MECHANISM_NAMES[m.newPods]}`];
-  if (!m.runningPods) parts.push('running pods not read');
+  const short = (credentials: Credentials) =>
+    credentials === 'none' ? 'neither' : MECHANISM_NAMES[credentials];
+  const parts = [`new pods: ${m.newPods === 'unknown' ? 'unknown' : short(m.newPods)}`];
+  if (!m.runningPods) parts.push('running pods: not read');
   else if (m.runningPods.length === 0) parts.push('no running pod');
   else {
-    const counts = new Map<string, number>();
+    const counts = new Map<Credentials, number>();
     for (const pod of m.runningPods) counts.set(pod.credentials, (counts.get(pod.credentials) ?? 0) + 1);
     const described = [...counts].map(
       ([credentials, count]) =>
-        `${count} ${credentials === 'none' ? 'with neither' : MECHANISM_NAMES[credentials as 'irsa']}`,
+        `${count} ${credentials === 'none' ? 'neither' : MECHANISM_NAMES[credentials]}`,
     );
     parts.push(`running pods: ${described.join(', ')}`);
   }
-  return `Credentials: ${MECHANISM_NAMES[m.effective]} (${parts.join('; ')})`;
+  return `Pods get: ${MECHANISM_NAMES[m.effective]} (${parts.join('; ')})`;
 }
 
 function scopeLine(report: ExplainReport): string {
@@ -44,7 +46,8 @@ export function renderExplain(report: ExplainReport, format: ExplainFormat = 'te
   if (format === 'markdown') return renderMarkdown(report);
   const out: string[] = [];
   out.push(...wrap(heading(report), width));
-  if (report.kubernetesNotRead) out.push(...wrap(`Kubernetes API not read: ${report.kubernetesNotRead}`, width));
+  if (report.kubernetesNotRead)
+    out.push(...wrap(`Kubernetes API not read: ${report.kubernetesNotRead}`, width));
   out.push(...wrap(credentialsLine(report), width));
   out.push(...wrap(`Verdict: ${report.summary}`, width), '');
   for (const step of report.steps) out.push(...renderStep(step, width));
@@ -66,7 +69,12 @@ function renderStep(step: ExplainStep, width: number): string[] {
 }
 
 function renderMarkdown(report: ExplainReport): string {
-  const out: string[] = [`## ${heading(report)}`, '', `**Verdict:** ${report.summary}  `, `${credentialsLine(report)}  `];
+  const out: string[] = [
+    `## ${heading(report)}`,
+    '',
+    `**Verdict:** ${report.summary}  `,
+    `${credentialsLine(report)}  `,
+  ];
   if (report.kubernetesNotRead) out.push(`Kubernetes API not read: ${report.kubernetesNotRead}`);
   out.push('');
   for (const step of report.steps) {

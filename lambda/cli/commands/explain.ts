@@ -66,7 +66,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   }
   let report: ReturnType<typeof explainServiceAccount>;
   try {
-    report = explainServiceAccount(inventory, target);
+    report = explainServiceAccount(inventory, target, { onlyTargetRead: Boolean(values.live) });
   } catch (error) {
     if (error instanceof ExplainTargetError) throw new CliError(error.message, 2, { cause: error });
     throw error;

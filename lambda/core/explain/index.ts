@@ -16,13 +16,19 @@ import type { Inventory } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import { type MechanismReport, podMechanism } from './mechanism';
 import { scopeFilter, serviceAccountScope } from './scope';
-import { type ExplainTarget, resolveTarget } from './target';
+import { type ExplainOptions, type ExplainTarget, resolveTarget } from './target';
 import { type Verdict, verdictOf } from './verdict';
 
 export type { Credentials, Mechanism, MechanismReport, RunningPod } from './mechanism';
 export { MECHANISM_NAMES, podCredentials } from './mechanism';
 export { inScope, type ServiceAccountScope, scopeFilter, serviceAccountScope } from './scope';
-export { type ExplainTarget, ExplainTargetError, type ResolvedTarget, resolveTarget } from './target';
+export {
+  type ExplainOptions,
+  type ExplainTarget,
+  ExplainTargetError,
+  type ResolvedTarget,
+  resolveTarget,
+} from './target';
 export type { Verdict } from './verdict';
 
 /**
@@ -61,8 +67,12 @@ interface Evidence {
   lines: string[];
 }
 
-export function explainServiceAccount(inventory: Inventory, target: ExplainTarget): ExplainReport {
-  const resolved = resolveTarget(inventory, target);
+export function explainServiceAccount(
+  inventory: Inventory,
+  target: ExplainTarget,
+  options: ExplainOptions = {},
+): ExplainReport {
+  const resolved = resolveTarget(inventory, target, options);
   const scope = serviceAccountScope(resolved);
   const filter = scopeFilter(scope);
   const ctx = buildContext(inventory.accounts, { role: filter.role });
@@ -75,7 +85,7 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
   const mechanism = podMechanism(scope);
   const { verdict, summary, stops, undecided } = verdictOf(scope, mechanism, scan);
   const readable = clusterView.readable;
-  const notRead = 'not read: the Kubernetes API was not read';
+  const notRead = 'the service account and its pods were not read';
   const issuer = clusterView.issuer;
   const annotated = scope.annotatedRole;
   const association = scope.association;
@@ -117,13 +127,18 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
       if (!evaluated) {
         return {
           status: 'n/a',
-          lines: [ctx.rolesByArn.has(annotated) ? 'the cluster has no OIDC issuer' : `${annotated} does not exist`],
+          lines: [
+            ctx.rolesByArn.has(annotated) ? 'the cluster has no OIDC issuer' : `${annotated} does not exist`,
+          ],
         };
       }
       const { decision, token } = evaluated;
-      const line = `${token.sub} (aud "${token.aud}"): ${decision.reason}`;
-      if (decision.verdict === 'allow') return { status: 'pass', lines: [line] };
-      return { status: decision.verdict === 'deny' ? 'doubtful' : 'unknown', lines: [line] };
+      const subject = `${token.sub} (aud "${token.aud}")`;
+      if (decision.verdict === 'deny') return { status: 'doubtful', lines: [`${subject}: denied`] };
+      return {
+        status: decision.verdict === 'allow' ? 'pass' : 'unknown',
+        lines: [`${subject}: ${decision.reason}`],
+      };
     },
     'role-permissions': () => {
       const lines: string[] = [];
@@ -141,7 +156,9 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
         if (policies.length === 0 && status === 'pass') status = 'doubtful';
         lines.push(`${arn}: ${policies.length ? policies.join(', ') : 'no attached or inline policy'}`);
       }
-      return lines.length ? { status, lines } : { status: 'n/a', lines: ['no role of this service account exists in the audit'] };
+      return lines.length
+        ? { status, lines }
+        : { status: 'n/a', lines: ['no role of this service account exists in the audit'] };
     },
     'service-account': () => {
       if (!readable) return { status: 'unknown', lines: [notRead] };
@@ -163,6 +180,9 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
       const expected = mechanism.newPods;
       const lines = pods.slice(0, 10).map((pod) => `${pod.name}: ${CREDENTIALS_TEXT[pod.credentials]}`);
       if (pods.length > 10) lines.push(`and ${pods.length - 10} more`);
+      // Without IRSA or Pod Identity there is nothing for a test pod to verify.
+      if (expected === 'none' && pods.every((pod) => pod.credentials === 'none'))
+        return { status: 'n/a', lines };
       const mismatched = pods.filter((pod) => pod.credentials !== expected);
       if (mismatched.length > 0) {
         lines.push(
@@ -173,7 +193,9 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
     },
     'pod-identity': () => {
       if (!association) return { status: 'n/a', lines: ['no Pod Identity association'] };
-      const lines = [`association ${association.associationId ?? '(id not listed)'} → ${association.roleArn ?? 'role not described'}`];
+      const lines = [
+        `association ${association.associationId ?? '(id not listed)'} → ${association.roleArn ?? 'role not described'}`,
+      ];
       if (annotated) lines.push('it takes precedence over the IRSA annotation for new pods');
       if (!association.roleArn) return { status: 'unknown', lines };
       const unaudited = accountState(association.roleArn);
@@ -204,7 +226,7 @@ export function explainServiceAccount(inventory: Inventory, target: ExplainTarge
     const seen = evidence[id]();
     const lines = seen.lines.filter(Boolean);
     const skippedChecks = skippedSteps.get(id);
-    if (skippedChecks) lines.push(`skipped (Kubernetes API not read): ${[...new Set(skippedChecks)].join(', ')}`);
+    if (skippedChecks) lines.push(`checks skipped: ${[...new Set(skippedChecks)].join(', ')}`);
     let status: StepStatus;
     if (findings.some((finding) => stops.has(finding))) status = 'fail';
     else if (id === 'coverage' || skippedChecks || findings.some((finding) => undecided.has(finding)))

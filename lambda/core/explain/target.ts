@@ -25,6 +25,14 @@ export class ExplainTargetError extends Error {
   }
 }
 
+export interface ExplainOptions {
+  /**
+   * The inventory holds only the target service account and its pods (`explain --live` reads no
+   * more), so a missing one cannot be compared with the others of its namespace.
+   */
+  onlyTargetRead?: boolean;
+}
+
 export interface ResolvedTarget {
   inventory: Inventory;
   account: Account;
@@ -46,7 +54,11 @@ function listing(names: string[]): string {
  * The target's account and cluster. For a cluster whose Kubernetes API was not read the service
  * account cannot be confirmed, so it is accepted (and explained as unknown).
  */
-export function resolveTarget(inventory: Inventory, target: ExplainTarget): ResolvedTarget {
+export function resolveTarget(
+  inventory: Inventory,
+  target: ExplainTarget,
+  options: ExplainOptions = {},
+): ResolvedTarget {
   const matches = inventory.accounts.flatMap((account) =>
     account.clusters
       .filter(
@@ -74,7 +86,13 @@ export function resolveTarget(inventory: Inventory, target: ExplainTarget): Reso
     );
   }
   const { account, cluster } = matches[0];
-  const resolved = { inventory, account, cluster, namespace: target.namespace, serviceAccount: target.serviceAccount };
+  const resolved = {
+    inventory,
+    account,
+    cluster,
+    namespace: target.namespace,
+    serviceAccount: target.serviceAccount,
+  };
   if (cluster.kubernetes.status !== 'ok') return resolved;
   if (
     cluster.serviceAccounts.some(
@@ -84,6 +102,12 @@ export function resolveTarget(inventory: Inventory, target: ExplainTarget): Reso
     return resolved;
   }
   const where = `cluster ${cluster.name} (${account.accountId}, ${cluster.region})`;
+  if (options.onlyTargetRead) {
+    throw new ExplainTargetError(
+      `service account ${target.namespace}/${target.serviceAccount} does not exist in ${where} (only that service account was read; list them with: kubectl get serviceaccounts -n ${target.namespace})`,
+      [],
+    );
+  }
   const association = cluster.podIdentityAssociations.some(
     (a) => a.namespace === target.namespace && a.serviceAccount === target.serviceAccount,
   )

@@ -97,7 +97,9 @@ export function verdictOf(
     const effect = FINDING_EFFECT[finding.checkId] ?? 'context';
     if (effect === 'context') continue;
     const affected = 'stops' in effect ? effect.stops : effect.undecides;
-    if (!affected.some((credentials) => active.includes(credentials) && concerns(scope, finding, credentials)))
+    if (
+      !affected.some((credentials) => active.includes(credentials) && concerns(scope, finding, credentials))
+    )
       continue;
     ('stops' in effect ? stops : undecided).add(finding);
   }
@@ -132,8 +134,11 @@ export function verdictOf(
     const why = k8sUnread ? 'the Kubernetes API was not read' : 'part of it was not audited';
     return { verdict: 'unknown', summary: `${name}: could not be fully checked (${why})`, stops, undecided };
   }
-  const note = effective === 'both' ? ' (pods run under two roles until all are re-created)' : '';
-  return { verdict: 'works', summary: `${name} works${note}`, stops, undecided };
+  const summary =
+    effective === 'both'
+      ? `${name} both work (the pods run under two roles until all are re-created)`
+      : `${name} works`;
+  return { verdict: 'works', summary, stops, undecided };
 }
 
 /** Check ids the effect table does not cover (a new check must say what it means for a verdict). */
