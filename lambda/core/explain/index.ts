@@ -5,7 +5,7 @@
  * the data the checks looked at. The verdict names the credentials the pods actually get (IRSA, Pod
  * Identity, both, neither) and whether that works. Nothing here decides what a check decides.
  */
-import { accountOfArn } from '../arn';
+import { accountOfArn, roleArnProblem } from '../arn';
 import { CHECKS, CHECKS_BY_ID } from '../checks/index';
 import { annotatedRoleDecision } from '../checks/sa.role-untrusted';
 import { GUIDE_STEPS, type GuideStep } from '../checks/types';
@@ -128,7 +128,11 @@ export function explainServiceAccount(
         return {
           status: 'n/a',
           lines: [
-            ctx.rolesByArn.has(annotated) ? 'the cluster has no OIDC issuer' : `${annotated} does not exist`,
+            roleArnProblem(annotated)
+              ? 'the annotation is not a role ARN'
+              : ctx.rolesByArn.has(annotated)
+                ? 'the cluster has no OIDC issuer'
+                : `${annotated} does not exist`,
           ],
         };
       }
@@ -145,6 +149,11 @@ export function explainServiceAccount(
       let status: Evidence['status'] = 'pass';
       for (const arn of scope.ownRoles) {
         const role = ctx.rolesByArn.get(arn);
+        const unaudited = accountState(arn);
+        if (!role && unaudited) {
+          lines.push(`${arn}: ${unaudited}`);
+          status = 'unknown';
+        }
         if (!role) continue;
         const { attachedPolicyArns, inlinePolicyNames } = role.role;
         if (!attachedPolicyArns || !inlinePolicyNames) {
