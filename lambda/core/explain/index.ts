@@ -14,7 +14,7 @@ import { type EngineWork, emptyWork, runChecks } from '../engine';
 import type { Finding } from '../findings';
 import type { Inventory } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
-import { type MechanismReport, podMechanism } from './mechanism';
+import { type Credentials, MECHANISM_NAMES, type MechanismReport, podMechanism } from './mechanism';
 import { scopeFilter, serviceAccountScope } from './scope';
 import { type ExplainOptions, type ExplainTarget, resolveTarget } from './target';
 import { type Verdict, verdictOf } from './verdict';
@@ -195,7 +195,7 @@ export function explainServiceAccount(
       const mismatched = pods.filter((pod) => pod.credentials !== expected);
       if (mismatched.length > 0) {
         lines.push(
-          `${mismatched.length} pod(s) differ from what a new pod gets (${CREDENTIALS_TEXT[expected as keyof typeof CREDENTIALS_TEXT]}): the webhook injects at creation only, re-create them`,
+          `${mismatched.length} pod(s) differ from what a new pod gets (${expected === 'none' ? 'neither' : MECHANISM_NAMES[expected as Credentials]}): the webhook injects at creation only, re-create them`,
         );
       }
       return { status: mismatched.length ? 'doubtful' : 'pass', lines };
@@ -272,5 +272,4 @@ const CREDENTIALS_TEXT = {
   irsa: 'IRSA (AWS_ROLE_ARN, AWS_WEB_IDENTITY_TOKEN_FILE)',
   'pod-identity': 'Pod Identity (AWS_CONTAINER_CREDENTIALS_FULL_URI)',
   none: 'no AWS credential variables: the node role',
-  unknown: 'unknown',
 } as const;
