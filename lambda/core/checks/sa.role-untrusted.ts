@@ -12,8 +12,8 @@ import { type Decision, evaluateWebIdentity, type WebIdentityToken } from '../po
 import { describeSubjectMismatch, saLabel, scopedStatementText, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-/** A precise, human explanation of why `decision` denies `token` (shared with `explain`). */
-export function explainDenial(
+/** A precise, human explanation of why `decision` denies `token`. */
+function explainDenial(
   decision: Decision,
   role: RoleView,
   token: WebIdentityToken,
