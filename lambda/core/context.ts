@@ -197,7 +197,16 @@ function analysisCache() {
   };
 }
 
-export function buildContext(accounts: Account[]): AuditContext {
+export interface ContextOptions {
+  /**
+   * Analyse only the roles this accepts (a scoped run, `explain`): the others are left out of
+   * `roles`, `rolesByArn` and the trust grants, so checks run on a scoped context may only ask about
+   * the roles of that scope.
+   */
+  role?: (arn: string) => boolean;
+}
+
+export function buildContext(accounts: Account[], options: ContextOptions = {}): AuditContext {
   const accountMap = new Map<string, Account>();
   const roles: RoleView[] = [];
   const rolesByArn = new Map<string, RoleView>();
@@ -216,6 +225,7 @@ export function buildContext(accounts: Account[]): AuditContext {
     for (const provider of account.oidcProviders) providers.set(provider.url, provider);
     providersByAccount.set(account.accountId, providers);
     for (const role of account.roles) {
+      if (options.role && !options.role(role.arn)) continue;
       const roleAccountId = accountOfArn(role.arn) ?? account.accountId;
       const rolePartition = partitionOfArn(role.arn) ?? partition;
       const view: RoleView = {

@@ -15,6 +15,42 @@ import type { CheckError, ScanResult, SkippedCheck } from './scan-result';
 export interface ScanOptions {
   /** Only run these check ids (all when absent). */
   only?: ReadonlySet<string>;
+  /** Only visit these resources (a scoped run, e.g. `explain`); the full scan passes none. */
+  filter?: ResourceFilter;
+  /** Filled with what the run evaluated, to compare a scoped run with a full scan. */
+  work?: EngineWork;
+  /** A context built by the caller from the same inventory and filter (`explain` reads it too). */
+  context?: AuditContext;
+}
+
+/**
+ * The resources a scoped run visits. Unvisited roles are not even analysed (the context knows only
+ * the accepted ones), so a filter must accept every role its checks look up: the roles of the
+ * service accounts, associations and clusters it accepts.
+ */
+export interface ResourceFilter {
+  /** Account-wide and coverage checks of this account. */
+  account(accountId: string): boolean;
+  provider(providerArn: string): boolean;
+  role(roleArn: string): boolean;
+  cluster(cluster: ClusterView): boolean;
+  /** Service accounts, their workloads and their Pod Identity associations, in accepted clusters. */
+  serviceAccount(namespace: string, name: string): boolean;
+  /** Keeps a finding of a visited resource (e.g. one cluster of an account-wide check). */
+  finding(finding: Finding, check: Check): boolean;
+}
+
+/** What a run evaluated: trust policies analysed and resources visited. */
+export interface EngineWork {
+  roles: number;
+  providers: number;
+  clusters: number;
+  serviceAccounts: number;
+  workloads: number;
+}
+
+export function emptyWork(): EngineWork {
+  return { roles: 0, providers: 0, clusters: 0, serviceAccounts: 0, workloads: 0 };
 }
 
 type ChecksByScope = { [S in CheckScope]: Extract<Check, { scope: S }>[] };
@@ -42,8 +78,11 @@ export function runChecks(
   checks: readonly Check[],
   options: ScanOptions = {},
 ): ScanResult {
-  const ctx = buildContext(inventory.accounts);
+  const filter = options.filter;
+  const ctx =
+    options.context ?? buildContext(inventory.accounts, filter ? { role: (arn) => filter.role(arn) } : {});
   const groups = groupByScope(checks, options.only);
+  const work = options.work ?? emptyWork();
   const findings: Finding[] = [];
   const skipped: SkippedCheck[] = [];
   const checkErrors: CheckError[] = [];
@@ -64,7 +103,7 @@ export function runChecks(
       const fingerprint = fingerprintOf(check.id, draft.resource, draft.discriminator);
       if (seen.has(fingerprint)) continue;
       seen.add(fingerprint);
-      findings.push({
+      const finding: Finding = {
         checkId: check.id,
         severity: draft.severity ?? check.severity,
         title: check.title,
@@ -74,19 +113,21 @@ export function runChecks(
         remediation: draft.remediation ?? check.remediation,
         ...(check.guideStep ? { guideStep: GUIDE_STEPS[check.guideStep] } : {}),
         fingerprint,
-      });
+      };
+      if (!filter || filter.finding(finding, check)) findings.push(finding);
     }
   };
 
   for (const account of inventory.accounts) {
-    for (const check of groups.account) {
+    const accountVisited = !filter || filter.account(account.accountId);
+    for (const check of accountVisited ? groups.account : []) {
       try {
         emit(check, check.run(account, ctx));
       } catch (error) {
         fail(check, `account ${account.accountId}`, error);
       }
     }
-    for (const error of account.errors) {
+    for (const error of accountVisited ? account.errors : []) {
       for (const check of groups.coverage) {
         try {
           emit(check, check.run(error, account, ctx));
@@ -96,6 +137,8 @@ export function runChecks(
       }
     }
     for (const provider of account.oidcProviders) {
+      if (filter && !filter.provider(provider.arn)) continue;
+      work.providers++;
       for (const check of groups.provider) {
         try {
           emit(check, check.run(provider, account, ctx));
@@ -105,6 +148,8 @@ export function runChecks(
       }
     }
   }
+  // A scoped context holds only the accepted roles: every one of them is visited.
+  work.roles += ctx.roles.length;
   for (const role of ctx.roles) {
     for (const check of groups.role) {
       try {
@@ -114,7 +159,11 @@ export function runChecks(
       }
     }
   }
-  for (const cluster of ctx.clusters) runClusterChecks(cluster, ctx, groups, emit, fail, skipped);
+  for (const cluster of ctx.clusters) {
+    if (filter && !filter.cluster(cluster)) continue;
+    work.clusters++;
+    runClusterChecks(cluster, ctx, groups, emit, fail, skipped, work, filter);
+  }
 
   findings.sort(compareFindings);
   return {
@@ -134,7 +183,10 @@ function runClusterChecks(
   emit: (check: Check, drafts: FindingDraft[]) => void,
   fail: (check: Check, label: string, error: unknown) => void,
   skipped: SkippedCheck[],
+  work: EngineWork,
+  filter?: ResourceFilter,
 ): void {
+  const visits = (namespace: string, name: string) => !filter || filter.serviceAccount(namespace, name);
   const label = `cluster ${cluster.account.accountId}/${cluster.cluster.region}/${cluster.cluster.name}`;
   for (const check of groups.cluster) {
     try {
@@ -160,6 +212,7 @@ function runClusterChecks(
     }
   }
   for (const association of cluster.cluster.podIdentityAssociations) {
+    if (!visits(association.namespace, association.serviceAccount)) continue;
     for (const check of groups.association) {
       if (check.needsKubernetes && !cluster.readable) continue;
       try {
@@ -171,6 +224,8 @@ function runClusterChecks(
   }
   if (!cluster.readable) return;
   for (const serviceAccount of cluster.serviceAccounts.values()) {
+    if (!visits(serviceAccount.serviceAccount.namespace, serviceAccount.serviceAccount.name)) continue;
+    work.serviceAccounts++;
     for (const check of groups.serviceAccount) {
       try {
         emit(check, check.run(serviceAccount, ctx));
@@ -182,6 +237,8 @@ function runClusterChecks(
   }
   if (groups.workload.length === 0) return;
   for (const workload of ctx.workloads(cluster)) {
+    if (!visits(workload.namespace, workload.serviceAccountName)) continue;
+    work.workloads++;
     for (const check of groups.workload) {
       try {
         emit(check, check.run(workload, ctx));

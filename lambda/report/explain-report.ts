@@ -1,38 +1,91 @@
-/** Renders an ExplainReport: one line per guide step with ✓ / ✗ / – / ?, its evidence and fix. */
-import type { ExplainReport, StepStatus } from '../core/explain';
+/**
+ * Renders an ExplainReport: the credentials the pods get and the verdict, then one block per guide
+ * step with ✓ / ✗ / ! / – / ?, the evidence, and the checks' findings with their fixes.
+ */
+import type { Credentials, ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
+import { MECHANISM_NAMES } from '../core/explain/index';
 import { resourceLabel } from './scan-report';
-import { indentCode, wrap } from './text';
+import { indentCode, plural, wrap } from './text';
 
-const MARK: Record<StepStatus, string> = { pass: '✓', fail: '✗', 'n/a': '–', unknown: '?' };
+export const EXPLAIN_FORMATS = ['text', 'json', 'markdown'] as const;
+export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
 
-export function renderExplain(report: ExplainReport, width = 80): string {
+const MARK: Record<StepStatus, string> = { pass: '✓', fail: '✗', warn: '!', 'n/a': '–', unknown: '?' };
+
+function heading(report: ExplainReport): string {
   const t = report.target;
+  return `Service account ${t.namespace}/${t.serviceAccount} in cluster ${t.cluster} (${t.region}, account ${t.accountId})`;
+}
+
+function credentialsLine(report: ExplainReport): string {
+  const m = report.mechanism;
+  const short = (credentials: Credentials) =>
+    credentials === 'none' ? 'neither' : MECHANISM_NAMES[credentials];
+  const parts = [`new pods: ${m.newPods === 'unknown' ? 'unknown' : short(m.newPods)}`];
+  if (!m.runningPods) parts.push('running pods: not read');
+  else if (m.runningPods.length === 0) parts.push('no running pod');
+  else {
+    const counts = new Map<Credentials, number>();
+    for (const pod of m.runningPods) counts.set(pod.credentials, (counts.get(pod.credentials) ?? 0) + 1);
+    const described = [...counts].map(
+      ([credentials, count]) =>
+        `${count} ${credentials === 'none' ? 'neither' : MECHANISM_NAMES[credentials]}`,
+    );
+    parts.push(`running pods: ${described.join(', ')}`);
+  }
+  return `Pods get: ${MECHANISM_NAMES[m.effective]} (${parts.join('; ')})`;
+}
+
+function scopeLine(report: ExplainReport): string {
+  const w = report.scope.work;
+  return `Evaluated: ${plural(w.roles, 'role')}, ${plural(w.providers, 'provider')}, ${plural(w.clusters, 'cluster')}, ${plural(w.serviceAccounts, 'service account')}, ${plural(w.workloads, 'workload')}`;
+}
+
+export function renderExplain(report: ExplainReport, format: ExplainFormat = 'text', width = 80): string {
+  if (format === 'json') return `${JSON.stringify(report, null, 2)}\n`;
+  if (format === 'markdown') return renderMarkdown(report);
   const out: string[] = [];
-  out.push(
-    ...wrap(
-      `Service account ${t.namespace}/${t.serviceAccount} in cluster ${t.cluster} (${t.region}, account ${t.accountId})`,
-      width,
-    ),
-  );
-  out.push(
-    `Verdict: ${report.verdict === 'works' ? 'IRSA works' : report.verdict === 'broken' ? 'IRSA is broken' : 'could not be fully checked'}`,
+  out.push(...wrap(heading(report), width));
+  if (report.kubernetesNotRead)
+    out.push(...wrap(`Kubernetes API not read: ${report.kubernetesNotRead}`, width));
+  out.push(...wrap(credentialsLine(report), width));
+  out.push(...wrap(`Verdict: ${report.summary}`, width), '');
+  for (const step of report.steps) out.push(...renderStep(step, width));
+  out.push('', ...wrap(scopeLine(report), width));
+  return `${out.join('\n')}\n`;
+}
+
+function renderStep(step: ExplainStep, width: number): string[] {
+  const out = wrap(`${MARK[step.status]} ${step.title}`, width);
+  for (const line of step.evidence) out.push(...wrap(line, width, '    '));
+  for (const finding of step.findings) {
+    out.push(
+      ...wrap(`[${finding.severity}] ${finding.checkId} ${resourceLabel(finding.resource)}`, width, '    '),
+    );
+    out.push(...wrap(finding.message, width, '      '));
+    if (finding.remediation) out.push('      fix:', ...indentCode(finding.remediation, '        '));
+  }
+  return out;
+}
+
+function renderMarkdown(report: ExplainReport): string {
+  const out: string[] = [
+    `## ${heading(report)}`,
     '',
-  );
+    `**Verdict:** ${report.summary}  `,
+    `${credentialsLine(report)}  `,
+  ];
+  if (report.kubernetesNotRead) out.push(`Kubernetes API not read: ${report.kubernetesNotRead}`);
+  out.push('');
   for (const step of report.steps) {
-    out.push(...wrap(`${MARK[step.status]} ${step.title}`, width));
-    for (const line of step.evidence) out.push(...wrap(line, width, '    '));
-    if (step.fix) {
-      out.push('    fix:', ...indentCode(step.fix, '      '));
+    out.push(`### ${MARK[step.status]} ${step.title}`, '');
+    for (const line of step.evidence) out.push(`- ${line}`);
+    for (const finding of step.findings) {
+      out.push(`- **${finding.severity}** \`${finding.checkId}\` ${finding.message}`);
+      if (finding.remediation) out.push('', '  ```sh', ...indentCode(finding.remediation, '  '), '  ```');
     }
+    out.push('');
   }
-  if (report.relatedFindings.length) {
-    out.push('', `Related findings (${report.relatedFindings.length}):`);
-    for (const finding of report.relatedFindings) {
-      out.push(
-        ...wrap(`[${finding.severity}] ${finding.checkId} ${resourceLabel(finding.resource)}`, width, '  '),
-      );
-      out.push(...wrap(finding.message, width, '      '));
-    }
-  }
+  out.push(`_${scopeLine(report)}_`);
   return `${out.join('\n')}\n`;
 }

@@ -341,8 +341,13 @@ describe('irsa-audit explain --live', () => {
     const result = await runCli([...target(PROD, 'prod', 'web', 'frontend'), '--format', 'json'], CLI_ENV);
 
     expect(result.code).toBe(0);
-    const report = JSON.parse(result.stdout) as { verdict: string; steps: { status: string }[] };
+    const report = JSON.parse(result.stdout) as {
+      verdict: string;
+      mechanism: { effective: string };
+      steps: { status: string }[];
+    };
     expect(report.verdict).toBe('works');
+    expect(report.mechanism.effective).toBe('irsa');
     expect(report.steps.every((step) => step.status !== 'fail')).toBe(true);
     expect(mocks!.organizations.calls()).toHaveLength(0);
     expect(sim.callsByApi.get('eks:ListClusters')).toBeUndefined();
@@ -359,6 +364,16 @@ describe('irsa-audit explain --live', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^irsa-audit explain: /);
     expect(result.stderr).toContain('no-such-cluster');
+  });
+
+  it('exits 2 when the service account does not exist, saying only it was read', async () => {
+    simulate();
+
+    const result = await runCli(target(PROD, 'prod', 'web', 'no-such-sa'), CLI_ENV);
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('service account web/no-such-sa does not exist in cluster prod');
+    expect(result.stderr).toContain('only that service account was read');
   });
 
   it('needs --account with --live', async () => {

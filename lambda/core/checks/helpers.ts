@@ -1,7 +1,7 @@
 /** Small helpers shared by the checks: resource identities, remediation fragments, name distance. */
 import type { ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
 import type { FindingResource } from '../findings';
-import type { Pod } from '../model';
+import type { Container, Pod } from '../model';
 import { DEFAULT_AUDIENCE } from '../model';
 import type { NormalizedStatement } from '../policy/normalize';
 import type { IrsaGrant } from '../policy/trust';
@@ -277,6 +277,22 @@ export function mutatedContainers(pod: Pod) {
       .filter(Boolean),
   );
   return pod.containers.filter((container) => !skip.has(container.name));
+}
+
+/** The webhook's IRSA variables are both in the container (docs/checks.md, pod checks). */
+export function hasIrsaEnv(container: Container): boolean {
+  let roleArn = false;
+  let tokenFile = false;
+  for (const env of container.env) {
+    if (env.name === 'AWS_ROLE_ARN') roleArn = true;
+    else if (env.name === 'AWS_WEB_IDENTITY_TOKEN_FILE') tokenFile = true;
+  }
+  return roleArn && tokenFile;
+}
+
+/** The webhook's Pod Identity (container credentials) variable is in the container. */
+export function hasPodIdentityEnv(container: Container): boolean {
+  return container.env.some((env) => env.name === 'AWS_CONTAINER_CREDENTIALS_FULL_URI');
 }
 
 export function listPods(pods: Pod[], limit = 5): string {

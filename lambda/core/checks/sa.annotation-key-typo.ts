@@ -21,7 +21,7 @@ const KNOWN = new Set([
 const TARGET = ANNOTATION_ROLE_ARN.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** True for keys that are almost, but not exactly, the role-arn annotation key. */
-export function isRoleArnKeyTypo(key: string): boolean {
+function isRoleArnKeyTypo(key: string): boolean {
   if (KNOWN.has(key)) return false;
   const lower = key.toLowerCase();
   if (lower.replace(/[^a-z0-9]/g, '') === TARGET) return true;

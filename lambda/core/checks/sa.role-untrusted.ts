@@ -12,8 +12,8 @@ import { type Decision, evaluateWebIdentity, type WebIdentityToken } from '../po
 import { describeSubjectMismatch, saLabel, scopedStatementText, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-/** A precise, human explanation of why `decision` denies `token` (shared with `explain`). */
-export function explainDenial(
+/** A precise, human explanation of why `decision` denies `token`. */
+function explainDenial(
   decision: Decision,
   role: RoleView,
   token: WebIdentityToken,
@@ -77,6 +77,23 @@ export function explainDenial(
   return decision.reason;
 }
 
+/**
+ * What the annotated role's trust decides for the token this service account's pods present (shared
+ * with `explain`); undefined when there is no annotated role in the audit or no issuer.
+ */
+export function annotatedRoleDecision(
+  sa: ServiceAccountView,
+  ctx: AuditContext,
+): { role: RoleView; token: WebIdentityToken; decision: Decision } | undefined {
+  const issuer = sa.cluster.issuer;
+  if (!sa.roleArn || !issuer) return undefined;
+  const role = ctx.rolesByArn.get(sa.roleArn);
+  if (!role) return undefined;
+  const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE] || DEFAULT_AUDIENCE;
+  const token: WebIdentityToken = { issuer, sub: sa.subject, aud: audience };
+  return { role, token, decision: evaluateWebIdentity(role.trust.policy, role, token) };
+}
+
 export const check: ServiceAccountCheck = {
   id: 'sa.role-untrusted',
   scope: 'serviceAccount',
@@ -88,13 +105,10 @@ export const check: ServiceAccountCheck = {
   guideStep: 'trust-policy',
   needsKubernetes: true,
   run(sa: ServiceAccountView, ctx) {
-    const issuer = sa.cluster.issuer;
-    if (!sa.roleArn || !issuer) return [];
-    const role = ctx.rolesByArn.get(sa.roleArn);
-    if (!role) return [];
-    const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE] || DEFAULT_AUDIENCE;
-    const token: WebIdentityToken = { issuer, sub: sa.subject, aud: audience };
-    const decision = evaluateWebIdentity(role.trust.policy, role, token);
+    const evaluated = annotatedRoleDecision(sa, ctx);
+    if (!evaluated) return [];
+    const { role, token, decision } = evaluated;
+    const { issuer, aud: audience } = token;
     const reasons: string[] = [];
     const providerArn = providerArnFor(role.partition, role.accountId, issuer);
     if (ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer)) {

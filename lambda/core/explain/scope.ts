@@ -1,0 +1,111 @@
+/**
+ * The part of the organization one service account depends on, as an engine filter: its cluster, the
+ * service account with its workloads and Pod Identity association, the annotated role and the
+ * association's role, the roles whose trust names it, the OIDC providers for the cluster issuer (in
+ * the cluster's and the annotated role's accounts), and the coverage of those accounts. Only those
+ * trust policies are analysed, so `explain` costs a handful of roles, not the whole organization.
+ */
+import { accountOfArn, stripScheme } from '../arn';
+import type { Check } from '../checks/types';
+import type { ResourceFilter } from '../engine';
+import type { Finding } from '../findings';
+import type { PodIdentityAssociation } from '../model';
+import { ANNOTATION_ROLE_ARN } from '../model';
+import type { ResolvedTarget } from './target';
+
+export interface ServiceAccountScope {
+  target: ResolvedTarget;
+  /** The `eks.amazonaws.com/role-arn` value; undefined when absent or the Kubernetes API was not read. */
+  annotatedRole?: string;
+  association?: PodIdentityAssociation;
+  /** The annotated role and the association's role: every finding on them is in scope. */
+  ownRoles: ReadonlySet<string>;
+  /**
+   * Roles whose trust may name the service account (a superset, by text): only their findings about
+   * this service account are in scope.
+   */
+  trustingRoles: ReadonlySet<string>;
+  providers: ReadonlySet<string>;
+  accounts: ReadonlySet<string>;
+}
+
+function mayName(document: unknown, namespace: string, name: string): boolean {
+  // A subject a trust admits by name is written out in its document (Kubernetes names need no
+  // escaping, and IgnoreCase values compare in lower case), so the text is a safe pre-filter.
+  const text = (typeof document === 'string' ? document : (JSON.stringify(document) ?? '')).toLowerCase();
+  return text.includes(namespace.toLowerCase()) && text.includes(name.toLowerCase());
+}
+
+export function serviceAccountScope(target: ResolvedTarget): ServiceAccountScope {
+  const { account, cluster, namespace, serviceAccount } = target;
+  const sa = cluster.serviceAccounts.find((s) => s.namespace === namespace && s.name === serviceAccount);
+  const annotatedRole =
+    cluster.kubernetes.status === 'ok' ? sa?.annotations[ANNOTATION_ROLE_ARN] || undefined : undefined;
+  const association = cluster.podIdentityAssociations.find(
+    (a) => a.namespace === namespace && a.serviceAccount === serviceAccount,
+  );
+  const ownRoles = new Set<string>();
+  if (annotatedRole) ownRoles.add(annotatedRole);
+  if (association?.roleArn) ownRoles.add(association.roleArn);
+  const accounts = new Set([account.accountId]);
+  for (const arn of ownRoles) {
+    const roleAccount = accountOfArn(arn);
+    if (roleAccount) accounts.add(roleAccount);
+  }
+  const trustingRoles = new Set<string>();
+  const providers = new Set<string>();
+  const issuer = cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined;
+  const providerAccounts = new Set([account.accountId, accountOfArn(annotatedRole ?? '') ?? '']);
+  for (const other of target.inventory.accounts) {
+    for (const role of other.roles) {
+      if (!ownRoles.has(role.arn) && mayName(role.trustPolicy, namespace, serviceAccount)) {
+        trustingRoles.add(role.arn);
+      }
+    }
+    if (!issuer || !providerAccounts.has(other.accountId)) continue;
+    for (const provider of other.oidcProviders) if (provider.url === issuer) providers.add(provider.arn);
+  }
+  return { target, annotatedRole, association, ownRoles, trustingRoles, providers, accounts };
+}
+
+/**
+ * Whether a finding belongs to the service account's scope. The scoped run keeps exactly these, and
+ * a full scan filtered with it gives the same findings (test/explain).
+ */
+export function inScope(scope: ServiceAccountScope, finding: Finding, check: Check): boolean {
+  const { account, cluster, namespace, serviceAccount } = scope.target;
+  const r = finding.resource;
+  const sameCluster =
+    r.accountId === account.accountId && r.region === cluster.region && r.cluster === cluster.name;
+  const sameServiceAccount = sameCluster && r.namespace === namespace && r.serviceAccount === serviceAccount;
+  switch (check.scope) {
+    case 'serviceAccount':
+    case 'workload':
+    case 'association':
+      return sameServiceAccount;
+    case 'role':
+      return (r.roleArn !== undefined && scope.ownRoles.has(r.roleArn)) || sameServiceAccount;
+    case 'cluster':
+      return sameCluster && r.namespace === undefined;
+    case 'provider':
+      return r.providerArn !== undefined && scope.providers.has(r.providerArn);
+    case 'account':
+    case 'coverage':
+      return (
+        scope.accounts.has(r.accountId) &&
+        (r.cluster === undefined ? r.region === undefined || r.region === cluster.region : sameCluster)
+      );
+  }
+}
+
+export function scopeFilter(scope: ServiceAccountScope): ResourceFilter {
+  const { account, cluster, namespace, serviceAccount } = scope.target;
+  return {
+    account: (accountId) => scope.accounts.has(accountId),
+    provider: (arn) => scope.providers.has(arn),
+    role: (arn) => scope.ownRoles.has(arn) || scope.trustingRoles.has(arn),
+    cluster: (view) => view.account === account && view.cluster === cluster,
+    serviceAccount: (ns, name) => ns === namespace && name === serviceAccount,
+    finding: (finding, check) => inScope(scope, finding, check),
+  };
+}
