@@ -38,21 +38,51 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
   };
 }
 
-/** Creates the table unless it exists. Returns true when it was created. */
-export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
-  try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
-    return false;
-  } catch (error) {
-    if (!(error instanceof ResourceNotFoundException)) {
-      throw new StoreError('ReadFailed', `could not describe table ${tableName}`, { cause: error });
+/**
+ * Creates the table unless it exists, and returns once it is ACTIVE: a table still CREATING answers
+ * queries with ResourceNotFoundException (DynamoDB and dynalite alike), which a loaded machine hits.
+ * Returns true when it was created.
+ */
+export async function ensureTable(
+  client: DynamoDBClient,
+  tableName: string,
+  wait: { timeoutMs?: number; pollMs?: number } = {},
+): Promise<boolean> {
+  let status = await tableStatus(client, tableName);
+  let created = false;
+  if (status === undefined) {
+    try {
+      await client.send(new CreateTableCommand(createTableInput(tableName)));
+      created = true;
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) {
+        throw new StoreError('WriteFailed', `could not create table ${tableName}`, { cause: error });
+      }
     }
+    status = await tableStatus(client, tableName);
   }
+  const deadline = Date.now() + (wait.timeoutMs ?? 60_000);
+  let pollMs = wait.pollMs ?? 20;
+  while (status !== 'ACTIVE') {
+    if (Date.now() > deadline) {
+      throw new StoreError(
+        'ReadFailed',
+        `table ${tableName} did not become ACTIVE (status ${status ?? 'missing'})`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, pollMs));
+    pollMs = Math.min(pollMs * 2, 1_000);
+    status = await tableStatus(client, tableName);
+  }
+  return created;
+}
+
+async function tableStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
   try {
-    await client.send(new CreateTableCommand(createTableInput(tableName)));
-    return true;
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus ?? 'ACTIVE';
   } catch (error) {
-    if (error instanceof ResourceInUseException) return false;
-    throw new StoreError('WriteFailed', `could not create table ${tableName}`, { cause: error });
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw new StoreError('ReadFailed', `could not describe table ${tableName}`, { cause: error });
   }
 }

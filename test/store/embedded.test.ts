@@ -21,18 +21,20 @@ describe('embedded table (irsa-audit demo)', () => {
     const night = new Date('2026-11-29T03:00:00.000Z');
 
     const first = await startEmbeddedDynamo({ path: folder });
-    expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    const firstStore = new DynamoResultsStore({ tableName: first.tableName, client: first.documentClient });
-    expect((await storeRun(firstStore, [trust], org, 'run-1', night)).drift.new).toHaveLength(1);
-    await first.stop();
+    try {
+      expect(first.endpoint).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const firstStore = new DynamoResultsStore({ tableName: first.tableName, client: first.documentClient });
+      expect((await storeRun(firstStore, [trust], org, 'run-1', night)).drift.new).toHaveLength(1);
+    } finally {
+      await first.stop();
+    }
 
     const second = await startEmbeddedDynamo({ path: folder });
     const secondStore = new DynamoResultsStore({
       tableName: second.tableName,
       client: second.documentClient,
     });
-    const { drift } = await storeRun(secondStore, [trust], org, 'run-2', night);
-    await second.stop();
+    const { drift } = await storeRun(secondStore, [trust], org, 'run-2', night).finally(() => second.stop());
     expect(drift.new).toEqual([]);
     expect(drift.stillOpen).toHaveLength(1);
   });
