@@ -26,6 +26,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hash64 } from '../lambda/core/findings';
+import { trustPolicyOfValue, trustPolicyToFile } from '../lambda/core/inventory/trust-policy';
 import type {
   Account,
   Cluster,
@@ -38,6 +39,7 @@ import type {
   PodIdentityAssociation,
   Role,
   ServiceAccount,
+  TrustPolicy,
 } from '../lambda/core/model';
 
 export type DemoVariant = 'base' | 'changed';
@@ -380,7 +382,7 @@ class AccountBuilder {
     const arn = roleArn(this.id, name, options.path);
     const role: Role = {
       arn,
-      trustPolicy,
+      trustPolicy: trustPolicyOfValue(trustPolicy),
       attachedPolicyArns: options.attached ?? [],
       inlinePolicyNames: options.inline ?? [],
       lastUsed: options.lastUsed === undefined ? '2026-11-28T23:41:07Z' : options.lastUsed,
@@ -1608,6 +1610,7 @@ export function buildDemoOrg(variant: DemoVariant = 'base'): Inventory {
  */
 export function renderDemoOrg(variant: DemoVariant = 'base'): string {
   const replacer = (key: string, value: unknown) => {
+    if (key === 'trustPolicy') return trustPolicyToFile(value as TrustPolicy);
     if (key !== 'clusters' || !Array.isArray(value)) return value;
     return (value as Cluster[]).map((cluster) => {
       if (cluster.kubernetes.status === 'ok') return cluster;

@@ -1,7 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { partitionOfArn } from '../core/arn';
+import type { ClusterEndpoint } from './cluster-endpoint';
 import { trimMessage } from './errors';
-import type { ClusterEndpoint } from './map-eks';
 import type { KubernetesOptions } from './options';
 
 /**

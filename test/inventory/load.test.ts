@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseInventoryText } from '../../lambda/core/inventory/text';
-import { loadInventoryFile } from '../../lambda/inventory/load';
+import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { inventoryError, inventoryErrorAsync, validDocument } from './helpers';
 
 describe('loadInventoryFile', () => {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import type { Finding } from '../../core/findings';
-import { loadInventoryFile } from '../../inventory/load';
 import { type RunSummary, runAudit } from '../../pipeline';
 import { renderScan, resourceLabel } from '../../report/scan-report';
 import { RunLockedError } from '../../store/errors';
 import { oneOf, parse } from '../args';
+import { loadInventoryFile } from '../inventory-file';
 import { CliError, type CliIO, EXIT_OK } from '../io';
 import { demoDataDir, openEmbeddedStore } from '../store-options';
 
