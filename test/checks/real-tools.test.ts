@@ -10,10 +10,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../../lambda/core/checks';
 import { runChecks } from '../../lambda/core/engine';
+import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
 import type { Inventory } from '../../lambda/core/model';
 import { ANNOTATION_ROLE_ARN } from '../../lambda/core/model';
 import { evaluateWebIdentity } from '../../lambda/core/policy/evaluate';
-import { normalizePolicy } from '../../lambda/core/policy/normalize';
+import { normalizeTrustPolicy } from '../../lambda/core/policy/normalize';
 import {
   type ExpectedFinding,
   inventoryWarnings,
@@ -115,7 +116,9 @@ describe.each(fixtures.map((entry) => [entry.name, entry] as const))('%s', (_nam
     // Act
     const verdicts = serviceAccounts.map(({ cluster, serviceAccount, roleArn }) => {
       const [, partition, , , accountId] = roleArn.split(':');
-      const policy = normalizePolicy(encodeURIComponent(JSON.stringify(roles.get(roleArn))));
+      const policy = normalizeTrustPolicy(
+        decodeTrustPolicy(encodeURIComponent(JSON.stringify(roles.get(roleArn)))),
+      );
       return evaluateWebIdentity(
         policy,
         { accountId, partition },

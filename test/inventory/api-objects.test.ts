@@ -13,8 +13,7 @@ import {
 import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
 
 /** The live collectors' conversions (SDK / client objects → model); the parser uses the same functions. */
-const roleFromDetail = (detail: RoleDetail) =>
-  roleFromIamDetail(detail, new Map());
+const roleFromDetail = (detail: RoleDetail) => roleFromIamDetail(detail, new Map());
 const ownerOf = (
   ownerReferences: V1OwnerReference[] | undefined,
   labels: Record<string, string> | undefined,

@@ -121,7 +121,12 @@ export function iamRole(
   } else if (roleLastUsed !== undefined && roleLastUsed !== null) {
     issues.expected('an object ({"LastUsedDate": …} or {})', roleLastUsed, 'RoleLastUsed');
   }
-  return { arn, trustPolicy, attachedPolicyArns, inlinePolicyNames, lastUsed };
+  // Fields the input did not give stay absent (not `undefined`): a snapshot writes no such keys.
+  const role: Role = { arn, trustPolicy };
+  if (attachedPolicyArns !== undefined) role.attachedPolicyArns = attachedPolicyArns;
+  if (inlinePolicyNames !== undefined) role.inlinePolicyNames = inlinePolicyNames;
+  if (lastUsed !== undefined) role.lastUsed = lastUsed;
+  return role;
 }
 
 /** `[{PolicyArn}]` → `[arn]`; undefined when the field is absent (the input did not say). */
