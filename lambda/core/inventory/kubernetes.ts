@@ -190,10 +190,11 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
 }
 
 /**
- * Container env, our shape or Kubernetes', normalised in place: `valueFrom` (an object in Kubernetes)
- * becomes `true`; an entry with neither `value` nor `valueFrom` has the empty value, as in Kubernetes.
+ * Container env, our shape or Kubernetes', normalised in place (`copy`: entries replaced by new plain
+ * ones): `valueFrom` (an object in Kubernetes) becomes `true`; an entry with neither `value` nor
+ * `valueFrom` has the empty value, as in Kubernetes.
  */
-function parseEnv(value: unknown, issues: Issues): EnvVar[] {
+function parseEnv(value: unknown, issues: Issues, copy = false): EnvVar[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     issues.expected('an array of {"name", "value"} entries', value, 'env');
@@ -220,6 +221,12 @@ function parseEnv(value: unknown, issues: Issues): EnvVar[] {
       const text = entry.value;
       if (text === undefined || text === null) entry.value = '';
       else if (typeof text !== 'string') issues.expected('a string', text, 'value');
+    }
+    if (copy) {
+      value[i] =
+        entry.valueFrom === true
+          ? { name: entry.name, valueFrom: true }
+          : { name: entry.name, value: entry.value };
     }
   }
   path.pop();
@@ -294,7 +301,8 @@ function addContainers(list: unknown[], key: string, init: boolean, out: Contain
       continue;
     }
     const name = requiredString(raw, 'name', issues) ?? '';
-    const env = parseEnv(raw.env, issues);
+    // Plain entries with the model's keys only (client objects are class instances).
+    const env = parseEnv(raw.env, issues, true);
     out.push(init ? { name, init: true, env } : { name, env });
   }
   path.length = depth - 1;
