@@ -1,5 +1,5 @@
 /**
- * The inventory model (SPEC §3): plain data that the collectors produce and the checks read.
+ * The inventory model (docs/inventory.md): plain data that the collectors produce and the checks read.
  * This is the normalised form: loaders turn raw shapes (IAM RoleDetailList, kubectl Lists,
  * URL-encoded policies) into it once, so checks never see SDK or API shapes.
  */
