@@ -92,10 +92,12 @@ function apiIssues(source: string): Issues {
  */
 export function roleFromIamDetail(detail: IamRoleDetailShape, cache: TrustPolicyCache): Role | undefined {
   if (!detail.Arn) return undefined;
-  const raw = detail as JsonObject;
-  // IAM always returns the document; an empty one is kept as unparsable rather than as a load error.
-  const document = detail.AssumeRolePolicyDocument ?? '';
-  return iamRole({ ...raw, AssumeRolePolicyDocument: document }, undefined, apiIssues(detail.Arn), cache);
+  // IAM always returns the document; a missing one is kept as unparsable rather than as a load error.
+  const raw: JsonObject =
+    detail.AssumeRolePolicyDocument === undefined
+      ? { ...detail, AssumeRolePolicyDocument: '' }
+      : (detail as JsonObject);
+  return iamRole(raw, undefined, apiIssues(detail.Arn), cache);
 }
 
 /**
