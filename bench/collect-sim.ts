@@ -8,8 +8,8 @@
 import type { RoleDetail } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ApiClient, AwsClientFactory, ServiceName } from '../lambda/collect/clients';
+import type { ClusterEndpoint } from '../lambda/collect/cluster-endpoint';
 import type { KubernetesReader, KubernetesReadResult, ReadScope } from '../lambda/collect/kubernetes';
-import type { ClusterEndpoint } from '../lambda/collect/map-eks';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
 import type { Pod, ServiceAccount } from '../lambda/core/model';
 import { awsDocsTrust, oidcProvider, serviceTrust } from '../scripts/shapes/trust-policies';

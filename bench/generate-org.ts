@@ -30,7 +30,7 @@ import {
   serviceAccountSubject,
   serviceTrust,
   subjectAndAudience,
-  type TrustPolicy,
+  type TrustDocument,
   terraformTrustFor,
   webIdentityTrust,
 } from '../scripts/shapes/trust-policies';
@@ -345,7 +345,7 @@ function plan(options: OrgOptions) {
 type Plan = ReturnType<typeof plan>;
 
 /** Renders the trust policy of one role (plain object, as IAM would return it after decoding). */
-function trustOf(role: RolePlan, account: AccountPlan, org: Plan): TrustPolicy {
+function trustOf(role: RolePlan, account: AccountPlan, org: Plan): TrustDocument {
   switch (role.kind) {
     case 'lambda':
       return serviceTrust('lambda.amazonaws.com');
@@ -364,7 +364,7 @@ function trustOf(role: RolePlan, account: AccountPlan, org: Plan): TrustPolicy {
   }
 }
 
-function irsaTrust(role: RolePlan, kind: IrsaKind, org: Plan): TrustPolicy {
+function irsaTrust(role: RolePlan, kind: IrsaKind, org: Plan): TrustDocument {
   const s = role.sa!;
   const sa = org.sas[s];
   const cluster = org.clusters[org.saCluster[s]];

@@ -1,10 +1,18 @@
-/** Loads an inventory file for a command, turning every input problem into a clear exit-2 error. */
+/**
+ * The I/O edge of the inventory, its one file adapter: reads a file and hands its text to the pure
+ * parser (`core/inventory/`, which turns every raw shape into the model). Every failure is an
+ * `InventoryError` (`INVENTORY_UNREADABLE`, `INVENTORY_NOT_JSON`, `INVENTORY_INVALID`) whose message
+ * names the file; commands print it and exit with code 2.
+ */
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { isInventoryError } from '../core/inventory/errors';
+import { InventoryError, isInventoryError } from '../core/inventory/errors';
+import type { ParseInventoryResult } from '../core/inventory/parse';
+import { parseInventoryText } from '../core/inventory/text';
 import type { Inventory } from '../core/model';
-import { loadInventoryFile } from '../inventory/load';
 import { CliError, type CliIO } from './io';
 
+/** Loads an inventory file for a command (relative to its cwd): warnings to stderr, problems exit 2. */
 export async function loadForCommand(path: string, io: CliIO): Promise<Inventory> {
   try {
     const { inventory, warnings } = await loadInventoryFile(resolve(io.cwd, path));
@@ -14,5 +22,69 @@ export async function loadForCommand(path: string, io: CliIO): Promise<Inventory
   } catch (error) {
     if (isInventoryError(error)) throw new CliError(error.message, 2, { cause: error });
     throw error;
+  }
+}
+
+export async function loadInventoryFile(path: string): Promise<ParseInventoryResult> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    throw new InventoryError(
+      'INVENTORY_UNREADABLE',
+      `${path}: cannot read the inventory file (${readFailure(error)})`,
+      {
+        source: path,
+        cause: error,
+      },
+    );
+  }
+  return parseInventoryText(decodeText(bytes, path), path);
+}
+
+function readFailure(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  switch (code) {
+    case 'ENOENT':
+      return 'no such file';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EISDIR':
+      return 'it is a directory';
+    case 'ERR_FS_FILE_TOO_LARGE':
+      return 'the file is too large to read at once';
+    default:
+      return code ?? (error instanceof Error ? error.message : String(error));
+  }
+}
+
+/**
+ * UTF-8 (with or without a byte-order mark), or UTF-16 with a byte-order mark: what Windows
+ * PowerShell's `>` writes, a common way to end up with an "invalid JSON" file that looks fine.
+ */
+function decodeText(bytes: Buffer, path: string): string {
+  let encoding = 'utf-8';
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) encoding = 'utf-16le';
+  else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) encoding = 'utf-16be';
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException)?.code;
+    if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) {
+      throw new InventoryError(
+        'INVENTORY_UNREADABLE',
+        `${path}: cannot read the inventory file (too large for one string: ${bytes.length} bytes)`,
+        { source: path, cause: error },
+      );
+    }
+    throw new InventoryError(
+      'INVENTORY_NOT_JSON',
+      `${path} is not valid JSON: it is not ${encoding.toUpperCase()} text`,
+      {
+        source: path,
+        cause: error,
+      },
+    );
   }
 }

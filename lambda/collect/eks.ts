@@ -5,10 +5,11 @@ import {
   ListPodIdentityAssociationsCommand,
   type PodIdentityAssociationSummary,
 } from '@aws-sdk/client-eks';
+import { associationFromEks, clusterFromDescribe } from '../core/inventory/api-objects';
 import type { Cluster, CoverageError, PodIdentityAssociation } from '../core/model';
 import { classifyAwsError } from './aws-errors';
+import { type ClusterEndpoint, endpointFromDescribe } from './cluster-endpoint';
 import type { AccountScope } from './context';
-import { associationFrom, type ClusterEndpoint, clusterFromDescribe } from './map-eks';
 import { forEachPage } from './paginate';
 
 /** EKS list calls' largest page. */
@@ -50,13 +51,12 @@ export async function describeCluster(
       scope.client('eks', region).send(new DescribeClusterCommand({ name })),
     );
     if (!described.cluster) throw new Error('DescribeCluster returned no cluster');
-    const { cluster, endpoint, notReadableReason } = clusterFromDescribe(
-      { ...described.cluster, name: described.cluster.name ?? name },
-      scope.accountId,
-      region,
-    );
-    if (notReadableReason) cluster.kubernetes = { status: 'not-collected', reason: notReadableReason };
-    return endpoint ? { cluster, endpoint } : { cluster };
+    const describedCluster = { ...described.cluster, name: described.cluster.name ?? name };
+    const cluster = clusterFromDescribe(describedCluster, region);
+    const reach = endpointFromDescribe(describedCluster, scope.accountId, region);
+    if ('endpoint' in reach) return { cluster, endpoint: reach.endpoint };
+    cluster.kubernetes = { status: 'not-collected', reason: reach.notReadableReason };
+    return { cluster };
   } catch (error) {
     const failure = classifyAwsError(error);
     if (failure.kind === 'not-found') return undefined;
@@ -121,7 +121,7 @@ export async function collectPodIdentityAssociations(
   let firstFailure: ReturnType<typeof classifyAwsError> | undefined;
   const associations = await Promise.all(
     summaries.map(async (summary) => {
-      if (!summary.associationId) return associationFrom(summary);
+      if (!summary.associationId) return associationFromEks(summary);
       try {
         const described = await scope.call('eks:DescribePodIdentityAssociation', () =>
           scope.client('eks', region).send(
@@ -131,13 +131,14 @@ export async function collectPodIdentityAssociations(
             }),
           ),
         );
-        return associationFrom(summary, described.association);
+        // The list call gives namespace and service account; only the describe call has the role ARNs.
+        return associationFromEks(described.association ? { ...summary, ...described.association } : summary);
       } catch (error) {
         const failure = classifyAwsError(error);
         if (failure.kind === 'not-found') return undefined; // deleted since the list
         failed++;
         firstFailure ??= failure;
-        return associationFrom(summary);
+        return associationFromEks(summary);
       }
     }),
   );

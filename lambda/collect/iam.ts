@@ -3,12 +3,13 @@ import {
   GetOpenIDConnectProviderCommand,
   ListOpenIDConnectProvidersCommand,
 } from '@aws-sdk/client-iam';
+import { providerFromIam, roleFromIamDetail } from '../core/inventory/api-objects';
+import type { TrustPolicyCache } from '../core/inventory/iam';
 import type { CoverageError, OidcProvider, Role } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { globalRegionOf } from './clients';
 import type { AccountScope } from './context';
 import { PaginationError } from './errors';
-import { providerFrom, roleFromDetail } from './map-iam';
 
 /** GetAccountAuthorizationDetails' largest page. */
 const ROLES_PAGE = 1000;
@@ -45,6 +46,7 @@ function iam(scope: AccountScope) {
 
 export async function collectRoles(scope: AccountScope): Promise<{ roles: Role[]; errors: CoverageError[] }> {
   const roles: Role[] = [];
+  const trustPolicies: TrustPolicyCache = new Map();
   const seenMarkers = new Set<string>();
   let marker: string | undefined;
   try {
@@ -60,7 +62,7 @@ export async function collectRoles(scope: AccountScope): Promise<{ roles: Role[]
       );
       const details = page.RoleDetailList ?? [];
       for (let index = 0; index < details.length; index++) {
-        const role = roleFromDetail(details[index]);
+        const role = roleFromIamDetail(details[index], trustPolicies);
         if (role) roles.push(role);
         // Decoding and parsing a full page takes milliseconds; yield now and then so the run's other
         // requests (their timeouts, the Kubernetes reads) are not held up behind it.
@@ -126,7 +128,7 @@ export async function collectProviders(
         const described = await scope.call('iam:GetOpenIDConnectProvider', () =>
           iam(scope).send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
         );
-        return providerFrom(arn, described);
+        return providerFromIam(arn, described);
       } catch (error) {
         const failure = classifyAwsError(error);
         if (failure.kind === 'not-found') return undefined; // deleted between the list and the get
@@ -136,7 +138,7 @@ export async function collectProviders(
           message: `IAM OIDC provider ${arn} could not be read (iam:GetOpenIDConnectProvider): ${failure.message}; its client ids are unknown`,
         });
         // It exists (the list said so): keep it, with the issuer from its ARN and no known audiences.
-        return providerFrom(arn, {});
+        return providerFromIam(arn, {});
       }
     }),
   );

@@ -6,9 +6,9 @@ import {
   type Middleware,
   ServerConfiguration,
 } from '@kubernetes/client-node';
+import { podFromObject, serviceAccountFromObject } from '../core/inventory/api-objects';
 import type { Pod, ServiceAccount } from '../core/model';
-import type { ClusterEndpoint } from './map-eks';
-import { podFrom, serviceAccountFrom } from './map-kubernetes';
+import type { ClusterEndpoint } from './cluster-endpoint';
 import type { KubernetesOptions } from './options';
 import { ClusterBudgetExceeded, ListExpiredError, unreachableReason } from './unreachable';
 
@@ -83,7 +83,7 @@ async function readCluster(
                 ...(scope.serviceAccount ? { fieldSelector: `metadata.name=${scope.serviceAccount}` } : {}),
               })
             : api.listServiceAccountForAllNamespaces({ limit, _continue }),
-        serviceAccountFrom,
+        serviceAccountFromObject,
         restarts,
         counter,
       ),
@@ -100,7 +100,7 @@ async function readCluster(
                   : {}),
               })
             : api.listPodForAllNamespaces({ limit, _continue }),
-        podFrom,
+        podFromObject,
         restarts,
         counter,
       ),

@@ -1,8 +1,8 @@
 import { ApiException } from '@kubernetes/client-node';
 import { accessEntryCommands } from '../core/access-entry';
 import { partitionOfArn } from '../core/arn';
+import type { ClusterEndpoint } from './cluster-endpoint';
 import { trimMessage } from './errors';
-import type { ClusterEndpoint } from './map-eks';
 import type { KubernetesOptions } from './options';
 
 /**

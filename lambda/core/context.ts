@@ -15,7 +15,7 @@ import type {
   ServiceAccount,
 } from './model';
 import { ANNOTATION_ROLE_ARN } from './model';
-import { normalizePolicy } from './policy/normalize';
+import { normalizePolicy, normalizeTrustPolicy } from './policy/normalize';
 import { analyzeTrust, type IrsaGrant, parseSubject, subjectOf, type TrustAnalysis } from './policy/trust';
 
 export interface ClusterView {
@@ -161,38 +161,27 @@ function analysisCache() {
   // analysed for one partition and account: one small entry, a Map only when it is shared across scopes.
   type Entry = { partition: string; accountId: string; analysis: TrustAnalysis };
   const byObject = new Map<object, Entry | Map<string, TrustAnalysis>>();
-  const byText = new Map<string, TrustAnalysis>();
   return (role: Role, partition: string, accountId: string): TrustAnalysis => {
-    const document = role.trustPolicy;
-    if (typeof document === 'object' && document !== null) {
-      const entry = byObject.get(document);
-      if (
-        entry &&
-        !(entry instanceof Map) &&
-        entry.partition === partition &&
-        entry.accountId === accountId
-      ) {
-        return entry.analysis;
-      }
-      const scope = `${partition}\u0000${accountId}`;
-      const hit = entry instanceof Map ? entry.get(scope) : undefined;
-      if (hit) return hit;
-      const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
-      if (!entry) byObject.set(document, { partition, accountId, analysis });
-      else if (entry instanceof Map) entry.set(scope, analysis);
-      else {
-        const scopes = new Map<string, TrustAnalysis>([
-          [`${entry.partition}\u0000${entry.accountId}`, entry.analysis],
-        ]);
-        byObject.set(document, scopes.set(scope, analysis));
-      }
-      return analysis;
+    const trust = role.trustPolicy;
+    // An unparsable policy has no statements: nothing worth sharing.
+    if (trust.kind !== 'parsed') return analyzeTrust(normalizeTrustPolicy(trust), partition, accountId);
+    const document = trust.document;
+    const entry = byObject.get(document);
+    if (entry && !(entry instanceof Map) && entry.partition === partition && entry.accountId === accountId) {
+      return entry.analysis;
     }
-    const key = typeof document === 'string' ? `${partition}\u0000${accountId}\u0000${document}` : undefined;
-    const hit = key === undefined ? undefined : byText.get(key);
+    const scope = `${partition}\u0000${accountId}`;
+    const hit = entry instanceof Map ? entry.get(scope) : undefined;
     if (hit) return hit;
     const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
-    if (key !== undefined) byText.set(key, analysis);
+    if (!entry) byObject.set(document, { partition, accountId, analysis });
+    else if (entry instanceof Map) entry.set(scope, analysis);
+    else {
+      const scopes = new Map<string, TrustAnalysis>([
+        [`${entry.partition}\u0000${entry.accountId}`, entry.analysis],
+      ]);
+      byObject.set(document, scopes.set(scope, analysis));
+    }
     return analysis;
   };
 }

@@ -1,5 +1,5 @@
 /**
- * The inventory model (SPEC §3): plain data that the collectors produce and the checks read.
+ * The inventory model (docs/inventory.md): plain data that the collectors produce and the checks read.
  * This is the normalised form: loaders turn raw shapes (IAM RoleDetailList, kubectl Lists,
  * URL-encoded policies) into it once, so checks never see SDK or API shapes.
  */
@@ -38,10 +38,19 @@ export interface OidcProvider {
   clientIds: string[];
 }
 
+/** A JSON object as `JSON.parse` returns it. */
+export type JsonObject = Record<string, unknown>;
+
+/**
+ * A role's trust policy: the parsed document, or why it could not be parsed (a broken trust policy is
+ * a finding, not a load error). Inventory files hold the document itself, or `{"unparsable": reason}`
+ * (docs/inventory.md).
+ */
+export type TrustPolicy = { kind: 'parsed'; document: JsonObject } | { kind: 'unparsable'; reason: string };
+
 export interface Role {
   arn: string;
-  /** Parsed trust policy. A document that could not be parsed is kept as `{ unparsable: reason }`. */
-  trustPolicy: unknown;
+  trustPolicy: TrustPolicy;
   attachedPolicyArns?: string[];
   inlinePolicyNames?: string[];
   lastUsed?: string | null;

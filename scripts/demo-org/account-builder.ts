@@ -1,4 +1,6 @@
 /** Builds one account of the demo organization: its OIDC providers, roles, clusters and errors. */
+
+import { trustPolicyOfValue } from '../../lambda/core/inventory/trust-policy';
 import {
   type Account,
   type Cluster,
@@ -14,7 +16,7 @@ import {
   type OidcProviderRef,
   oidcProvider,
   serviceTrust,
-  type TrustPolicy,
+  type TrustDocument,
 } from '../shapes/trust-policies';
 import { ClusterBuilder } from './cluster-builder';
 import { ACCOUNTS, EKS_POLICIES, NODE_ROLE_POLICIES, roleArn } from './identities';
@@ -48,11 +50,11 @@ export class AccountBuilder {
     return ref;
   }
 
-  role(name: string, trustPolicy: TrustPolicy, options: RoleOptions = {}): string {
+  role(name: string, trustPolicy: TrustDocument, options: RoleOptions = {}): string {
     const arn = roleArn(this.id, name, options.path);
     const role: Role = {
       arn,
-      trustPolicy,
+      trustPolicy: trustPolicyOfValue(trustPolicy),
       attachedPolicyArns: options.attached ?? [],
       inlinePolicyNames: options.inline ?? [],
       lastUsed: options.lastUsed === undefined ? '2026-11-28T23:41:07Z' : options.lastUsed,

@@ -25,7 +25,8 @@
  *      monitoring/loki in prod-use1; the StatefulSet was not rolled, so its pods still carry the role.
  *   3. The trust of prod-payments-api was fixed (namespace `payment` → `payments`).
  */
-import type { Cluster, Inventory } from '../../lambda/core/model';
+import { trustPolicyToFile } from '../../lambda/core/inventory/trust-policy';
+import type { Cluster, Inventory, TrustPolicy } from '../../lambda/core/model';
 import { prod } from './prod';
 import { sandbox } from './sandbox';
 import { security } from './security';
@@ -57,6 +58,7 @@ export function buildDemoOrg(variant: DemoVariant = 'base'): Inventory {
  */
 export function renderDemoOrg(variant: DemoVariant = 'base'): string {
   const replacer = (key: string, value: unknown) => {
+    if (key === 'trustPolicy') return trustPolicyToFile(value as TrustPolicy);
     if (key !== 'clusters' || !Array.isArray(value)) return value;
     return (value as Cluster[]).map((cluster) => {
       if (cluster.kubernetes.status === 'ok') return cluster;

@@ -13,7 +13,7 @@
  */
 import { DEFAULT_AUDIENCE, POD_IDENTITY_SERVICE, WEB_IDENTITY_ACTION } from '../../lambda/core/model';
 
-export type TrustPolicy = Record<string, unknown>;
+export type TrustDocument = Record<string, unknown>;
 type Condition = Record<string, Record<string, unknown>>;
 
 export const POLICY_VERSION = '2012-10-17';
@@ -48,7 +48,7 @@ export function webIdentityTrust(
   provider: OidcProviderRef,
   condition?: Condition,
   options: { action?: string } = {},
-): TrustPolicy {
+): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -70,7 +70,7 @@ export function awsDocsTrust(
   namespace: string,
   name: string,
   audience = DEFAULT_AUDIENCE,
-): TrustPolicy {
+): TrustDocument {
   return webIdentityTrust(
     provider,
     subjectAndAudience(provider.issuer, serviceAccountSubject(namespace, name), audience),
@@ -82,7 +82,7 @@ export function awsDocsNamespaceTrust(
   provider: OidcProviderRef,
   namespace: string,
   audience = DEFAULT_AUDIENCE,
-): TrustPolicy {
+): TrustDocument {
   return webIdentityTrust(provider, {
     StringLike: {
       [`${provider.issuer}:sub`]: serviceAccountSubject(namespace, '*'),
@@ -92,12 +92,12 @@ export function awsDocsNamespaceTrust(
 }
 
 /** F1c, account A: the guide's cross-account "chained" example, no Condition at all (any SA). */
-export function awsDocsChainedTrust(provider: OidcProviderRef): TrustPolicy {
+export function awsDocsChainedTrust(provider: OidcProviderRef): TrustDocument {
   return webIdentityTrust(provider);
 }
 
 /** The EKS user guide's Pod Identity trust. */
-export function awsDocsPodIdentityTrust(): TrustPolicy {
+export function awsDocsPodIdentityTrust(): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -113,7 +113,7 @@ export function awsDocsPodIdentityTrust(): TrustPolicy {
 
 // --- eksctl (Go maps: every key sorted; Action is an array) --------------------------------------
 
-function eksctlWebIdentity(provider: OidcProviderRef, condition: Condition): TrustPolicy {
+function eksctlWebIdentity(provider: OidcProviderRef, condition: Condition): TrustDocument {
   return {
     Statement: [
       {
@@ -128,7 +128,7 @@ function eksctlWebIdentity(provider: OidcProviderRef, condition: Condition): Tru
 }
 
 /** F2: `eksctl create iamserviceaccount`. */
-export function eksctlTrust(provider: OidcProviderRef, namespace: string, name: string): TrustPolicy {
+export function eksctlTrust(provider: OidcProviderRef, namespace: string, name: string): TrustDocument {
   return eksctlWebIdentity(provider, {
     StringEquals: {
       [`${provider.issuer}:aud`]: DEFAULT_AUDIENCE,
@@ -142,7 +142,7 @@ export function eksctlSubjectPatternTrust(
   provider: OidcProviderRef,
   namespace: string,
   pattern: string,
-): TrustPolicy {
+): TrustDocument {
   return eksctlWebIdentity(provider, {
     StringEquals: { [`${provider.issuer}:aud`]: DEFAULT_AUDIENCE },
     StringLike: { [`${provider.issuer}:sub`]: serviceAccountSubject(namespace, pattern) },
@@ -150,12 +150,12 @@ export function eksctlSubjectPatternTrust(
 }
 
 /** F2c: no service account or namespace known: aud only, so cluster-wide. */
-export function eksctlAudienceOnlyTrust(provider: OidcProviderRef): TrustPolicy {
+export function eksctlAudienceOnlyTrust(provider: OidcProviderRef): TrustDocument {
   return eksctlWebIdentity(provider, { StringEquals: { [`${provider.issuer}:aud`]: DEFAULT_AUDIENCE } });
 }
 
 /** `eksctl create podidentityassociation`. */
-export function eksctlPodIdentityTrust(): TrustPolicy {
+export function eksctlPodIdentityTrust(): TrustDocument {
   return {
     Statement: [
       {
@@ -192,7 +192,7 @@ export interface TerraformOptions {
 export function terraformTrust(
   entries: TerraformProviderEntry[],
   options: TerraformOptions = {},
-): TrustPolicy {
+): TrustDocument {
   const test = options.conditionTest ?? 'StringEquals';
   const selfAssume = options.selfAssumeRoleArn
     ? [
@@ -233,7 +233,7 @@ export function terraformTrustFor(
   provider: OidcProviderRef,
   serviceAccount: string,
   options: TerraformOptions = {},
-): TrustPolicy {
+): TrustDocument {
   return terraformTrust([{ provider, serviceAccounts: [serviceAccount] }], options);
 }
 
@@ -242,7 +242,7 @@ export function eksBlueprintsTrust(
   provider: OidcProviderRef,
   namespace: string,
   pattern: string,
-): TrustPolicy {
+): TrustDocument {
   return terraformTrustFor(provider, `${namespace}:${pattern}`, {
     emptySid: true,
     conditionTest: 'StringLike',
@@ -256,7 +256,7 @@ export function cdkServiceAccountTrust(
   provider: OidcProviderRef,
   namespace: string,
   name: string,
-): TrustPolicy {
+): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -276,7 +276,7 @@ export function cdkServiceAccountTrust(
 }
 
 /** F4b: `IdentityType.POD_IDENTITY`: two statements. */
-export function cdkPodIdentityTrust(): TrustPolicy {
+export function cdkPodIdentityTrust(): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -293,7 +293,7 @@ export function cdkPodIdentityTrust(): TrustPolicy {
 // --- Roles that are not IRSA (an org-wide audit meets many more of these) -----------------------
 
 /** An AWS service's role (Lambda, EC2, EKS, or a hand-written Pod Identity trust). */
-export function serviceTrust(service: string, actions: string | string[] = 'sts:AssumeRole'): TrustPolicy {
+export function serviceTrust(service: string, actions: string | string[] = 'sts:AssumeRole'): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: actions }],
@@ -301,7 +301,7 @@ export function serviceTrust(service: string, actions: string | string[] = 'sts:
 }
 
 /** Trusts an IAM principal (an account root, a role), optionally with a condition. */
-export function awsPrincipalTrust(principal: string, condition?: Condition): TrustPolicy {
+export function awsPrincipalTrust(principal: string, condition?: Condition): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -316,12 +316,12 @@ export function awsPrincipalTrust(principal: string, condition?: Condition): Tru
 }
 
 /** Trusts an account (its root), as OrganizationAccountAccessRole and F1c's account B do. */
-export function accountRootTrust(accountId: string, condition?: Condition): TrustPolicy {
+export function accountRootTrust(accountId: string, condition?: Condition): TrustDocument {
   return awsPrincipalTrust(`arn:aws:iam::${accountId}:root`, condition);
 }
 
 /** A SAML federation role. */
-export function samlTrust(samlProviderArn: string, actions: string | string[]): TrustPolicy {
+export function samlTrust(samlProviderArn: string, actions: string | string[]): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [
@@ -336,7 +336,7 @@ export function samlTrust(samlProviderArn: string, actions: string | string[]): 
 }
 
 /** An IAM Identity Center permission-set role (`AWSReservedSSO_*`). */
-export function identityCenterTrust(accountId: string, providerId: string): TrustPolicy {
+export function identityCenterTrust(accountId: string, providerId: string): TrustDocument {
   return samlTrust(`arn:aws:iam::${accountId}:saml-provider/AWSSSO_${providerId}_DO_NOT_DELETE`, [
     'sts:AssumeRoleWithSAML',
     'sts:TagSession',
@@ -344,7 +344,7 @@ export function identityCenterTrust(accountId: string, providerId: string): Trus
 }
 
 /** GitHub Actions OIDC: a web-identity role that is not IRSA and must not be audited as such. */
-export function githubActionsTrust(accountId: string, repository: string, ref: string): TrustPolicy {
+export function githubActionsTrust(accountId: string, repository: string, ref: string): TrustDocument {
   return {
     Version: POLICY_VERSION,
     Statement: [

@@ -39,7 +39,7 @@ function evaluate(inv: Inventory) {
       );
     }
     for (const role of each.roles) {
-      if ((role.trustPolicy as { unrestricted?: boolean }).unrestricted) {
+      if (role.trustPolicy.kind === 'parsed' && role.trustPolicy.document.unrestricted) {
         findings.push(
           finding(
             'trust.sub-unrestricted',
@@ -70,11 +70,21 @@ function evaluate(inv: Inventory) {
 const healthyOrg = (): Inventory =>
   inventory(
     account(PROD, {
-      roles: [{ arn: `arn:aws:iam::${PROD}:role/web`, trustPolicy: { unrestricted: true } }],
+      roles: [
+        {
+          arn: `arn:aws:iam::${PROD}:role/web`,
+          trustPolicy: { kind: 'parsed', document: { unrestricted: true } },
+        },
+      ],
       clusters: [cluster('prod', 'us-west-2')],
     }),
     account(DEV, {
-      roles: [{ arn: `arn:aws:iam::${DEV}:role/api`, trustPolicy: { unrestricted: true } }],
+      roles: [
+        {
+          arn: `arn:aws:iam::${DEV}:role/api`,
+          trustPolicy: { kind: 'parsed', document: { unrestricted: true } },
+        },
+      ],
       clusters: [cluster('dev', 'eu-west-1')],
     }),
   );

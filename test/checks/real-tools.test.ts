@@ -14,10 +14,11 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { CHECKS } from '../../lambda/core/checks';
 import { runChecks } from '../../lambda/core/engine';
+import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
 import type { Inventory } from '../../lambda/core/model';
 import { ANNOTATION_ROLE_ARN } from '../../lambda/core/model';
 import { evaluateWebIdentity } from '../../lambda/core/policy/evaluate';
-import { normalizePolicy } from '../../lambda/core/policy/normalize';
+import { normalizeTrustPolicy } from '../../lambda/core/policy/normalize';
 import {
   accountRootTrust,
   awsDocsChainedTrust,
@@ -32,7 +33,7 @@ import {
   eksctlTrust,
   type OidcProviderRef,
   oidcProvider,
-  type TrustPolicy,
+  type TrustDocument,
   terraformTrust,
 } from '../../scripts/shapes/trust-policies';
 import {
@@ -120,7 +121,7 @@ test('the real-tool fixtures cover every shape reference §6 lists', () => {
  */
 const BUILT: Record<
   string,
-  (provider: OidcProviderRef, roleArn: (name: string) => string) => Record<string, TrustPolicy>
+  (provider: OidcProviderRef, roleArn: (name: string) => string) => Record<string, TrustDocument>
 > = {
   'f1-aws-docs': (provider, role) => ({
     [role('my-role')]: awsDocsTrust(provider, 'default', 'my-service-account'),
@@ -235,7 +236,9 @@ describe.each(fixtures.map((entry) => [entry.name, entry] as const))('%s', (name
     // Act
     const verdicts = serviceAccounts.map(({ cluster, serviceAccount, roleArn }) => {
       const [, partition, , , accountId] = roleArn.split(':');
-      const policy = normalizePolicy(encodeURIComponent(JSON.stringify(roles.get(roleArn))));
+      const policy = normalizeTrustPolicy(
+        decodeTrustPolicy(encodeURIComponent(JSON.stringify(roles.get(roleArn)))),
+      );
       return evaluateWebIdentity(
         policy,
         { accountId, partition },

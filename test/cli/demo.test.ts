@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_BASELINE, DEMO_CHANGED } from '../../lambda/cli/commands/demo';
+import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
-import { loadInventoryFile } from '../../lambda/inventory/load';
 import { runCli } from '../helpers/cli';
 
 async function fingerprints(file: string): Promise<Set<string>> {

@@ -64,7 +64,7 @@ describe('collectInventory against the SDK mock layer', () => {
     expect(big.errors).toEqual([]);
     expect(big.roles[0]).toEqual({
       arn: `arn:aws:iam::${accountId(1)}:role/irsa-0`,
-      trustPolicy: expect.objectContaining({ Version: '2012-10-17' }),
+      trustPolicy: { kind: 'parsed', document: expect.objectContaining({ Version: '2012-10-17' }) },
       attachedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
       inlinePolicyNames: [],
       lastUsed: '2026-11-01T00:00:00.000Z',

@@ -1,5 +1,5 @@
+import type { ClusterEndpoint } from '../../lambda/collect/cluster-endpoint';
 import { createKubernetesReader, type KubernetesReadResult } from '../../lambda/collect/kubernetes';
-import type { ClusterEndpoint } from '../../lambda/collect/map-eks';
 import { type KubernetesOptions, resolveCollectOptions } from '../../lambda/collect/options';
 import { unreachableReason } from '../../lambda/collect/unreachable';
 import { CA_DATA, type KubeServer, OTHER_CA_DATA, pod, serviceAccount, startKubeServer } from './kube-server';

@@ -3,6 +3,7 @@ import { collectInventory } from '../../lambda/collect/collect';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
 import { parseInventory } from '../../lambda/core/inventory/parse';
+import { inventoryToJson } from '../../lambda/core/inventory/trust-policy';
 import { account, accountId, CALLER, cluster, organization } from './org-fixture';
 import { type AwsMocks, mockAwsWithSimulation } from './sim-mocks';
 
@@ -53,10 +54,19 @@ describe('a live inventory is a valid snapshot', () => {
         clock: { now: Date.now, sleep: async () => {} },
       },
     );
-    const written = JSON.stringify(collected, null, 1);
+    const written = inventoryToJson(collected, 1);
     const { inventory, warnings } = parseInventory(JSON.parse(written), 'snapshot.json');
 
-    expect(JSON.parse(written)).toStrictEqual(collected); // no Dates, no undefined-valued keys
+    expect(JSON.parse(JSON.stringify(collected))).toStrictEqual(collected); // no Dates, no undefined-valued keys
+    // The file holds the trust policy as the document itself, or {"unparsable": reason}.
+    const roles = (JSON.parse(written) as { accounts: { roles: { trustPolicy: unknown }[] }[] }).accounts[1]
+      .roles;
+    expect(roles.map((role) => role.trustPolicy)).toContainEqual(
+      expect.objectContaining({ Version: '2012-10-17' }),
+    );
+    expect(roles.map((role) => role.trustPolicy)).toContainEqual({
+      unparsable: expect.stringContaining('not valid JSON'),
+    });
     // Expected: the deliberately broken trust policy. Tolerated: the loader also warns about the empty
     // serviceAccounts/pods arrays the model requires on an unreachable cluster (reported to its owner).
     expect(warnings.some((warning) => warning.includes('role/broken could not be parsed'))).toBe(true);

@@ -302,7 +302,10 @@ describe('examples/raw-shapes/inventory.json', () => {
       'metrics-exporter-pod-identity',
       'demo-node-role',
     ]);
-    expect(account.roles[0].trustPolicy).toMatchObject({ Version: '2012-10-17' });
+    expect(account.roles[0].trustPolicy).toMatchObject({
+      kind: 'parsed',
+      document: { Version: '2012-10-17' },
+    });
     expect(account.roles[0].inlinePolicyNames).toEqual(['my-app-s3-read']);
     expect(account.roles[3].lastUsed).toBeNull();
     // get-open-id-connect-provider (no Arn: built from the account and Url).

@@ -56,7 +56,7 @@ export function account(accountId: string, parts: Partial<Omit<Account, 'account
   return {
     accountId,
     oidcProviders: [],
-    roles: [{ arn: roleArn(accountId, 'web'), trustPolicy: {} }],
+    roles: [{ arn: roleArn(accountId, 'web'), trustPolicy: { kind: 'parsed', document: {} } }],
     clusters: [],
     errors: [],
     ...parts,

@@ -4,6 +4,7 @@
  * keys, policy variables, URL-encoded and broken JSON strings), and inventories built from them.
  */
 import fc from 'fast-check';
+import { trustPolicyOfValue } from '../../lambda/core/inventory/trust-policy';
 import type {
   Account,
   Cluster,
@@ -612,8 +613,10 @@ const role = (accountId: string): fc.Arbitrary<Role> =>
       },
       { requiredKeys: ['roleName', 'trustPolicy', 'weirdArn'] },
     )
-    .map(({ roleName, weirdArn, ...rest }) => ({
+    .map(({ roleName, weirdArn, trustPolicy, ...rest }) => ({
       arn: weirdArn ? roleName : roleArnFor(accountId, roleName),
+      // The file's forms decoded as the parser decodes them, so the engine also sees unparsable ones.
+      trustPolicy: trustPolicyOfValue(trustPolicy),
       ...rest,
     }));
 

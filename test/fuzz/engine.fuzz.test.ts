@@ -11,6 +11,7 @@ import { CHECKS } from '../../lambda/core/checks/index';
 import { buildContext } from '../../lambda/core/context';
 import { runChecks } from '../../lambda/core/engine';
 import type { Finding } from '../../lambda/core/findings';
+import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
 import { ANNOTATION_AUDIENCE, DEFAULT_AUDIENCE, type Inventory, SEVERITIES } from '../../lambda/core/model';
 import { evaluateWebIdentity } from '../../lambda/core/policy/evaluate';
 import { ISSUERS, inventory } from './arbitraries';
@@ -159,23 +160,31 @@ describe('runChecks on random inventories', () => {
             {
               arn: roleArn,
               trustPolicy: {
-                Version: '2012-10-17',
-                Statement: [
-                  {
-                    Effect: 'Allow',
-                    Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${issuer}` },
-                    Action: 'sts:AssumeRoleWithWebIdentity',
-                    Condition: {
-                      StringEquals: { [`${issuer}:sub`]: subjects, [`${issuer}:aud`]: big('a') },
-                      StringLike: { [`${issuer}:sub`]: [`${big('*?')}x`, big('system:serviceaccount:*')] },
+                kind: 'parsed',
+                document: {
+                  Version: '2012-10-17',
+                  Statement: [
+                    {
+                      Effect: 'Allow',
+                      Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${issuer}` },
+                      Action: 'sts:AssumeRoleWithWebIdentity',
+                      Condition: {
+                        StringEquals: { [`${issuer}:sub`]: subjects, [`${issuer}:aud`]: big('a') },
+                        StringLike: { [`${issuer}:sub`]: [`${big('*?')}x`, big('system:serviceaccount:*')] },
+                      },
                     },
-                  },
-                ],
+                  ],
+                },
               },
               attachedPolicyArns: [],
               inlinePolicyNames: [],
             },
-            { arn: `${roleArn}x`, trustPolicy: big('%7B'), attachedPolicyArns: [], inlinePolicyNames: [] },
+            {
+              arn: `${roleArn}x`,
+              trustPolicy: decodeTrustPolicy(big('%7B')),
+              attachedPolicyArns: [],
+              inlinePolicyNames: [],
+            },
           ],
           clusters: [
             {

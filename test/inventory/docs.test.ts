@@ -2,9 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { parseInventory } from '../../lambda/core/inventory/parse';
 import { parseInventoryText } from '../../lambda/core/inventory/text';
-import { loadInventoryFile } from '../../lambda/inventory/load';
 import { ACCOUNT, FIXTURES, fixture, ISSUER, inventoryError, PROVIDER_ARN } from './helpers';
 import { SchemaValidator } from './json-schema-lite';
 

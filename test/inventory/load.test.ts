@@ -1,8 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { parseInventoryText } from '../../lambda/core/inventory/text';
-import { loadInventoryFile } from '../../lambda/inventory/load';
 import { inventoryError, inventoryErrorAsync, validDocument } from './helpers';
 
 describe('loadInventoryFile', () => {

@@ -10,7 +10,10 @@ describe('parseInventory: our own shape', () => {
     expect(inventory.generatedAt).toBe('2026-11-29T03:00:00Z');
     const [account] = inventory.accounts;
     expect(account.accountId).toBe(ACCOUNT);
-    expect(account.roles[0].trustPolicy).toEqual(trustPolicyFor('system:serviceaccount:orders:api'));
+    expect(account.roles[0].trustPolicy).toEqual({
+      kind: 'parsed',
+      document: trustPolicyFor('system:serviceaccount:orders:api'),
+    });
     expect(account.roles[0].attachedPolicyArns).toEqual(['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess']);
     expect(account.roles[0].lastUsed).toBeNull();
     const [cluster] = account.clusters;
@@ -40,7 +43,8 @@ describe('parseInventory: our own shape', () => {
     expect(inventory.accounts[0]).toBe(account);
     expect(inventory.accounts[0].roles).toBe(roles);
     expect(inventory.accounts[0].roles[0]).toBe(role);
-    expect(inventory.accounts[0].roles[0].trustPolicy).toBe(trustPolicy);
+    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual({ kind: 'parsed', document: trustPolicy });
+    expect((inventory.accounts[0].roles[0].trustPolicy as { document: unknown }).document).toBe(trustPolicy);
     expect(inventory.accounts[0].clusters[0].serviceAccounts).toBe(serviceAccounts);
     expect(inventory.accounts[0].clusters[0].pods[0]).toBe(pod);
   });
@@ -147,7 +151,10 @@ describe('parseInventory: our own shape', () => {
 
     const { inventory, warnings } = parseInventory(document, 'inv.json');
 
-    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual(trustPolicyFor('system:serviceaccount:a:b'));
+    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual({
+      kind: 'parsed',
+      document: trustPolicyFor('system:serviceaccount:a:b'),
+    });
     expect(warnings).toEqual([]);
   });
 

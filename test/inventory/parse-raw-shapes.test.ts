@@ -9,6 +9,8 @@ function inventoryWith(account: Json) {
   return parseInventory({ schemaVersion: 1, accounts: [{ accountId: ACCOUNT, ...account }] }, 'raw.json');
 }
 
+const parsed = (document: unknown) => ({ kind: 'parsed', document });
+
 function clusterWith(cluster: Json) {
   const result = inventoryWith({ clusters: [{ name: 'prod', region: 'us-west-2', ...cluster }] });
   return { cluster: result.inventory.accounts[0].clusters[0], warnings: result.warnings };
@@ -21,16 +23,22 @@ describe('roles from IAM', () => {
     const [encoded, object, broken] = inventory.accounts[0].roles;
     expect(encoded).toEqual({
       arn: `arn:aws:iam::${ACCOUNT}:role/orders-api`,
-      trustPolicy: trustPolicyFor('system:serviceaccount:orders:api'),
+      trustPolicy: parsed(trustPolicyFor('system:serviceaccount:orders:api')),
       attachedPolicyArns: ['arn:aws:iam::aws:policy/AmazonSQSReadOnlyAccess'],
       inlinePolicyNames: ['orders-dynamodb'],
-      lastUsed: '2026-11-28T21:03:11+00:00',
+      // One form for a timestamp from the CLI and the same one from the SDK (a Date).
+      lastUsed: '2026-11-28T21:03:11.000Z',
     });
     expect(object.arn).toBe(`arn:aws:iam::${ACCOUNT}:role/platform/external-dns`);
-    expect(object.trustPolicy).toEqual(trustPolicyFor('system:serviceaccount:kube-system:external-dns'));
+    expect(object.trustPolicy).toEqual(
+      parsed(trustPolicyFor('system:serviceaccount:kube-system:external-dns')),
+    );
     expect(object.attachedPolicyArns).toEqual([]);
     expect(object.lastUsed).toBeNull();
-    expect(broken.trustPolicy).toEqual({ unparsable: expect.stringContaining('not valid JSON') });
+    expect(broken.trustPolicy).toEqual({
+      kind: 'unparsable',
+      reason: expect.stringContaining('not valid JSON'),
+    });
     expect(warnings).toEqual([
       expect.stringMatching(
         /^raw\.json: \$\.accounts\[0\]\.roles\.RoleDetailList\[2\]\.AssumeRolePolicyDocument: the trust policy of arn:aws:iam::111122223333:role\/broken-trust could not be parsed/,
@@ -106,8 +114,26 @@ describe('roles from IAM', () => {
       roles: [{ arn: `arn:aws:iam::${ACCOUNT}:role/r`, trustPolicy: text }],
     });
 
-    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual(trustPolicyFor('system:serviceaccount:a:b'));
+    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual(
+      parsed(trustPolicyFor('system:serviceaccount:a:b')),
+    );
     expect(warnings).toEqual([]);
+  });
+
+  it('URL-decodes only a document that is encoded: a plain JSON document keeps a literal %2A', () => {
+    const document = trustPolicyFor('system:serviceaccount:a:b%2A');
+    const roles = [
+      { arn: `arn:aws:iam::${ACCOUNT}:role/plain`, trustPolicy: JSON.stringify(document) },
+      {
+        arn: `arn:aws:iam::${ACCOUNT}:role/encoded`,
+        trustPolicy: encodeURIComponent(JSON.stringify(document)),
+      },
+      { arn: `arn:aws:iam::${ACCOUNT}:role/object`, trustPolicy: document },
+    ];
+
+    const { inventory } = inventoryWith({ roles });
+
+    for (const role of inventory.accounts[0].roles) expect(role.trustPolicy).toEqual(parsed(document));
   });
 
   it.each([
@@ -124,7 +150,8 @@ describe('roles from IAM', () => {
       });
 
       expect(inventory.accounts[0].roles[0].trustPolicy).toEqual({
-        unparsable: expect.stringContaining(reason),
+        kind: 'unparsable',
+        reason: expect.stringContaining(reason),
       });
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toContain('$.accounts[0].roles[0].trustPolicy');
@@ -170,10 +197,11 @@ describe('roles from IAM', () => {
   });
 
   it('warns again about an {unparsable} trust policy carried by a snapshot', () => {
-    const { warnings } = inventoryWith({
+    const { inventory, warnings } = inventoryWith({
       roles: [{ arn: `arn:aws:iam::${ACCOUNT}:role/one`, trustPolicy: { unparsable: 'bad escape' } }],
     });
 
+    expect(inventory.accounts[0].roles[0].trustPolicy).toEqual({ kind: 'unparsable', reason: 'bad escape' });
     expect(warnings).toEqual([expect.stringContaining('could not be parsed (bad escape)')]);
   });
 
@@ -370,7 +398,7 @@ describe('service accounts and pods from kubectl', () => {
     expect(cluster.serviceAccounts[0].annotations).toEqual({});
   });
 
-  it('converts a Deployment pod: ReplicaSet owner becomes the Deployment, init containers, env', () => {
+  it('converts a Deployment pod: ReplicaSet owner becomes the Deployment, init containers first, env', () => {
     const { cluster } = clusterWith({ serviceAccounts: kubectl() });
 
     const pod = cluster.pods[0];
@@ -379,27 +407,27 @@ describe('service accounts and pods from kubectl', () => {
       name: 'api-6d4cf56db6-7xk2p',
       serviceAccountName: 'api',
       phase: 'Running',
-      startTime: '2026-11-20T10:00:05Z',
+      startTime: '2026-11-20T10:00:05.000Z',
       owner: { kind: 'Deployment', name: 'api' },
       labels: { app: 'api', 'pod-template-hash': '6d4cf56db6' },
       annotations: { 'kubectl.kubernetes.io/restartedAt': '2026-11-20T10:00:00Z' },
     });
     expect(pod.containers.map((c) => [c.name, c.init === true])).toEqual([
+      ['migrate', true],
       ['api', false],
       ['sidecar', false],
-      ['migrate', true],
     ]);
-    expect(pod.containers[0].env.slice(0, 3)).toEqual([
+    expect(pod.containers[1].env.slice(0, 3)).toEqual([
       { name: 'LOG_LEVEL', value: 'info' },
       { name: 'POD_IP', valueFrom: true },
       { name: 'EMPTY', value: '' },
     ]);
-    expect(pod.containers[0].env).toContainEqual({
+    expect(pod.containers[1].env).toContainEqual({
       name: 'AWS_ROLE_ARN',
       value: `arn:aws:iam::${ACCOUNT}:role/orders-api`,
     });
-    expect(pod.containers[1].env).toEqual([]);
-    expect(pod.containers[2].env).toEqual([{ name: 'DB_URL', valueFrom: true }]);
+    expect(pod.containers[2].env).toEqual([]);
+    expect(pod.containers[0].env).toEqual([{ name: 'DB_URL', valueFrom: true }]);
   });
 
   it('keeps other controllers as they are and falls back to spec.serviceAccount, then default', () => {
@@ -421,6 +449,15 @@ describe('service accounts and pods from kubectl', () => {
     const { cluster } = clusterWith({ pods: list });
 
     expect(cluster.pods[1].serviceAccountName).toBe('legacy');
+  });
+
+  it('names no workload for an owner reference that is not the controller, even the only one', () => {
+    const list = kubectl();
+    delete list.items[3].metadata.ownerReferences[0].controller;
+
+    const { cluster } = clusterWith({ pods: list });
+
+    expect(cluster.pods[0].owner).toBeUndefined();
   });
 
   it('keeps a ReplicaSet owner whose name does not end with the pod-template-hash', () => {

@@ -4,12 +4,13 @@
  * condition evaluation, statement shapes, and everything that must come out "indeterminate", never
  * "allow".
  */
+import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
 import {
   evaluateWebIdentity,
   type RoleIdentity,
   type WebIdentityToken,
 } from '../../lambda/core/policy/evaluate';
-import { normalizePolicy } from '../../lambda/core/policy/normalize';
+import { normalizePolicy, normalizeTrustPolicy } from '../../lambda/core/policy/normalize';
 import {
   ACCOUNT,
   AUD,
@@ -34,7 +35,12 @@ import {
 type Verdict = 'allow' | 'deny' | 'indeterminate';
 
 function verdictOf(document: unknown, request: WebIdentityToken, role: RoleIdentity = ROLE): Verdict {
-  return evaluateWebIdentity(normalizePolicy(document), role, request).verdict;
+  // Strings as an inventory holds them: decoded by the inventory, then normalised.
+  const policy =
+    typeof document === 'string'
+      ? normalizeTrustPolicy(decodeTrustPolicy(document))
+      : normalizePolicy(document);
+  return evaluateWebIdentity(policy, role, request).verdict;
 }
 
 const api = token('payments', 'api');

@@ -12,9 +12,9 @@ import { RunLockedError } from '../../app/store-errors';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import type { Finding } from '../../core/findings';
-import { loadInventoryFile } from '../../inventory/load';
 import { renderScan, resourceLabel } from '../../report/scan-report';
 import { oneOf, parse } from '../args';
+import { loadInventoryFile } from '../inventory-file';
 import { CliError, type CliIO, EXIT_OK } from '../io';
 import { demoDataDir, openEmbeddedStore } from '../store-options';
 

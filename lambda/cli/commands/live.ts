@@ -17,6 +17,7 @@ import { createProgressReporter } from '../../collect/progress';
 import { collectServiceAccountScope } from '../../collect/scope';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
+import { inventoryToJson } from '../../core/inventory/trust-policy';
 import type { Inventory } from '../../core/model';
 import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
@@ -83,7 +84,7 @@ export async function runSnapshot(argv: string[], io: CliIO): Promise<number> {
   const options = optionsFrom(values, io);
   const inventory = await collecting(() => collectInventory(options, collectDeps(io)));
   try {
-    writeFileSync(out, `${JSON.stringify(inventory, null, 1)}\n`);
+    writeFileSync(out, `${inventoryToJson(inventory, 1)}\n`);
   } catch (error) {
     throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
   }

@@ -1,7 +1,8 @@
 /**
  * EKS clusters of an account: our shape, or `aws eks describe-cluster` output (`{"cluster": {…}}`, or
  * the inner object) with our fields beside it; Pod Identity associations as our shape or the
- * `list-pod-identity-associations` / `describe-pod-identity-association` outputs.
+ * `list-pod-identity-associations` / `describe-pod-identity-association` outputs. The live collector
+ * converts DescribeCluster and the association calls with the same functions (`./api-objects.ts`).
  */
 import { REGION_RE } from '../aws-ids';
 import type { Cluster, KubernetesStatus, Pod, PodIdentityAssociation, ServiceAccount } from '../model';
@@ -36,7 +37,7 @@ export function parseClusters(value: unknown, issues: Issues): Cluster[] {
  * The describe-cluster fields: ours win, then `cluster.*` (the `describe-cluster` output), then the
  * describe fields at the top level (the inner object pasted directly).
  */
-function parseCluster(raw: JsonObject, issues: Issues): Cluster {
+export function parseCluster(raw: JsonObject, issues: Issues): Cluster {
   const describe = isObject(raw.cluster) ? raw.cluster : undefined;
   const path = issues.path;
 
@@ -218,23 +219,31 @@ function parseAssociations(
   return list as PodIdentityAssociation[];
 }
 
-/** Our shape and the EKS API's share field names; validated in place. */
-function parseAssociation(
+/**
+ * Our shape and the EKS API's share field names. Only the model's fields are kept: the API's others
+ * (`associationArn`, `createdAt`, tags…) would make a file read and a live read of the same
+ * association differ.
+ */
+export function parseAssociation(
   raw: JsonObject,
   clusterName: string | undefined,
   issues: Issues,
 ): PodIdentityAssociation {
-  requiredKubernetesName(raw, 'namespace', issues);
-  requiredKubernetesName(raw, 'serviceAccount', issues);
-  for (const key of ['roleArn', 'targetRoleArn', 'associationId']) {
-    if (raw[key] === null) raw[key] = undefined;
-    else if (raw[key] !== undefined) optionalString(raw, key, issues);
-  }
+  const association: PodIdentityAssociation = {
+    namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
+    serviceAccount: requiredKubernetesName(raw, 'serviceAccount', issues) ?? '',
+  };
+  const roleArn = optionalString(raw, 'roleArn', issues);
+  if (roleArn !== undefined) association.roleArn = roleArn;
+  const targetRoleArn = optionalString(raw, 'targetRoleArn', issues);
+  if (targetRoleArn !== undefined) association.targetRoleArn = targetRoleArn;
+  const associationId = optionalString(raw, 'associationId', issues);
+  if (associationId !== undefined) association.associationId = associationId;
   if (typeof raw.clusterName === 'string' && clusterName !== undefined && raw.clusterName !== clusterName) {
     issues.warn(
       `association of cluster "${raw.clusterName}" listed under cluster "${clusterName}"`,
       'clusterName',
     );
   }
-  return raw as unknown as PodIdentityAssociation;
+  return association;
 }

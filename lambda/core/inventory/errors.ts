@@ -1,6 +1,6 @@
 /**
  * Inventory errors: one typed class with a stable `code`, so the CLI can map every bad input to exit
- * code 2 with a clear message (SPEC §3, §9) and never show a stack trace.
+ * code 2 with a clear message (docs/inventory.md) and never show a stack trace.
  */
 
 export type InventoryErrorCode = 'INVENTORY_UNREADABLE' | 'INVENTORY_NOT_JSON' | 'INVENTORY_INVALID';

@@ -3,9 +3,10 @@
  * `<current path>.<key>` when the value has the wrong type, and return the value (or `undefined`).
  * `null` counts as absent for optional fields: snapshot writers in other languages often emit it.
  */
+import type { JsonObject } from '../model';
 import type { Issues } from './issues';
 
-export type JsonObject = Record<string, unknown>;
+export type { JsonObject };
 
 // The list loops of this folder (push the index on `issues.path`, check each element is an object)
 // are written out on purpose: routing them through one shared callback helper was measured to make
@@ -85,4 +86,21 @@ export function optionalStringMap(
     }
   }
   return value as Record<string, string>;
+}
+
+/**
+ * A timestamp of a raw API shape (`status.startTime`, `RoleLastUsed.LastUsedDate`): a string in CLI and
+ * kubectl exports, a `Date` from the SDKs. Both become `Date.toISOString()`, so a live read and an
+ * export of the same object agree; a string that is not a date is kept as it is.
+ */
+export function optionalTimestamp(owner: JsonObject, key: string, issues: Issues): string | undefined {
+  const value = owner[key];
+  if (value === undefined || value === null) return undefined;
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? undefined : value.toISOString();
+  if (typeof value === 'string') {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? value : new Date(time).toISOString();
+  }
+  issues.expected('a date-time string (or no value)', value, key);
+  return undefined;
 }

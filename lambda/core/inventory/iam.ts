@@ -1,75 +1,26 @@
 /**
  * IAM parts of an account: OIDC providers and roles, in our shape or as the AWS CLI / SDK return them
  * (`get-open-id-connect-provider`, `get-account-authorization-details` `RoleDetailList`, `list-roles`).
- * Trust policies are decoded (URL-decoding, JSON) once, here; one that cannot be decoded is kept as
- * `{ unparsable: reason }` with a warning, because a broken trust policy is a finding, not a load error.
+ * Trust policies are decoded (`./trust-policy.ts`) once, here; one that cannot be decoded is kept as
+ * unparsable with a warning, because a broken trust policy is a finding, not a load error. The live
+ * collector converts SDK responses with the same functions (`./api-objects.ts`).
  */
 import { parseProviderArn, parseRoleArn, stripScheme } from '../arn';
-import type { OidcProvider, Role } from '../model';
-import { isObject, type JsonObject, optionalString, optionalStringArray } from './fields';
+import type { OidcProvider, Role, TrustPolicy } from '../model';
+import { isObject, type JsonObject, optionalString, optionalStringArray, optionalTimestamp } from './fields';
 import type { Issues } from './issues';
-import { findJsonSyntaxError } from './json-syntax';
+import { decodeTrustPolicy, trustPolicyOfValue } from './trust-policy';
 
 const ROLE_ARN_EXPECTED = 'an IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/><name>)';
 const PROVIDER_ARN_EXPECTED =
   'an IAM OIDC provider ARN (arn:<partition>:iam::<12-digit account>:oidc-provider/<issuer without https://>)';
 
 /** Shared per parse: identical trust-policy strings (common with generators) are decoded once. */
-export type TrustPolicyCache = Map<string, unknown>;
-
-/** Decodes a trust-policy string: JSON, or URL-encoded JSON as the IAM API returns it. */
-export function decodeTrustPolicy(text: string): { policy: JsonObject } | { reason: string } {
-  let json = text.trim();
-  if (json.length === 0) return { reason: 'the trust policy is an empty string' };
-  if (!json.startsWith('{')) {
-    try {
-      json = decodeURIComponent(json);
-    } catch {
-      return { reason: 'the trust policy is neither JSON nor valid URL-encoded JSON (bad % escape)' };
-    }
-  }
-  let value = parseJson(json);
-  // Form-encoding writes spaces as `+`; IAM does not, but hand-made exports sometimes do.
-  if (value === undefined && json !== text.trim() && text.includes('+')) {
-    value = parseJson(decodePlus(text.trim()) ?? '');
-  }
-  // A document JSON-encoded twice (a JSON string holding the JSON text).
-  if (value !== undefined && typeof value.parsed === 'string') value = parseJson(value.parsed.trim());
-  if (value === undefined) {
-    const syntax = findJsonSyntaxError(json);
-    const where = syntax ? ` at character ${syntax.offset + 1}: ${syntax.message}` : '';
-    return { reason: `the trust policy is not valid JSON${where}` };
-  }
-  if (!isObject(value.parsed)) {
-    const kind = Array.isArray(value.parsed)
-      ? 'an array'
-      : value.parsed === null
-        ? 'null'
-        : typeof value.parsed;
-    return { reason: `the trust policy is ${kind}, not a JSON object` };
-  }
-  return { policy: value.parsed };
-}
-
-function parseJson(text: string): { parsed: unknown } | undefined {
-  try {
-    return { parsed: JSON.parse(text) };
-  } catch {
-    return undefined;
-  }
-}
-
-function decodePlus(text: string): string | undefined {
-  try {
-    return decodeURIComponent(text.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
+export type TrustPolicyCache = Map<string, TrustPolicy>;
 
 /**
- * The trust policy as the model keeps it: the parsed object. Strings are decoded (cached by text, so
- * roles with byte-identical documents share one object); anything undecodable becomes `{ unparsable }`.
+ * The trust policy as the model keeps it (`TrustPolicy`). Strings are decoded (cached by text, so roles
+ * with byte-identical documents share one document object); an undecodable one is kept with its reason.
  */
 function normalizeTrustPolicy(
   value: unknown,
@@ -77,45 +28,32 @@ function normalizeTrustPolicy(
   roleArn: string | undefined,
   issues: Issues,
   cache: TrustPolicyCache,
-): unknown {
-  if (isObject(value)) {
-    // A snapshot keeps an undecodable document as `{unparsable}`: say so again on every load.
-    if (typeof value.unparsable === 'string' && !('Statement' in value)) {
-      warnUnparsable(value.unparsable, key, roleArn, issues);
-    }
-    return value;
-  }
+): TrustPolicy {
   if (value === undefined || value === null) {
     issues.expected(
       'the trust policy (an object, or the JSON / URL-encoded JSON string IAM returns)',
       value,
       key,
     );
-    return undefined;
+    return { kind: 'unparsable', reason: 'the role has no trust policy' };
   }
-  if (typeof value !== 'string') {
-    const reason = `the trust policy is ${Array.isArray(value) ? 'an array' : `a ${typeof value}`}, not a JSON object`;
-    warnUnparsable(reason, key, roleArn, issues);
-    return { unparsable: reason };
+  let trust: TrustPolicy | undefined;
+  if (typeof value === 'string') {
+    trust = cache.get(value);
+    if (trust === undefined) {
+      trust = decodeTrustPolicy(value);
+      cache.set(value, trust);
+    }
+  } else trust = trustPolicyOfValue(value);
+  // A snapshot keeps an undecodable document as `{unparsable}`: say so again on every load.
+  if (trust.kind === 'unparsable') {
+    const who = roleArn ? ` of ${roleArn}` : '';
+    issues.warn(
+      `the trust policy${who} could not be parsed (${trust.reason}); kept as {"unparsable"} for the checks`,
+      key,
+    );
   }
-  let policy = cache.get(value) as JsonObject | undefined;
-  if (policy === undefined) {
-    const decoded = decodeTrustPolicy(value);
-    policy = 'policy' in decoded ? decoded.policy : { unparsable: decoded.reason };
-    cache.set(value, policy);
-  }
-  if (typeof policy.unparsable === 'string' && !('Statement' in policy)) {
-    warnUnparsable(policy.unparsable, key, roleArn, issues);
-  }
-  return policy;
-}
-
-function warnUnparsable(reason: string, key: string, roleArn: string | undefined, issues: Issues): void {
-  const who = roleArn ? ` of ${roleArn}` : '';
-  issues.warn(
-    `the trust policy${who} could not be parsed (${reason}); kept as {"unparsable"} for the checks`,
-    key,
-  );
+  return trust;
 }
 
 function checkRoleArn(
@@ -157,7 +95,7 @@ function ownRole(
 }
 
 /** An IAM `RoleDetailList` (or `list-roles` `Roles`) entry, converted. */
-function iamRole(
+export function iamRole(
   raw: JsonObject,
   accountId: string | undefined,
   issues: Issues,
@@ -178,12 +116,17 @@ function iamRole(
   if (isObject(roleLastUsed)) {
     // IAM returns `{}` for a role not used in the tracking period.
     issues.path.push('RoleLastUsed');
-    lastUsed = optionalString(roleLastUsed, 'LastUsedDate', issues, 'a date-time string') ?? null;
+    lastUsed = optionalTimestamp(roleLastUsed, 'LastUsedDate', issues) ?? null;
     issues.path.pop();
   } else if (roleLastUsed !== undefined && roleLastUsed !== null) {
     issues.expected('an object ({"LastUsedDate": …} or {})', roleLastUsed, 'RoleLastUsed');
   }
-  return { arn, trustPolicy, attachedPolicyArns, inlinePolicyNames, lastUsed };
+  // Fields the input did not give stay absent (not `undefined`): a snapshot writes no such keys.
+  const role: Role = { arn, trustPolicy };
+  if (attachedPolicyArns !== undefined) role.attachedPolicyArns = attachedPolicyArns;
+  if (inlinePolicyNames !== undefined) role.inlinePolicyNames = inlinePolicyNames;
+  if (lastUsed !== undefined) role.lastUsed = lastUsed;
+  return role;
 }
 
 /** `[{PolicyArn}]` → `[arn]`; undefined when the field is absent (the input did not say). */
@@ -270,7 +213,7 @@ function checkProviderArn(value: string, key: string, accountId: string | undefi
  * (`{Url, ClientIDList}`, plus `Arn` if you add it; otherwise the ARN is built from the account, the
  * partition and the URL, exactly as IAM builds it).
  */
-function parseProvider(
+export function parseProvider(
   raw: JsonObject,
   accountId: string | undefined,
   partition: () => string,

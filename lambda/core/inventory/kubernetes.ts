@@ -2,7 +2,8 @@
  * Kubernetes parts of a cluster: service accounts and pods, in our shape or as kubectl prints them
  * (single objects, or `List` / `ServiceAccountList` / `PodList`). `kubectl get sa,pods -A -o json`
  * prints ONE mixed `List`, so items are routed by `kind` into the right array whichever field they
- * were put in; other kinds are ignored with one warning per kind.
+ * were put in; other kinds are ignored with one warning per kind. The live collector converts the
+ * objects it lists with the same functions (`./api-objects.ts`).
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
 import {
@@ -12,6 +13,7 @@ import {
   KUBERNETES_NAME_EXPECTED,
   optionalString,
   optionalStringMap,
+  optionalTimestamp,
   requiredKubernetesName,
   requiredString,
 } from './fields';
@@ -188,10 +190,11 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
 }
 
 /**
- * Container env, our shape or Kubernetes', normalised in place: `valueFrom` (an object in Kubernetes)
- * becomes `true`; an entry with neither `value` nor `valueFrom` has the empty value, as in Kubernetes.
+ * Container env, our shape or Kubernetes', normalised in place (`copy`: entries replaced by new plain
+ * ones): `valueFrom` (an object in Kubernetes) becomes `true`; an entry with neither `value` nor
+ * `valueFrom` has the empty value, as in Kubernetes.
  */
-function parseEnv(value: unknown, issues: Issues): EnvVar[] {
+function parseEnv(value: unknown, issues: Issues, copy = false): EnvVar[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     issues.expected('an array of {"name", "value"} entries', value, 'env');
@@ -219,6 +222,12 @@ function parseEnv(value: unknown, issues: Issues): EnvVar[] {
       if (text === undefined || text === null) entry.value = '';
       else if (typeof text !== 'string') issues.expected('a string', text, 'value');
     }
+    if (copy) {
+      value[i] =
+        entry.valueFrom === true
+          ? { name: entry.name, valueFrom: true }
+          : { name: entry.name, value: entry.value };
+    }
   }
   path.pop();
   path.pop();
@@ -232,7 +241,7 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
   const name = requiredKubernetesName(metadata, 'name', issues) ?? '';
   const annotations = optionalStringMap(metadata, 'annotations', issues);
   const labels = optionalStringMap(metadata, 'labels', issues);
-  const owner = ownerOf(metadata.ownerReferences, labels, issues);
+  const owner = workloadOwner(metadata.ownerReferences, labels, issues);
   path.pop();
 
   let serviceAccountName = 'default';
@@ -244,14 +253,15 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
     const key = spec.serviceAccountName !== undefined ? 'serviceAccountName' : 'serviceAccount';
     if (spec[key] !== undefined && spec[key] !== null)
       serviceAccountName = requiredKubernetesName(spec, key, issues) ?? '';
-    if (!Array.isArray(spec.containers))
-      issues.expected('an array of containers', spec.containers, 'containers');
-    else addContainers(spec.containers, 'containers', false, containers, issues);
+    // Init containers first: the order the kubelet runs them in.
     if (spec.initContainers !== undefined && spec.initContainers !== null) {
       if (!Array.isArray(spec.initContainers)) {
         issues.expected('an array of containers', spec.initContainers, 'initContainers');
       } else addContainers(spec.initContainers, 'initContainers', true, containers, issues);
     }
+    if (!Array.isArray(spec.containers))
+      issues.expected('an array of containers', spec.containers, 'containers');
+    else addContainers(spec.containers, 'containers', false, containers, issues);
     path.pop();
   } else {
     issues.expected('the pod spec (an object with containers)', spec, 'spec');
@@ -263,12 +273,19 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
   if (isObject(status)) {
     path.push('status');
     phase = optionalString(status, 'phase', issues);
-    startTime = optionalString(status, 'startTime', issues, 'a date-time string');
+    startTime = optionalTimestamp(status, 'startTime', issues);
     path.pop();
   } else if (status !== undefined && status !== null) {
     issues.expected('the pod status object', status, 'status');
   }
-  return { namespace, name, serviceAccountName, phase, annotations, labels, owner, startTime, containers };
+  // Absent fields stay absent (not `undefined`), so a pod read live and one read from a file are equal.
+  const pod: Pod = { namespace, name, serviceAccountName, containers };
+  if (phase !== undefined) pod.phase = phase;
+  if (annotations !== undefined) pod.annotations = annotations;
+  if (labels !== undefined) pod.labels = labels;
+  if (owner !== undefined) pod.owner = owner;
+  if (startTime !== undefined) pod.startTime = startTime;
+  return pod;
 }
 
 function addContainers(list: unknown[], key: string, init: boolean, out: Container[], issues: Issues): void {
@@ -284,17 +301,20 @@ function addContainers(list: unknown[], key: string, init: boolean, out: Contain
       continue;
     }
     const name = requiredString(raw, 'name', issues) ?? '';
-    const env = parseEnv(raw.env, issues);
+    // Plain entries with the model's keys only (client objects are class instances).
+    const env = parseEnv(raw.env, issues, true);
     out.push(init ? { name, init: true, env } : { name, env });
   }
   path.length = depth - 1;
 }
 
 /**
- * The workload a pod belongs to: its controller owner reference. A ReplicaSet named
- * `<deployment>-<pod-template-hash>` is reported as that Deployment (what people recognise).
+ * The workload a pod belongs to: its controller owner reference (`controller: true`), the object that
+ * manages it. Other owner references only tie the pod's lifetime to an object for garbage collection,
+ * even when there is just one: such a pod is reported as a bare pod (docs/inventory.md). A ReplicaSet
+ * named `<deployment>-<pod-template-hash>` is reported as that Deployment (what people recognise).
  */
-function ownerOf(
+export function workloadOwner(
   value: unknown,
   labels: Record<string, string> | undefined,
   issues: Issues,
@@ -312,13 +332,8 @@ function ownerOf(
       break;
     }
   }
-  if (index === -1 && value.length === 1) index = 0;
   if (index === -1) return undefined;
-  const ref = value[index];
-  if (!isObject(ref)) {
-    issues.expected('an owner reference object', ref, ['ownerReferences', index]);
-    return undefined;
-  }
+  const ref = value[index] as JsonObject;
   issues.path.push('ownerReferences', index);
   const kind = requiredString(ref, 'kind', issues);
   const name = requiredString(ref, 'name', issues);

@@ -1,8 +1,9 @@
 /**
- * The inventory parser (SPEC §3): validates a parsed JSON document and normalises it into the model
- * the engine reads. Raw AWS CLI / SDK and kubectl shapes are converted here, once; documents already
- * in our shape are validated in place and their objects and arrays reused (the engine benchmark loads
- * hundreds of thousands of roles and pods, so validation must cost far less than `JSON.parse`).
+ * The inventory parser (docs/inventory.md): validates a parsed JSON document and normalises it into the
+ * model the engine reads. Raw AWS CLI / SDK and kubectl shapes are converted by this folder, once, for
+ * files and for the live collectors (`./api-objects.ts`); documents already in our shape are validated
+ * in place and their objects and arrays reused (the engine benchmark loads hundreds of thousands of
+ * roles and pods, so validation must cost far less than `JSON.parse`).
  *
  * The parser takes ownership of `document`: it may mutate it. Bad input throws `InventoryError`
  * (`INVENTORY_INVALID`) listing up to `MAX_INVENTORY_PROBLEMS` problems, each with its JSON path and

@@ -1,7 +1,7 @@
 /**
  * From inventory text to the model: `JSON.parse` with a clear error (source, line, column, what was
  * expected) for text that is not JSON, then `parseInventory`. Pure: the file is read by the caller
- * (`lambda/inventory/load.ts`).
+ * (`lambda/cli/inventory-file.ts`).
  */
 import { InventoryError } from './errors';
 import { quote } from './issues';

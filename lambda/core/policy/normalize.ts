@@ -4,6 +4,7 @@
  * one typed structure. Anything not understood is kept as an `issue` so the evaluator answers
  * "indeterminate" instead of guessing (reference §2.2).
  */
+import type { TrustPolicy } from '../model';
 
 export type Effect = 'Allow' | 'Deny';
 
@@ -361,21 +362,21 @@ function normalizeStatement(raw: unknown, index: number, mode: VariableMode): No
   return statement;
 }
 
+/** A role's trust policy (the model's `TrustPolicy`) normalised; one that could not be parsed has no statements. */
+export function normalizeTrustPolicy(trust: TrustPolicy): NormalizedPolicy {
+  if (trust.kind === 'unparsable') {
+    return { statements: [], issues: [`the trust policy could not be parsed: ${trust.reason}`] };
+  }
+  return normalizePolicy(trust.document);
+}
+
 /**
- * Normalises a trust policy. Accepts the parsed object, or the JSON / URL-encoded JSON string IAM
- * returns; never throws.
+ * Normalises a parsed trust-policy document (decoding is the inventory's job:
+ * `core/inventory/trust-policy.ts`); never throws.
  */
 export function normalizePolicy(document: unknown): NormalizedPolicy {
-  let parsed = document;
-  if (typeof document === 'string') {
-    const decoded = decodePolicyString(document);
-    if (typeof decoded === 'string') return { statements: [], issues: [decoded] };
-    parsed = decoded.value;
-  }
+  const parsed = document;
   if (!isPlainObject(parsed)) return { statements: [], issues: ['the trust policy is not a JSON object'] };
-  if (typeof parsed.unparsable === 'string' && !('Statement' in parsed)) {
-    return { statements: [], issues: [`the trust policy could not be parsed: ${parsed.unparsable}`] };
-  }
   const issues: string[] = [];
   const version = typeof parsed.Version === 'string' ? parsed.Version : undefined;
   if (parsed.Version !== undefined && version !== '2012-10-17' && version !== '2008-10-17') {
@@ -395,23 +396,6 @@ export function normalizePolicy(document: unknown): NormalizedPolicy {
     statements: list.map((item, index) => normalizeStatement(item, index, mode)),
     issues: issues.length > 0 ? issues : NONE,
   };
-}
-
-/** URL-decodes (when needed) and parses a policy string; returns an error message on failure. */
-export function decodePolicyString(text: string): { value: unknown } | string {
-  let json = text.trim();
-  if (!json.startsWith('{')) {
-    try {
-      json = decodeURIComponent(json);
-    } catch {
-      return 'the trust policy is neither JSON nor valid URL-encoded JSON';
-    }
-  }
-  try {
-    return { value: JSON.parse(json) };
-  } catch (error) {
-    return `the trust policy is not valid JSON (${(error as Error).message})`;
-  }
 }
 
 const STAR = -1;

@@ -1,7 +1,27 @@
-import type { V1Pod } from '@kubernetes/client-node';
-import { associationFrom, clusterFromDescribe } from '../../lambda/collect/map-eks';
-import { decodeTrustPolicy, providerFrom, roleFromDetail } from '../../lambda/collect/map-iam';
-import { ownerOf, podFrom, serviceAccountFrom } from '../../lambda/collect/map-kubernetes';
+import type { Cluster as EksCluster } from '@aws-sdk/client-eks';
+import type { RoleDetail } from '@aws-sdk/client-iam';
+import type { V1OwnerReference, V1Pod } from '@kubernetes/client-node';
+import { endpointFromDescribe } from '../../lambda/collect/cluster-endpoint';
+import {
+  associationFromEks,
+  clusterFromDescribe,
+  podFromObject,
+  providerFromIam,
+  roleFromIamDetail,
+  serviceAccountFromObject,
+} from '../../lambda/core/inventory/api-objects';
+import { decodeTrustPolicy } from '../../lambda/core/inventory/trust-policy';
+
+/** The live collectors' conversions (SDK / client objects → model); the parser uses the same functions. */
+const roleFromDetail = (detail: RoleDetail) => roleFromIamDetail(detail, new Map());
+const ownerOf = (
+  ownerReferences: V1OwnerReference[] | undefined,
+  labels: Record<string, string> | undefined,
+) =>
+  podFromObject({
+    metadata: { namespace: 'ns', name: 'p', labels, ownerReferences },
+    spec: { containers: [] },
+  }).owner;
 
 const trust = {
   Version: '2012-10-17',
@@ -19,30 +39,39 @@ const trust = {
   ],
 };
 
-describe('IAM mapping', () => {
+describe('IAM API objects', () => {
   it('URL-decodes the trust policy exactly once and parses it', () => {
     // A literal `%41` in the document must survive: decoding twice would turn it into `A`.
     const withPercent = { ...trust, Statement: [{ ...trust.Statement[0], Sid: 'literal%41' }] };
 
-    expect(decodeTrustPolicy(encodeURIComponent(JSON.stringify(withPercent)))).toEqual(withPercent);
-  });
-
-  it('accepts a document that was not encoded (an export decoded already)', () => {
-    expect(decodeTrustPolicy('{"Version":"2012-10-17","Statement":[],"Sid":"100%"}')).toEqual({
-      Version: '2012-10-17',
-      Statement: [],
-      Sid: '100%',
+    expect(decodeTrustPolicy(encodeURIComponent(JSON.stringify(withPercent)))).toEqual({
+      kind: 'parsed',
+      document: withPercent,
     });
   });
 
-  it('keeps an unparsable document as { unparsable } with a short reason, never the document', () => {
-    const secretish = `{"Version":"2012-10-17", ${'"x":1,'.repeat(500)} broken`;
+  it('accepts a document that was not encoded (an export decoded already), literal %2A and all', () => {
+    expect(decodeTrustPolicy('{"Version":"2012-10-17","Statement":[],"Sid":"100%2A"}')).toEqual({
+      kind: 'parsed',
+      document: { Version: '2012-10-17', Statement: [], Sid: '100%2A' },
+    });
+  });
 
-    const decoded = decodeTrustPolicy(encodeURIComponent(secretish)) as { unparsable: string };
+  it('keeps an unparsable document as unparsable with a short reason, never the document', () => {
+    const secretish = `{"Version":"2012-10-17", ${'"x":1,'.repeat(500)} "do-not-echo" broken`;
 
-    expect(decoded.unparsable).toMatch(/^not valid JSON: /);
-    expect(decoded.unparsable.length).toBeLessThan(200);
-    expect(decodeTrustPolicy(undefined)).toEqual({ unparsable: 'IAM returned no trust policy document' });
+    const decoded = decodeTrustPolicy(encodeURIComponent(secretish));
+
+    expect(decoded).toEqual({
+      kind: 'unparsable',
+      reason: expect.stringMatching(/not valid JSON at character/),
+    });
+    expect(JSON.stringify(decoded)).not.toContain('do-not-echo');
+    expect(JSON.stringify(decoded).length).toBeLessThan(200);
+    expect(roleFromDetail({ Arn: 'arn:aws:iam::111122223333:role/x' })?.trustPolicy).toEqual({
+      kind: 'unparsable',
+      reason: 'the trust policy is an empty string',
+    });
   });
 
   it('keeps only the role fields the model has', () => {
@@ -62,12 +91,14 @@ describe('IAM mapping', () => {
 
     expect(role).toEqual({
       arn: 'arn:aws:iam::111122223333:role/team/app',
-      trustPolicy: trust,
+      trustPolicy: { kind: 'parsed', document: trust },
       attachedPolicyArns: ['arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess'],
       inlinePolicyNames: ['inline-1'],
       lastUsed: '2026-10-01T12:00:00.000Z',
     });
-    expect(roleFromDetail({ Arn: 'arn:aws:iam::1:role/x', RoleLastUsed: {} })?.lastUsed).toBeNull();
+    expect(
+      roleFromDetail({ Arn: 'arn:aws:iam::111122223333:role/x', RoleLastUsed: {} })?.lastUsed,
+    ).toBeNull();
     expect(roleFromDetail({ RoleName: 'no-arn' })).toBeUndefined();
   });
 
@@ -75,7 +106,7 @@ describe('IAM mapping', () => {
     const arn = 'arn:aws-cn:iam::111122223333:oidc-provider/oidc.eks.cn-north-1.amazonaws.com.cn/id/88E5';
 
     expect(
-      providerFrom(arn, {
+      providerFromIam(arn, {
         Url: 'oidc.eks.cn-north-1.amazonaws.com.cn/id/88E5',
         ClientIDList: ['sts.amazonaws.com'],
       }),
@@ -84,7 +115,7 @@ describe('IAM mapping', () => {
       url: 'oidc.eks.cn-north-1.amazonaws.com.cn/id/88E5',
       clientIds: ['sts.amazonaws.com'],
     });
-    expect(providerFrom(arn, {})).toEqual({
+    expect(providerFromIam(arn, {})).toEqual({
       arn,
       url: 'oidc.eks.cn-north-1.amazonaws.com.cn/id/88E5',
       clientIds: [],
@@ -92,21 +123,21 @@ describe('IAM mapping', () => {
   });
 });
 
-describe('EKS mapping', () => {
+describe('EKS API objects', () => {
   it('keeps the issuer verbatim and the endpoint for the Kubernetes reader', () => {
-    const { cluster, endpoint } = clusterFromDescribe(
-      {
-        name: 'prod',
-        arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
-        endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
-        certificateAuthority: { data: 'LS0t' },
-        identity: { oidc: { issuer: 'https://oidc-eks.eu-west-1.api.aws/id/ABC' } },
-        accessConfig: { authenticationMode: 'CONFIG_MAP' },
-        resourcesVpcConfig: { endpointPublicAccess: false },
-      },
-      '111122223333',
-      'eu-west-1',
-    );
+    const described: EksCluster = {
+      name: 'prod',
+      arn: 'arn:aws:eks:eu-west-1:111122223333:cluster/prod',
+      endpoint: 'https://ABC.gr7.eu-west-1.eks.amazonaws.com',
+      certificateAuthority: { data: 'LS0t' },
+      identity: { oidc: { issuer: 'https://oidc-eks.eu-west-1.api.aws/id/ABC' } },
+      accessConfig: { authenticationMode: 'CONFIG_MAP' },
+      resourcesVpcConfig: { endpointPublicAccess: false },
+    };
+    const cluster = clusterFromDescribe(described, 'eu-west-1');
+    const { endpoint } = endpointFromDescribe(described, '111122223333', 'eu-west-1') as {
+      endpoint: unknown;
+    };
 
     expect(cluster).toEqual({
       name: 'prod',
@@ -130,31 +161,30 @@ describe('EKS mapping', () => {
   });
 
   it('has no issuer when DescribeCluster has none, and no endpoint while the cluster is being created', () => {
-    const described = clusterFromDescribe(
-      { name: 'new', status: 'CREATING', identity: {} },
-      '1',
-      'us-east-1',
-    );
+    const described = { name: 'new', status: 'CREATING' as const, identity: {} };
 
-    expect(described.cluster.oidcIssuer).toBeUndefined();
-    expect(described.endpoint).toBeUndefined();
-    expect(described.notReadableReason).toContain('status CREATING');
+    expect(clusterFromDescribe(described, 'us-east-1').oidcIssuer).toBeUndefined();
+    expect(endpointFromDescribe(described, '111122223333', 'us-east-1')).toEqual({
+      notReadableReason: expect.stringContaining('status CREATING'),
+    });
   });
 
   it('takes role ARNs from the describe call only', () => {
     const summary = { namespace: 'payments', serviceAccount: 'api', associationId: 'a-1' };
 
-    expect(associationFrom(summary)).toEqual({
+    expect(associationFromEks(summary)).toEqual({
       namespace: 'payments',
       serviceAccount: 'api',
       associationId: 'a-1',
     });
     expect(
-      associationFrom(summary, {
+      associationFromEks({
         ...summary,
+        associationArn: 'arn:aws:eks:eu-west-1:1:podidentityassociation/prod/a-1',
+        clusterName: 'prod',
         roleArn: 'arn:aws:iam::1:role/a',
         targetRoleArn: 'arn:aws:iam::2:role/b',
-      }),
+      } as Parameters<typeof associationFromEks>[0]),
     ).toEqual({
       namespace: 'payments',
       serviceAccount: 'api',
@@ -165,13 +195,13 @@ describe('EKS mapping', () => {
   });
 });
 
-describe('Kubernetes mapping', () => {
+describe('Kubernetes API objects', () => {
   it('keeps a service account with its annotations (empty when none)', () => {
     expect(
-      serviceAccountFrom({
+      serviceAccountFromObject({
         metadata: { namespace: 'a', name: 'b', labels: { x: 'y' } },
         secrets: [{ name: 's' }],
-      }),
+      } as Parameters<typeof serviceAccountFromObject>[0]),
     ).toEqual({
       namespace: 'a',
       name: 'b',
@@ -208,7 +238,7 @@ describe('Kubernetes mapping', () => {
       status: { phase: 'Pending', startTime: new Date('2026-11-28T10:00:00Z') },
     };
 
-    expect(podFrom(pod)).toEqual({
+    expect(podFromObject(pod)).toEqual({
       namespace: 'ns',
       name: 'p',
       serviceAccountName: 'legacy',
@@ -231,7 +261,8 @@ describe('Kubernetes mapping', () => {
       ],
     });
     expect(
-      podFrom({ metadata: { namespace: 'ns', name: 'q' }, spec: { containers: [] } }).serviceAccountName,
+      podFromObject({ metadata: { namespace: 'ns', name: 'q' }, spec: { containers: [] } })
+        .serviceAccountName,
     ).toBe('default');
   });
 
@@ -258,6 +289,7 @@ describe('Kubernetes mapping', () => {
         {},
       ),
     ).toEqual({ kind: 'StatefulSet', name: 'db' });
+    // Only the controller reference names the workload, even when it is the only reference.
     expect(ownerOf([{ apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'c' }], {})).toBeUndefined();
     expect(ownerOf(undefined, undefined)).toBeUndefined();
   });
