@@ -95,6 +95,8 @@ export interface AuditContext {
   clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
   workloads(cluster: ClusterView): WorkloadView[];
+  /** The workloads whose pods run as `serviceAccount` (built per cluster on first use). */
+  workloadsOf(serviceAccount: ServiceAccountView): readonly WorkloadView[];
 }
 
 function accountPartition(account: Account): string {
@@ -261,6 +263,15 @@ export function buildContext(accounts: Account[]): AuditContext {
   }
 
   const workloadCache = new Map<ClusterView, WorkloadView[]>();
+  const workloadsBySa = new Map<ClusterView, Map<ServiceAccountView, WorkloadView[]>>();
+  const workloads = (cluster: ClusterView): WorkloadView[] => {
+    let cached = workloadCache.get(cluster);
+    if (!cached) {
+      cached = groupWorkloads(cluster);
+      workloadCache.set(cluster, cached);
+    }
+    return cached;
+  };
   return {
     accounts: accountMap,
     roles,
@@ -290,13 +301,20 @@ export function buildContext(accounts: Account[]): AuditContext {
       }
       return undefined;
     },
-    workloads(cluster) {
-      let cached = workloadCache.get(cluster);
-      if (!cached) {
-        cached = groupWorkloads(cluster);
-        workloadCache.set(cluster, cached);
+    workloads,
+    workloadsOf(serviceAccount) {
+      let bySa = workloadsBySa.get(serviceAccount.cluster);
+      if (!bySa) {
+        bySa = new Map();
+        for (const workload of workloads(serviceAccount.cluster)) {
+          if (!workload.serviceAccount) continue;
+          const list = bySa.get(workload.serviceAccount);
+          if (list) list.push(workload);
+          else bySa.set(workload.serviceAccount, [workload]);
+        }
+        workloadsBySa.set(serviceAccount.cluster, bySa);
       }
-      return cached;
+      return bySa.get(serviceAccount) ?? [];
     },
   };
 }

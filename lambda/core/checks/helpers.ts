@@ -1,5 +1,5 @@
 /** Small helpers shared by the checks: resource identities, remediation fragments, name distance. */
-import type { ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
+import type { AuditContext, ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
 import type { FindingResource } from '../findings';
 import type { Pod } from '../model';
 import { DEFAULT_AUDIENCE } from '../model';
@@ -257,6 +257,52 @@ export function envValue(
   const container = pod.containers.find((c) => c.name === containerName);
   const variable = container?.env.find((env) => env.name === name);
   return { value: variable?.value, present: Boolean(variable) };
+}
+
+/** Whether a container carries the IRSA variables the webhook injects (reference §3.3). */
+export function hasIrsaEnv(container: Pod['containers'][number]): boolean {
+  let roleArn = false;
+  let tokenFile = false;
+  for (const env of container.env) {
+    if (env.name === 'AWS_ROLE_ARN') roleArn = true;
+    else if (env.name === 'AWS_WEB_IDENTITY_TOKEN_FILE') tokenFile = true;
+  }
+  return roleArn && tokenFile;
+}
+
+/** Running pods of the service account with a container that carries the IRSA variables. */
+export function podsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): Pod[] {
+  const pods: Pod[] = [];
+  for (const workload of ctx.workloadsOf(sa)) {
+    for (const pod of workload.pods) if (isLive(pod) && pod.containers.some(hasIrsaEnv)) pods.push(pod);
+  }
+  return pods;
+}
+
+/**
+ * Whether the service account's pods can depend on IRSA (reference §4.3). With a Pod Identity
+ * association the webhook injects the Pod Identity variables instead of the IRSA ones ("container
+ * credentials method takes precedence"), so only pods that still carry the IRSA variables — created
+ * before the association, or with them written in their spec — use the annotated role.
+ */
+export function dependsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): boolean {
+  return Boolean(sa.roleArn) && !supersededByPodIdentity(sa, ctx);
+}
+
+/** The service account has a Pod Identity association and none of its running pods still use IRSA. */
+export function supersededByPodIdentity(sa: ServiceAccountView, ctx: AuditContext): boolean {
+  return sa.association !== undefined && podsOnIrsa(sa, ctx).length === 0;
+}
+
+/**
+ * For an annotated service account that also has a Pod Identity association: which of its pods an
+ * IRSA problem still affects. Empty without an association.
+ */
+export function podIdentityNote(sa: ServiceAccountView, ctx: AuditContext): string {
+  if (!sa.association) return '';
+  const pods = podsOnIrsa(sa, ctx);
+  const id = sa.association.associationId;
+  return ` It also has Pod Identity association${id ? ` ${id}` : ''}, which new pods use instead; this affects only its ${pods.length} running pod(s) that still carry the IRSA variables (${listPods(pods)}).`;
 }
 
 export const SKIP_POD_LABEL = 'eks.amazonaws.com/skip-pod-identity-webhook';

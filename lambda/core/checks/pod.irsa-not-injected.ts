@@ -7,6 +7,7 @@
 import { ANNOTATION_ROLE_ARN } from '../model';
 import {
   clusterLabel,
+  hasIrsaEnv,
   isLive,
   listPods,
   mutatedContainers,
@@ -31,15 +32,7 @@ export const check: WorkloadCheck = {
     if (!sa?.roleArn || sa.association) return [];
     const affected = workload.pods.filter((pod) => {
       if (!isLive(pod) || pod.labels?.[SKIP_POD_LABEL] !== undefined) return false;
-      return mutatedContainers(pod).some((container) => {
-        let roleArn = false;
-        let tokenFile = false;
-        for (const env of container.env) {
-          if (env.name === 'AWS_ROLE_ARN') roleArn = true;
-          else if (env.name === 'AWS_WEB_IDENTITY_TOKEN_FILE') tokenFile = true;
-        }
-        return !roleArn || !tokenFile;
-      });
+      return mutatedContainers(pod).some((container) => !hasIrsaEnv(container));
     });
     if (affected.length === 0) return [];
     const [kind, name] = workload.workload.split('/');

@@ -118,9 +118,21 @@ function anyValueMatches(clause: ConditionClause, actual: string): Tri {
 
 /** Evaluates one condition clause against the token's context. */
 export function evaluateClause(clause: ConditionClause, token: WebIdentityToken): Tri {
+  if (!clause.operator) return undefined;
+  return evaluateClauseWith(clause, keyState(clause, token));
+}
+
+/**
+ * Evaluates one condition clause given what the request context holds for its key (reference §2.2.4–5):
+ * shared by the web-identity evaluator and the Pod Identity one (policy/pod-identity.ts). A present key
+ * whose value is not known statically (`value` undefined) is undecidable unless the operator is Null.
+ */
+export function evaluateClauseWith(
+  clause: ConditionClause,
+  state: KeyState | { kind: 'present'; value: string | undefined },
+): Tri {
   const operator = clause.operator;
   if (!operator) return undefined;
-  const state = keyState(clause, token);
   if (state.kind === 'unknown') return undefined;
   if (operator.family === 'Null') {
     const wanted = clause.values.map((value) => value.raw.toLowerCase());
@@ -134,7 +146,7 @@ export function evaluateClause(clause: ConditionClause, token: WebIdentityToken)
     return operator.negated;
   }
   // A present, single-valued key: set operators behave as the base operator (reference §2.2.5).
-  if (operator.family !== 'String') return undefined;
+  if (operator.family !== 'String' || state.value === undefined) return undefined;
   const match = anyValueMatches(clause, state.value);
   if (match === undefined) return undefined;
   return operator.negated ? !match : match;

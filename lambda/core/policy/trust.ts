@@ -54,6 +54,8 @@ export interface IrsaGrant {
   absentClauses: ConditionClause[];
   /** Reasons the subject set is only an upper bound (unknown keys, operators, variables). */
   undecidable: string[];
+  /** Deny statements whose exclusion narrowed `subjects` (Allow minus Deny). */
+  narrowedBy: readonly number[];
 }
 
 export interface OidcStatement {
@@ -161,12 +163,18 @@ function isPositiveString(clause: ConditionClause): boolean {
 /** Classifies the subjects admitted by the `sub` clauses of one statement for one issuer. */
 export function classifySubjects(
   issuer: string,
-  subClauses: ConditionClause[],
+  statementSubClauses: readonly ConditionClause[],
   undecidable: string[],
+  exclusions: readonly ConditionClause[] = [],
 ): SubjectScope {
   const scope: SubjectScope = { kind: 'none', exact: [], namespaces: [], broad: [] };
+  // A Deny's exclusion is one more ANDed condition on `sub` (see denyExclusion).
+  const subClauses =
+    exclusions.length > 0
+      ? [...statementSubClauses, ...exclusions]
+      : (statementSubClauses as ConditionClause[]);
   const positive = subClauses.filter(isPositiveString);
-  for (const clause of subClauses) {
+  for (const clause of statementSubClauses) {
     if (!clause.operator) undecidable.push(`unknown operator \`${clause.operatorRaw}\` on \`${clause.key}\``);
     else if (clause.operator.family !== 'String' && clause.operator.family !== 'Null') {
       undecidable.push(`\`${clause.operatorRaw}\` on \`${clause.key}\` is not evaluated`);
@@ -177,7 +185,9 @@ export function classifySubjects(
     scope.why =
       subClauses.length === 0
         ? 'no condition restricts `sub`'
-        : 'only negated conditions constrain `sub`: every other service account passes';
+        : statementSubClauses.length === 0
+          ? 'Deny statements exclude only some service accounts: every other one passes'
+          : 'only negated conditions constrain `sub`: every other service account passes';
     return scope;
   }
   // The narrowest positive clause bounds the admitted set (clauses are ANDed).
@@ -288,6 +298,7 @@ function providerRefs(statement: NormalizedStatement, rolePartition: string): Pr
 }
 
 const NO_STATEMENTS = Object.freeze([]) as unknown as OidcStatement[];
+const NO_INDEXES: readonly number[] = Object.freeze([]);
 const NO_GRANTS = Object.freeze([]) as unknown as IrsaGrant[];
 
 /**
@@ -302,6 +313,18 @@ export function analyzeTrust(
 ): TrustAnalysis {
   const oidcStatements: OidcStatement[] = [];
   const grants: IrsaGrant[] = [];
+  let denies: NormalizedStatement[] | undefined;
+  for (const statement of policy.statements) {
+    if (
+      statement.effect === 'Deny' &&
+      statement.issues.length === 0 &&
+      statement.actions.length > 0 &&
+      statementCoversAction(statement, WEB_IDENTITY_ACTION)
+    ) {
+      denies ??= [];
+      denies.push(statement);
+    }
+  }
   for (const statement of policy.statements) {
     const providers = providerRefs(statement, rolePartition);
     if (providers.length === 0) continue;
@@ -311,7 +334,7 @@ export function analyzeTrust(
     if (statement.effect !== 'Allow' || !coversWebIdentity) continue;
     for (const provider of providers) {
       if (!provider.parsed || provider.problem || provider.parsed.accountId !== roleAccountId) continue;
-      grants.push(grantFor(statement, provider.value, provider.parsed.issuer));
+      grants.push(grantFor(statement, provider.value, provider.parsed.issuer, denies));
     }
   }
   // Most roles are not IRSA roles: share one empty list instead of retaining two per role.
@@ -322,7 +345,63 @@ export function analyzeTrust(
   };
 }
 
-function grantFor(statement: NormalizedStatement, providerArn: string, issuer: string): IrsaGrant {
+const NEGATED_OPERATOR: Record<string, string> = {
+  StringEquals: 'StringNotEquals',
+  StringNotEquals: 'StringEquals',
+  StringEqualsIgnoreCase: 'StringNotEqualsIgnoreCase',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+  StringLike: 'StringNotLike',
+  StringNotLike: 'StringLike',
+};
+
+/**
+ * What a Deny statement removes from the subjects a grant admits (reference §2.2.7: Deny wins), as a
+ * condition every admitted subject must also meet: `all` when it denies every token of the issuer,
+ * the negation of its one `sub` clause when that is its only live condition (a Deny on
+ * `StringNotLike sub …:apps:*` leaves `StringLike sub …:apps:*`). Undefined when it never applies to
+ * the issuer's tokens, or when its exclusion is not one clause (several `sub` clauses, `aud`, unknown
+ * keys): the grant's set then stays an upper bound, and checks that claim a subject is admitted
+ * confirm it with the whole policy (grant-probe).
+ */
+function denyExclusion(
+  deny: NormalizedStatement,
+  providerArn: string,
+  token: WebIdentityToken,
+): 'all' | ConditionClause | undefined {
+  const principals = deny.principals;
+  if (!principals || !(principals.wildcard || principals.federated.includes(providerArn))) return undefined;
+  let subClause: ConditionClause | undefined;
+  for (const clause of deny.conditions) {
+    const state = keyState(clause, token);
+    if (state.kind === 'unknown' || !clause.operator) return undefined;
+    const onSub = state.kind === 'present' && clause.keyLower.endsWith(':sub');
+    if (onSub && clause.operator.family === 'String') {
+      if (subClause) return undefined;
+      subClause = clause;
+      continue;
+    }
+    // Absent keys and Null on a present key decide the same way for every token of the issuer.
+    if (state.kind === 'present' && clause.operator.family !== 'Null') return undefined;
+    const outcome = evaluateClause(clause, token);
+    if (outcome !== true) return undefined;
+  }
+  if (!subClause) return 'all';
+  const operator = subClause.operator!;
+  const negatedBase = NEGATED_OPERATOR[operator.base];
+  if (!negatedBase) return undefined;
+  return {
+    ...subClause,
+    operatorRaw: negatedBase,
+    operator: { ...operator, raw: negatedBase, base: negatedBase, negated: !operator.negated },
+  };
+}
+
+function grantFor(
+  statement: NormalizedStatement,
+  providerArn: string,
+  issuer: string,
+  denies: readonly NormalizedStatement[] | undefined,
+): IrsaGrant {
   const token: WebIdentityToken = { issuer, sub: '', aud: '' };
   const subClauses: ConditionClause[] = [];
   const audClauses: ConditionClause[] = [];
@@ -350,9 +429,20 @@ function grantFor(statement: NormalizedStatement, providerArn: string, issuer: s
         ? `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\` to be absent, and tokens from \`${issuer}\` always carry it`
         : `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\`, which tokens from \`${issuer}\` never carry`;
   }
+  let narrowedBy: number[] | undefined;
+  const exclusions: ConditionClause[] = [];
+  for (const deny of denies ?? []) {
+    if (why) break;
+    const exclusion = denyExclusion(deny, providerArn, token);
+    if (exclusion === undefined) continue;
+    narrowedBy ??= [];
+    narrowedBy.push(deny.index);
+    if (exclusion === 'all') why = `statement ${deny.index} denies every token from \`${issuer}\``;
+    else exclusions.push(exclusion);
+  }
   const subjects: SubjectScope = why
     ? { kind: 'none', exact: [], namespaces: [], broad: [], why }
-    : classifySubjects(issuer, subClauses, undecidable);
+    : classifySubjects(issuer, subClauses, undecidable, exclusions);
   return {
     statement: statement.index,
     providerArn,
@@ -362,6 +452,7 @@ function grantFor(statement: NormalizedStatement, providerArn: string, issuer: s
     audClauses,
     absentClauses,
     undecidable,
+    narrowedBy: narrowedBy ?? NO_INDEXES,
   };
 }
 
