@@ -14,8 +14,16 @@ import type {
   ServiceAccount,
 } from './model';
 import { ANNOTATION_ROLE_ARN } from './model';
-import { normalizePolicy } from './policy/normalize';
-import { analyzeTrust, type IrsaGrant, parseSubject, subjectOf, type TrustAnalysis } from './policy/trust';
+import { type NormalizeCache, newNormalizeCache, normalizePolicy } from './policy/normalize';
+import {
+  analyzeTrust,
+  type IrsaGrant,
+  newTrustCache,
+  parseSubject,
+  subjectOf,
+  type TrustAnalysis,
+  type TrustCache,
+} from './policy/trust';
 
 export interface ClusterView {
   account: Account;
@@ -74,7 +82,31 @@ export interface IssuerGrants {
   unrestricted: GrantRef[];
 }
 
+/** Names sorted forwards and by reversed text, for "did you mean" neighbours (checks/helpers closeCandidates). */
+export interface SortedNames {
+  forward: readonly string[];
+  backward: readonly string[];
+}
+
+/**
+ * The run's memo tables. They live here, one set per audit context, so the core keeps no state
+ * between runs (a test forbids module-level caches in lambda/core): a later run can never see a stale
+ * entry, and a long-lived process does not grow them.
+ */
+export interface RunCache {
+  policy: NormalizeCache;
+  trust: TrustCache;
+  /** By a key naming the list (`roles:<account>`, `subjects:<cluster>`). */
+  sortedNames: Map<string, SortedNames>;
+}
+
+export function newRunCache(): RunCache {
+  return { policy: newNormalizeCache(), trust: newTrustCache(), sortedNames: new Map() };
+}
+
 export interface AuditContext {
+  /** Per-run memo tables (see RunCache). */
+  cache: RunCache;
   accounts: Map<string, Account>;
   roles: RoleView[];
   rolesByArn: Map<string, RoleView>;
@@ -166,7 +198,7 @@ function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
  * Trust analysis is shared by roles with the same policy document: generators emit many identical
  * documents, and the parser hands identical policy strings out as one parsed object.
  */
-function analysisCache() {
+function analysisCache(cache: RunCache) {
   // Plain Maps (the cache lives only while the context is built). A document object is almost always
   // analysed for one partition and account: one small entry, a Map only when it is shared across scopes.
   type Entry = { partition: string; accountId: string; analysis: TrustAnalysis };
@@ -187,7 +219,12 @@ function analysisCache() {
       const scope = `${partition}\u0000${accountId}`;
       const hit = entry instanceof Map ? entry.get(scope) : undefined;
       if (hit) return hit;
-      const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
+      const analysis = analyzeTrust(
+        normalizePolicy(document, cache.policy),
+        partition,
+        accountId,
+        cache.trust,
+      );
       if (!entry) byObject.set(document, { partition, accountId, analysis });
       else if (entry instanceof Map) entry.set(scope, analysis);
       else {
@@ -201,7 +238,7 @@ function analysisCache() {
     const key = typeof document === 'string' ? `${partition}\u0000${accountId}\u0000${document}` : undefined;
     const hit = key === undefined ? undefined : byText.get(key);
     if (hit) return hit;
-    const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
+    const analysis = analyzeTrust(normalizePolicy(document, cache.policy), partition, accountId, cache.trust);
     if (key !== undefined) byText.set(key, analysis);
     return analysis;
   };
@@ -219,7 +256,8 @@ export function buildContext(accounts: Account[]): AuditContext {
   const uncollectedAccounts = new Set<string>();
   /** `account/region` pairs whose clusters were not listed. */
   const failedRegions = new Set<string>();
-  const analyze = analysisCache();
+  const cache = newRunCache();
+  const analyze = analysisCache(cache);
 
   for (const account of accounts) {
     accountMap.set(account.accountId, account);
@@ -273,6 +311,7 @@ export function buildContext(accounts: Account[]): AuditContext {
     return cached;
   };
   return {
+    cache,
     accounts: accountMap,
     roles,
     rolesByArn,

@@ -30,7 +30,7 @@ import {
   trustPolicy,
 } from './trust-fixtures';
 
-function grantsOf(document: unknown): IrsaGrant[] {
+function grantsOf(document: unknown): readonly IrsaGrant[] {
   return analyzeTrust(normalizePolicy(document), 'aws', ACCOUNT).grants;
 }
 

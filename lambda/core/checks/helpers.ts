@@ -1,5 +1,12 @@
 /** Small helpers shared by the checks: resource identities, remediation fragments, name distance. */
-import type { AuditContext, ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
+import type {
+  AuditContext,
+  ClusterView,
+  RoleView,
+  ServiceAccountView,
+  SortedNames,
+  WorkloadView,
+} from '../context';
 import type { FindingResource } from '../findings';
 import type { Pod } from '../model';
 import { DEFAULT_AUDIENCE } from '../model';
@@ -102,9 +109,6 @@ export function updateTrustCommand(role: RoleView): string {
   return `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json`;
 }
 
-let rowA = new Int32Array(64);
-let rowB = new Int32Array(64);
-
 /**
  * Levenshtein distance: exact when it is ≤ `max`, otherwise some value above `max`. The common prefix
  * and suffix are skipped (ARNs and subjects share long ones) and only the diagonal band of width
@@ -126,12 +130,9 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   if (n === 0 || m === 0) return n + m;
   const band = Math.min(Math.floor(max), Math.max(n, m));
   const over = band + 1;
-  if (rowA.length <= m) {
-    rowA = new Int32Array(m + 1);
-    rowB = new Int32Array(m + 1);
-  }
-  let previous = rowA;
-  let current = rowB;
+  // Two rows per call: `nearest` compares a few dozen candidates, and only when a finding needs it.
+  let previous = new Int32Array(m + 1);
+  let current = new Int32Array(m + 1);
   for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
   for (let i = 1; i <= n; i++) {
     const lo = Math.max(i - band, 1);
@@ -188,22 +189,17 @@ export function nearest(target: string, candidates: Iterable<string>, max: numbe
 /**
  * Names close to `target` among `names`, for "did you mean" suggestions: its lexicographic neighbours
  * in `names` sorted forwards (same prefix: a typo in the name) and sorted by reversed text (same
- * suffix: a renamed namespace or path). The two sorted views are built once per `owner` and `key`
- * (an object of one audit, so a later run never sees a stale list), so each query costs two binary
- * searches and at most 4·`width` edit distances instead of one per name.
+ * suffix: a renamed namespace or path). The two sorted views are built once per `key` in `views`
+ * (the run's AuditContext.cache.sortedNames, so a later run never sees a stale list), so each query
+ * costs two binary searches and at most 4·`width` edit distances instead of one per name.
  */
 export function closeCandidates(
-  owner: object,
+  views: Map<string, SortedNames>,
   key: string,
   build: () => string[],
   target: string,
   width = 12,
 ): string[] {
-  let views = sortedViews.get(owner);
-  if (!views) {
-    views = new Map();
-    sortedViews.set(owner, views);
-  }
   let view = views.get(key);
   if (!view) {
     const names = build();
@@ -214,8 +210,6 @@ export function closeCandidates(
   for (const name of neighbours(view.backward, target, width, bySuffix)) near.add(name);
   return [...near];
 }
-
-const sortedViews = new WeakMap<object, Map<string, { forward: string[]; backward: string[] }>>();
 
 /** The default sort order, without the default comparator's per-comparison string conversions. */
 function byCodeUnits(a: string, b: string): number {
@@ -234,7 +228,7 @@ function bySuffix(a: string, b: string): number {
 }
 
 function neighbours(
-  sorted: string[],
+  sorted: readonly string[],
   target: string,
   width: number,
   compare: (a: string, b: string) => number,

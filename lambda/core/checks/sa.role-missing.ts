@@ -33,7 +33,7 @@ export const check: ServiceAccountCheck = {
     const near = nearest(
       sa.roleArn,
       closeCandidates(
-        ctx,
+        ctx.cache.sortedNames,
         `roles:${parts.accountId}`,
         () => account.roles.map((role) => role.arn),
         sa.roleArn,

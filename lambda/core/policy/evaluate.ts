@@ -46,45 +46,58 @@ export function parseIdentityKey(key: string): IdentityKey | undefined {
   return colon < 0 ? { prefix } : { prefix, claim: key.slice(colon + 1) };
 }
 
-let keysIssuer = '';
-let issuerLower = '';
-let subKey = ':sub';
-let audKey = ':aud';
+/**
+ * Whether `lower.slice(0, length) === text.toLowerCase()`. This runs for every clause of every
+ * evaluation, so ASCII text (every EKS issuer) is compared code unit by code unit, without building
+ * the lower-cased string.
+ */
+function prefixIsLowerCaseOf(lower: string, length: number, text: string): boolean {
+  if (length === text.length) {
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      let code = text.charCodeAt(i);
+      if (code > 127) {
+        ascii = false;
+        break;
+      }
+      if (code >= 65 && code <= 90) code += 32;
+      if (lower.charCodeAt(i) !== code) return false;
+    }
+    if (ascii) return true;
+  }
+  return lower.slice(0, length) === text.toLowerCase();
+}
+
+/** Which of `<issuer>:sub` / `<issuer>:aud` a lower-cased condition key is, if either. */
+function issuerClaim(keyLower: string, issuer: string): 'sub' | 'aud' | undefined {
+  const claim = keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
+  return claim && prefixIsLowerCaseOf(keyLower, keyLower.length - 4, issuer) ? claim : undefined;
+}
 
 /** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
-  if (token.issuer !== keysIssuer) {
-    // Tokens of one issuer come in long runs (every role × every SA of a cluster): build the keys once.
-    keysIssuer = token.issuer;
-    issuerLower = keysIssuer.toLowerCase();
-    subKey = `${issuerLower}:sub`;
-    audKey = `${issuerLower}:aud`;
-  }
-  if (clause.keyLower === subKey) return { kind: 'present', value: token.sub };
-  if (clause.keyLower === audKey) return { kind: 'present', value: token.aud };
+  const claim = issuerClaim(clause.keyLower, token.issuer);
+  if (claim === 'sub') return { kind: 'present', value: token.sub };
+  if (claim === 'aud') return { kind: 'present', value: token.aud };
   const identity = parseIdentityKey(clause.key);
   if (!identity) return { kind: 'unknown' };
   if (identity.claim === undefined) return { kind: 'absent', why: 'the key has no `:<claim>` suffix' };
-  if (identity.prefix.toLowerCase() === issuerLower) {
+  if (identity.prefix.toLowerCase() === token.issuer.toLowerCase()) {
     return { kind: 'absent', why: `EKS tokens carry no \`${identity.claim}\` claim` };
   }
   return { kind: 'absent', why: `the key names another issuer (\`${identity.prefix}\`)` };
 }
 
-const globPatterns = new WeakMap<ConditionValue, Int32Array>();
-const globPatternsIgnoreCase = new WeakMap<ConditionValue, Int32Array>();
-
+/**
+ * The compiled glob of a value: compiled once by the normaliser; the lower-cased form is built per
+ * call (no String operator is both `like` and case-insensitive, so that path is not hot).
+ */
 function globPattern(value: ConditionValue, ignoreCase: boolean): Int32Array {
-  const cache = ignoreCase ? globPatternsIgnoreCase : globPatterns;
-  let pattern = cache.get(value);
-  if (!pattern) {
-    const segments = value.segments ?? [];
-    pattern = wildcardPattern(
-      ignoreCase ? segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)) : segments,
-    );
-    cache.set(value, pattern);
-  }
-  return pattern;
+  const segments = value.segments ?? [];
+  if (!ignoreCase && value.pattern) return value.pattern;
+  return wildcardPattern(
+    ignoreCase ? segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)) : segments,
+  );
 }
 
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */

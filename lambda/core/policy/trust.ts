@@ -68,28 +68,29 @@ export interface OidcStatement {
 export interface TrustAnalysis {
   policy: NormalizedPolicy;
   /** Statements whose Federated principal names (or tries to name) an EKS OIDC provider. */
-  oidcStatements: OidcStatement[];
+  oidcStatements: readonly OidcStatement[];
   /** Allow statements × valid EKS provider ARNs that cover AssumeRoleWithWebIdentity. */
-  grants: IrsaGrant[];
+  grants: readonly IrsaGrant[];
+}
+
+/**
+ * Per-run memo of the trust analysis, held by the audit context (never at module level): provider
+ * analyses by partition and Federated value. The roles of an account name the same few providers, so
+ * each value is parsed once per run.
+ */
+export interface TrustCache {
+  providerRefs: Map<string, Map<string, ProviderRef | null>>;
+}
+
+export function newTrustCache(): TrustCache {
+  return { providerRefs: new Map() };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-let lastSubject: string | undefined;
-let lastParsedSubject: { namespace: string; name: string } | undefined;
-
 /** Splits a valid `system:serviceaccount:<ns>:<name>` subject; undefined when malformed. */
 export function parseSubject(subject: string): { namespace: string; name: string } | undefined {
-  // Several checks parse the same subject in a row (one role's grant, one service account).
-  if (subject !== lastSubject) {
-    lastSubject = subject;
-    lastParsedSubject = parseSubjectOnce(subject);
-  }
-  return lastParsedSubject;
-}
-
-function parseSubjectOnce(subject: string): { namespace: string; name: string } | undefined {
   if (!subject.startsWith(SUBJECT_PREFIX)) return undefined;
   const rest = subject.slice(SUBJECT_PREFIX.length);
   const colon = rest.indexOf(':');
@@ -263,18 +264,11 @@ export function classifySubjects(
   return scope;
 }
 
-/**
- * Provider analyses by partition and Federated value: the roles of an account name the same few
- * providers, so each value is parsed once. Bounded, so hostile or long-lived input cannot grow it.
- */
-const providerRefCache = new Map<string, Map<string, ProviderRef | null>>();
-const PROVIDER_REF_CACHE_LIMIT = 10_000;
-
-function providerRef(value: string, rolePartition: string): ProviderRef | null {
-  let byValue = providerRefCache.get(rolePartition);
+function providerRef(value: string, rolePartition: string, cache: TrustCache): ProviderRef | null {
+  let byValue = cache.providerRefs.get(rolePartition);
   if (!byValue) {
     byValue = new Map();
-    providerRefCache.set(rolePartition, byValue);
+    cache.providerRefs.set(rolePartition, byValue);
   }
   const cached = byValue.get(value);
   if (cached !== undefined) return cached;
@@ -283,33 +277,38 @@ function providerRef(value: string, rolePartition: string): ProviderRef | null {
   const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
   // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
   const ref = eks || (problem && !parsed) ? { value, parsed, problem, eks: eks || Boolean(problem) } : null;
-  if (byValue.size >= PROVIDER_REF_CACHE_LIMIT) byValue.clear();
   byValue.set(value, ref);
   return ref;
 }
 
-function providerRefs(statement: NormalizedStatement, rolePartition: string): ProviderRef[] {
+function providerRefs(
+  statement: NormalizedStatement,
+  rolePartition: string,
+  cache: TrustCache,
+): ProviderRef[] {
   const refs: ProviderRef[] = [];
   for (const value of statement.principals?.federated ?? []) {
-    const ref = providerRef(value, rolePartition);
+    const ref = providerRef(value, rolePartition, cache);
     if (ref) refs.push(ref);
   }
   return refs;
 }
 
-const NO_STATEMENTS = Object.freeze([]) as unknown as OidcStatement[];
+const NO_STATEMENTS: readonly OidcStatement[] = Object.freeze([]);
 const NO_INDEXES: readonly number[] = Object.freeze([]);
-const NO_GRANTS = Object.freeze([]) as unknown as IrsaGrant[];
+const NO_GRANTS: readonly IrsaGrant[] = Object.freeze([]);
 
 /**
  * Analyses a role's trust. Grants are built only for providers in the role's own account: STS looks
  * the provider up there, so a statement naming another account's provider admits nobody
- * (trust.principal-other-account reports it).
+ * (trust.principal-other-account reports it). `cache` is the run's (AuditContext.cache.trust); a
+ * caller outside a run gets a private one.
  */
 export function analyzeTrust(
   policy: NormalizedPolicy,
   rolePartition: string,
   roleAccountId: string,
+  cache: TrustCache = newTrustCache(),
 ): TrustAnalysis {
   const oidcStatements: OidcStatement[] = [];
   const grants: IrsaGrant[] = [];
@@ -326,7 +325,7 @@ export function analyzeTrust(
     }
   }
   for (const statement of policy.statements) {
-    const providers = providerRefs(statement, rolePartition);
+    const providers = providerRefs(statement, rolePartition, cache);
     if (providers.length === 0) continue;
     const coversWebIdentity =
       statement.actions.length > 0 && statementCoversAction(statement, WEB_IDENTITY_ACTION);
