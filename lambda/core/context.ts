@@ -3,7 +3,14 @@
  * providers by account and issuer, clusters by issuer, service accounts by subject, trust grants by
  * issuer and subject). Checks then do lookups only; nothing loops roles × service accounts.
  */
-import { accountOfArn, partitionOfArn, partitionOfRegion, stripScheme } from './arn';
+import {
+  accountOfArn,
+  parseRoleArn,
+  partitionOfArn,
+  partitionOfRegion,
+  type RoleArnParts,
+  stripScheme,
+} from './arn';
 import type {
   Account,
   Cluster,
@@ -30,6 +37,8 @@ export interface ClusterView {
   cluster: Cluster;
   /** Issuer without scheme; undefined when the cluster has none. */
   issuer?: string;
+  /** `issuer` lower-cased, once per cluster (WebIdentityToken.issuerLower). */
+  issuerLower?: string;
   partition: string;
   /** The Kubernetes API was read: SA and pod checks may run. */
   readable: boolean;
@@ -127,6 +136,8 @@ export interface AuditContext {
   clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
   workloads(cluster: ClusterView): WorkloadView[];
+  /** The service account's annotated role ARN, parsed (undefined when absent or not a role ARN). */
+  roleArnParts(serviceAccount: ServiceAccountView): RoleArnParts | undefined;
   /** The workloads whose pods run as `serviceAccount` (built per cluster on first use). */
   workloadsOf(serviceAccount: ServiceAccountView): readonly WorkloadView[];
 }
@@ -148,6 +159,7 @@ function buildClusterView(account: Account, cluster: Cluster, partition: string)
     account,
     cluster,
     issuer: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined,
+    issuerLower: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer).toLowerCase() : undefined,
     partition: cluster.arn ? (partitionOfArn(cluster.arn) ?? partition) : partitionOfRegion(cluster.region),
     readable: cluster.kubernetes.status === 'ok',
     serviceAccounts: new Map(),
@@ -300,6 +312,13 @@ export function buildContext(accounts: Account[]): AuditContext {
     }
   }
 
+  // The role checks look the same subject up one after another (trust.target-not-annotated, then
+  // trust.sub-target-missing): the last one is remembered, for this run only.
+  let lastSubject: string | undefined;
+  let lastSubjectKey: string | undefined;
+  // Likewise the service-account checks read one annotation's parts one after another.
+  let lastRoleArn: string | undefined;
+  let lastRoleArnParts: RoleArnParts | undefined;
   const workloadCache = new Map<ClusterView, WorkloadView[]>();
   const workloadsBySa = new Map<ClusterView, Map<ServiceAccountView, WorkloadView[]>>();
   const workloads = (cluster: ClusterView): WorkloadView[] => {
@@ -332,15 +351,30 @@ export function buildContext(accounts: Account[]): AuditContext {
       return notSeen.length > 0 ? { kind: 'partial', notSeen } : { kind: 'complete' };
     },
     serviceAccountBySubject(issuer, subject) {
-      const parsed = parseSubject(subject);
-      if (!parsed) return undefined;
-      for (const cluster of clustersByIssuer.get(issuer) ?? []) {
-        const found = cluster.serviceAccounts.get(nsKey(parsed.namespace, parsed.name));
+      const clusters = clustersByIssuer.get(issuer);
+      if (!clusters) return undefined;
+      if (subject !== lastSubject) {
+        const parsed = parseSubject(subject);
+        lastSubject = subject;
+        lastSubjectKey = parsed && nsKey(parsed.namespace, parsed.name);
+      }
+      if (lastSubjectKey === undefined) return undefined;
+      for (const cluster of clusters) {
+        const found = cluster.serviceAccounts.get(lastSubjectKey);
         if (found) return found;
       }
       return undefined;
     },
     workloads,
+    roleArnParts(serviceAccount) {
+      const roleArn = serviceAccount.roleArn;
+      if (roleArn === undefined) return undefined;
+      if (roleArn !== lastRoleArn) {
+        lastRoleArn = roleArn;
+        lastRoleArnParts = parseRoleArn(roleArn);
+      }
+      return lastRoleArnParts;
+    },
     workloadsOf(serviceAccount) {
       let bySa = workloadsBySa.get(serviceAccount.cluster);
       if (!bySa) {

@@ -115,7 +115,12 @@ export function updateTrustCommand(role: RoleView): string {
  * 2·max+1 is computed, with an exit as soon as a whole row exceeds `max`: `nearest` calls this for
  * every candidate of an account or cluster, so it must cost O(max · length), not O(length²).
  */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+export function editDistance(
+  a: string,
+  b: string,
+  max = Number.POSITIVE_INFINITY,
+  rows?: { previous: Int32Array; current: Int32Array },
+): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let start = 0;
   let endA = a.length;
@@ -130,9 +135,10 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   if (n === 0 || m === 0) return n + m;
   const band = Math.min(Math.floor(max), Math.max(n, m));
   const over = band + 1;
-  // Two rows per call: `nearest` compares a few dozen candidates, and only when a finding needs it.
-  let previous = new Int32Array(m + 1);
-  let current = new Int32Array(m + 1);
+  // `nearest` lends two rows for all its candidates; a lone call allocates its own.
+  const fits = rows !== undefined && rows.previous.length > m;
+  let previous = fits ? rows.previous : new Int32Array(m + 1);
+  let current = fits ? rows.current : new Int32Array(m + 1);
   for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
   for (let i = 1; i <= n; i++) {
     const lo = Math.max(i - band, 1);
@@ -172,11 +178,15 @@ export function nearest(target: string, candidates: Iterable<string>, max: numbe
   if (target.length > NEAREST_MAX_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = max + 1;
+  // Rows for editDistance, sized for any candidate nearest compares (at most NEAREST_MAX_LENGTH).
+  const size =
+    Math.min(NEAREST_MAX_LENGTH, target.length + (Number.isFinite(max) ? max : NEAREST_MAX_LENGTH)) + 1;
+  const rows = { previous: new Int32Array(size), current: new Int32Array(size) };
   for (const candidate of candidates) {
     // Cheap reject first: the length difference is a lower bound of the distance.
     if (candidate.length > NEAREST_MAX_LENGTH || Math.abs(candidate.length - target.length) >= bestDistance)
       continue;
-    const distance = editDistance(target, candidate, bestDistance - 1);
+    const distance = editDistance(target, candidate, bestDistance - 1, rows);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;

@@ -5,7 +5,6 @@
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
  * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
  */
-import { parseRoleArn } from '../arn';
 import { ANNOTATION_AUDIENCE } from '../model';
 import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';
 import type { ServiceAccountCheck } from './types';
@@ -25,7 +24,7 @@ export const check: ServiceAccountCheck = {
     const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE];
     const issuer = sa.cluster.issuer;
     if (!audience || !issuer || supersededByPodIdentity(sa, ctx)) return [];
-    const roleAccount = (sa.roleArn && parseRoleArn(sa.roleArn)?.accountId) || sa.cluster.account.accountId;
+    const roleAccount = ctx.roleArnParts(sa)?.accountId || sa.cluster.account.accountId;
     const provider = ctx.providersByAccount.get(roleAccount)?.get(issuer);
     if (!provider || provider.clientIds.includes(audience)) return [];
     return [

@@ -6,7 +6,6 @@
  * and the IRSA findings of the service account (sa.role-untrusted, sa.role-missing…) are not reported:
  * this finding says whether the annotated role would still admit it.
  */
-import { parseRoleArn } from '../arn';
 import type { AuditContext, ServiceAccountView } from '../context';
 import { podsOnIrsa, saLabel, serviceAccountResource } from './helpers';
 import { irsaTrustProblem } from './sa.role-untrusted';
@@ -53,7 +52,7 @@ export const check: ServiceAccountCheck = {
 /** What is wrong with the IRSA side, said here because the IRSA checks leave such an account alone. */
 function irsaState(sa: ServiceAccountView, ctx: AuditContext): string | undefined {
   const roleArn = sa.roleArn!;
-  const parts = parseRoleArn(roleArn);
+  const parts = ctx.roleArnParts(sa);
   if (!parts) return 'the annotation is not a valid role ARN';
   if (!ctx.accountCollected(parts.accountId)) return undefined;
   if (!ctx.rolesByArn.has(roleArn)) return `the annotated role does not exist in account ${parts.accountId}`;

@@ -24,7 +24,7 @@ export const check: ServiceAccountCheck = {
   run(sa, ctx) {
     const value = sa.serviceAccount.annotations[ANNOTATION_ROLE_ARN];
     if (value === undefined) return [];
-    const problem = roleArnProblem(value);
+    const problem = ctx.roleArnParts(sa) ? undefined : roleArnProblem(value);
     if (!problem || supersededByPodIdentity(sa, ctx)) return [];
     const cleaned = value.trim().replace(/^["']|["']$/g, '');
     return [

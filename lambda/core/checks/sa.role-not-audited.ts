@@ -4,7 +4,6 @@
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
  * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
  */
-import { parseRoleArn } from '../arn';
 import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
@@ -20,7 +19,7 @@ export const check: ServiceAccountCheck = {
   needsKubernetes: true,
   run(sa, ctx) {
     if (!sa.roleArn || supersededByPodIdentity(sa, ctx)) return [];
-    const parts = parseRoleArn(sa.roleArn);
+    const parts = ctx.roleArnParts(sa);
     if (!parts || ctx.accountCollected(parts.accountId)) return [];
     const inScope = ctx.accounts.has(parts.accountId);
     return [

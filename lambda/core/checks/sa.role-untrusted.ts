@@ -105,7 +105,10 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
   if (!role) return undefined;
   const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE] || DEFAULT_AUDIENCE;
   const token: WebIdentityToken = { issuer, sub: sa.subject, aud: audience };
-  const decision = evaluateWebIdentity(role.trust.policy, role, token);
+  const decision = evaluateWebIdentity(role.trust.policy, role, {
+    ...token,
+    issuerLower: sa.cluster.issuerLower,
+  });
   const reasons: string[] = [];
   const providerMissing =
     ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer);

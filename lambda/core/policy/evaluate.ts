@@ -16,6 +16,12 @@ export type Tri = boolean | undefined;
 export interface WebIdentityToken {
   /** Issuer without scheme, e.g. `oidc.eks.us-west-2.amazonaws.com/id/ABC`. */
   issuer: string;
+  /**
+   * `issuer.toLowerCase()`, when the caller has it: condition keys are compared with it for every
+   * clause of every evaluation, so the run keeps one per provider and cluster instead of lower-casing
+   * here each time. Not part of the token's meaning (kept out of evidence).
+   */
+  issuerLower?: string;
   sub: string;
   aud: string;
 }
@@ -46,58 +52,39 @@ export function parseIdentityKey(key: string): IdentityKey | undefined {
   return colon < 0 ? { prefix } : { prefix, claim: key.slice(colon + 1) };
 }
 
-/**
- * Whether `lower.slice(0, length) === text.toLowerCase()`. This runs for every clause of every
- * evaluation, so ASCII text (every EKS issuer) is compared code unit by code unit, without building
- * the lower-cased string.
- */
-function prefixIsLowerCaseOf(lower: string, length: number, text: string): boolean {
-  if (length === text.length) {
-    let ascii = true;
-    for (let i = 0; i < length; i++) {
-      let code = text.charCodeAt(i);
-      if (code > 127) {
-        ascii = false;
-        break;
-      }
-      if (code >= 65 && code <= 90) code += 32;
-      if (lower.charCodeAt(i) !== code) return false;
-    }
-    if (ascii) return true;
-  }
-  return lower.slice(0, length) === text.toLowerCase();
-}
-
 /** Which of `<issuer>:sub` / `<issuer>:aud` a lower-cased condition key is, if either. */
-function issuerClaim(keyLower: string, issuer: string): 'sub' | 'aud' | undefined {
-  const claim = keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
-  return claim && prefixIsLowerCaseOf(keyLower, keyLower.length - 4, issuer) ? claim : undefined;
+function issuerClaim(keyLower: string, issuerLower: string): 'sub' | 'aud' | undefined {
+  if (keyLower.length !== issuerLower.length + 4 || !keyLower.startsWith(issuerLower)) return undefined;
+  return keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
 }
 
 /** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
-  const claim = issuerClaim(clause.keyLower, token.issuer);
+  const issuerLower = token.issuerLower ?? token.issuer.toLowerCase();
+  const claim = issuerClaim(clause.keyLower, issuerLower);
   if (claim === 'sub') return { kind: 'present', value: token.sub };
   if (claim === 'aud') return { kind: 'present', value: token.aud };
   const identity = parseIdentityKey(clause.key);
   if (!identity) return { kind: 'unknown' };
   if (identity.claim === undefined) return { kind: 'absent', why: 'the key has no `:<claim>` suffix' };
-  if (identity.prefix.toLowerCase() === token.issuer.toLowerCase()) {
+  if (identity.prefix.toLowerCase() === issuerLower) {
     return { kind: 'absent', why: `EKS tokens carry no \`${identity.claim}\` claim` };
   }
   return { kind: 'absent', why: `the key names another issuer (\`${identity.prefix}\`)` };
 }
 
 /**
- * The compiled glob of a value: compiled once by the normaliser; the lower-cased form is built per
- * call (no String operator is both `like` and case-insensitive, so that path is not hot).
+ * The compiled glob of a value, kept on the value at its first match (values belong to the run's
+ * normalised policies); the lower-cased form is built per call (no String operator is both `like`
+ * and case-insensitive, so that path is not hot).
  */
 function globPattern(value: ConditionValue, ignoreCase: boolean): Int32Array {
   const segments = value.segments ?? [];
-  if (!ignoreCase && value.pattern) return value.pattern;
-  return wildcardPattern(
-    ignoreCase ? segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)) : segments,
-  );
+  if (ignoreCase) {
+    return wildcardPattern(segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)));
+  }
+  value.pattern ??= wildcardPattern(segments);
+  return value.pattern;
 }
 
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */

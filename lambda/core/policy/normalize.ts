@@ -35,7 +35,7 @@ export interface ConditionValue {
   literal?: string;
   /** No Version and a `${…}`: the 2008-10-17 (literal text) reading; a match needs both to agree. */
   alternative?: ConditionValue;
-  /** The compiled glob (case-sensitive), when `hasWildcard`. */
+  /** The compiled glob (case-sensitive), filled on first match (the value belongs to one run). */
   pattern?: Int32Array;
 }
 
@@ -201,7 +201,7 @@ export function compileValue(raw: string, like: boolean, mode: VariableMode): Co
     literalRun += raw.slice(runStart);
     if (literalRun || segments.length === 0) segments.push(literalRun);
     compiled = hasWildcard
-      ? { raw, segments, hasWildcard, pattern: wildcardPattern(segments) }
+      ? { raw, segments, hasWildcard, pattern: undefined }
       : { raw, segments, hasWildcard, literal: literalRun };
   }
   // No Version: `${…}` is a variable (2012-10-17) or text (2008-10-17); keep both readings.

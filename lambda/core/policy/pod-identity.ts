@@ -6,7 +6,8 @@
  * with the association's values (pod name and uid differ per pod: undecidable). EKS sets no other
  * tag, so other `aws:RequestTag/…` keys are absent. Any other key (`aws:SourceArn`, `aws:SourceAccount`,
  * `aws:PrincipalTag/…`, `aws:TagKeys`…) is not documented for this request: the answer is
- * `indeterminate`, never `allow`. Deny wins, as for web identity.
+ * `indeterminate`, never `allow`. Deny wins, as for web identity. An association created with
+ * `disableSessionTags` gets no tags; the inventory does not record that field, so tags are assumed.
  */
 import { POD_IDENTITY_SERVICE } from '../model';
 import { evaluateClauseWith, type Tri } from './evaluate';

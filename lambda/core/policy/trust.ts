@@ -37,6 +37,8 @@ export interface SubjectScope {
 export interface ProviderRef {
   value: string;
   parsed?: ProviderArnParts;
+  /** `parsed.issuer` lower-cased, computed once per run and provider (WebIdentityToken.issuerLower). */
+  issuerLower?: string;
   /** Why the value is not a valid OIDC provider ARN, when it is meant as one. */
   problem?: string;
   /** The provider is (or tries to be) an EKS cluster issuer. */
@@ -47,6 +49,8 @@ export interface IrsaGrant {
   statement: number;
   providerArn: string;
   issuer: string;
+  /** `issuer` lower-cased (shared with the provider's analysis). */
+  issuerLower: string;
   subjects: SubjectScope;
   subClauses: ConditionClause[];
   audClauses: ConditionClause[];
@@ -167,6 +171,7 @@ export function classifySubjects(
   statementSubClauses: readonly ConditionClause[],
   undecidable: string[],
   exclusions: readonly ConditionClause[] = [],
+  issuerLower = issuer.toLowerCase(),
 ): SubjectScope {
   const scope: SubjectScope = { kind: 'none', exact: [], namespaces: [], broad: [] };
   // A Deny's exclusion is one more ANDed condition on `sub` (see denyExclusion).
@@ -207,7 +212,7 @@ export function classifySubjects(
     return scope;
   }
   const probe = (sub: string): Tri => {
-    const token: WebIdentityToken = { issuer, sub, aud: '' };
+    const token: WebIdentityToken = { issuer, issuerLower, sub, aud: '' };
     let result: Tri = true;
     for (const clause of subClauses) {
       const outcome = evaluateClause(clause, token);
@@ -276,7 +281,10 @@ function providerRef(value: string, rolePartition: string, cache: TrustCache): P
   const parsed = parseProviderArn(value);
   const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
   // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
-  const ref = eks || (problem && !parsed) ? { value, parsed, problem, eks: eks || Boolean(problem) } : null;
+  const ref =
+    eks || (problem && !parsed)
+      ? { value, parsed, issuerLower: parsed?.issuer.toLowerCase(), problem, eks: eks || Boolean(problem) }
+      : null;
   byValue.set(value, ref);
   return ref;
 }
@@ -296,6 +304,7 @@ function providerRefs(
 
 const NO_STATEMENTS: readonly OidcStatement[] = Object.freeze([]);
 const NO_INDEXES: readonly number[] = Object.freeze([]);
+const NO_STATEMENTS_TO_FOLD: readonly NormalizedStatement[] = Object.freeze([]);
 const NO_GRANTS: readonly IrsaGrant[] = Object.freeze([]);
 
 /**
@@ -333,7 +342,8 @@ export function analyzeTrust(
     if (statement.effect !== 'Allow' || !coversWebIdentity) continue;
     for (const provider of providers) {
       if (!provider.parsed || provider.problem || provider.parsed.accountId !== roleAccountId) continue;
-      grants.push(grantFor(statement, provider.value, provider.parsed.issuer, denies));
+      const issuerLower = provider.issuerLower ?? provider.parsed.issuer.toLowerCase();
+      grants.push(grantFor(statement, provider.value, provider.parsed.issuer, issuerLower, denies));
     }
   }
   // Most roles are not IRSA roles: share one empty list instead of retaining two per role.
@@ -399,9 +409,10 @@ function grantFor(
   statement: NormalizedStatement,
   providerArn: string,
   issuer: string,
+  issuerLower: string,
   denies: readonly NormalizedStatement[] | undefined,
 ): IrsaGrant {
-  const token: WebIdentityToken = { issuer, sub: '', aud: '' };
+  const token: WebIdentityToken = { issuer, issuerLower, sub: '', aud: '' };
   const subClauses: ConditionClause[] = [];
   const audClauses: ConditionClause[] = [];
   const absentClauses: ConditionClause[] = [];
@@ -430,7 +441,7 @@ function grantFor(
   }
   let narrowedBy: number[] | undefined;
   const exclusions: ConditionClause[] = [];
-  for (const deny of denies ?? []) {
+  for (const deny of denies ?? NO_STATEMENTS_TO_FOLD) {
     if (why) break;
     const exclusion = denyExclusion(deny, providerArn, token);
     if (exclusion === undefined) continue;
@@ -441,11 +452,12 @@ function grantFor(
   }
   const subjects: SubjectScope = why
     ? { kind: 'none', exact: [], namespaces: [], broad: [], why }
-    : classifySubjects(issuer, subClauses, undecidable, exclusions);
+    : classifySubjects(issuer, subClauses, undecidable, exclusions, issuerLower);
   return {
     statement: statement.index,
     providerArn,
     issuer,
+    issuerLower,
     subjects,
     subClauses,
     audClauses,
@@ -457,7 +469,12 @@ function grantFor(
 
 /** Whether a grant's `aud` conditions admit `audience` (true when there are none). */
 export function grantAdmitsAudience(grant: IrsaGrant, audience: string): Tri {
-  const token: WebIdentityToken = { issuer: grant.issuer, sub: '', aud: audience };
+  const token: WebIdentityToken = {
+    issuer: grant.issuer,
+    issuerLower: grant.issuerLower,
+    sub: '',
+    aud: audience,
+  };
   let result: Tri = true;
   for (const clause of grant.audClauses) {
     const outcome = evaluateClause(clause, token);
