@@ -14,18 +14,9 @@ export interface RoleArnParts {
 /** The pod-identity webhook's own validation regex (reference §3.1). */
 const ROLE_ARN_RE = /^arn:(aws[a-z0-9-]*):iam::(\d{12}):role(\/[\w\-/.@+=,]*\/|\/)([\w\-.@+=,]+)$/;
 
-let lastRoleArn: string | undefined;
-let lastRoleArnParts: RoleArnParts | undefined;
-
 export function parseRoleArn(value: string): RoleArnParts | undefined {
-  // The service-account checks parse the same annotation one after another.
-  if (value === lastRoleArn) return lastRoleArnParts;
   const match = ROLE_ARN_RE.exec(value);
-  lastRoleArn = value;
-  lastRoleArnParts = match
-    ? { partition: match[1], accountId: match[2], path: match[3], name: match[4] }
-    : undefined;
-  return lastRoleArnParts;
+  return match ? { partition: match[1], accountId: match[2], path: match[3], name: match[4] } : undefined;
 }
 
 /** Explains why an annotation value is not a role ARN, or returns undefined when it is one. */

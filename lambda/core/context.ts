@@ -3,7 +3,14 @@
  * providers by account and issuer, clusters by issuer, service accounts by subject, trust grants by
  * issuer and subject). Checks then do lookups only; nothing loops roles × service accounts.
  */
-import { accountOfArn, partitionOfArn, partitionOfRegion, stripScheme } from './arn';
+import {
+  accountOfArn,
+  parseRoleArn,
+  partitionOfArn,
+  partitionOfRegion,
+  type RoleArnParts,
+  stripScheme,
+} from './arn';
 import { accountRead, type ClusterCoverage, clusterCoverage, coverageOf } from './coverage';
 import type {
   Account,
@@ -15,14 +22,29 @@ import type {
   ServiceAccount,
 } from './model';
 import { ANNOTATION_ROLE_ARN } from './model';
-import { normalizePolicy, normalizeTrustPolicy } from './policy/normalize';
-import { analyzeTrust, type IrsaGrant, parseSubject, subjectOf, type TrustAnalysis } from './policy/trust';
+import {
+  type NormalizeCache,
+  newNormalizeCache,
+  normalizePolicy,
+  normalizeTrustPolicy,
+} from './policy/normalize';
+import {
+  analyzeTrust,
+  type IrsaGrant,
+  newTrustCache,
+  parseSubject,
+  subjectOf,
+  type TrustAnalysis,
+  type TrustCache,
+} from './policy/trust';
 
 export interface ClusterView {
   account: Account;
   cluster: Cluster;
   /** Issuer without scheme; undefined when the cluster has none. */
   issuer?: string;
+  /** `issuer` lower-cased, once per cluster (WebIdentityToken.issuerLower). */
+  issuerLower?: string;
   partition: string;
   /** The Kubernetes API was read: SA and pod checks may run. */
   readable: boolean;
@@ -70,7 +92,31 @@ export interface IssuerGrants {
   unrestricted: GrantRef[];
 }
 
+/** Names sorted forwards and by reversed text, for "did you mean" neighbours (checks/helpers closeCandidates). */
+export interface SortedNames {
+  forward: readonly string[];
+  backward: readonly string[];
+}
+
+/**
+ * The run's memo tables. They live here, one set per audit context, so the core keeps no state
+ * between runs (a test forbids module-level caches in lambda/core): a later run can never see a stale
+ * entry, and a long-lived process does not grow them.
+ */
+export interface RunCache {
+  policy: NormalizeCache;
+  trust: TrustCache;
+  /** By a key naming the list (`roles:<account>`, `subjects:<cluster>`). */
+  sortedNames: Map<string, SortedNames>;
+}
+
+export function newRunCache(): RunCache {
+  return { policy: newNormalizeCache(), trust: newTrustCache(), sortedNames: new Map() };
+}
+
 export interface AuditContext {
+  /** Per-run memo tables (see RunCache). */
+  cache: RunCache;
   accounts: Map<string, Account>;
   roles: RoleView[];
   rolesByArn: Map<string, RoleView>;
@@ -87,6 +133,10 @@ export interface AuditContext {
   clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
   workloads(cluster: ClusterView): WorkloadView[];
+  /** The service account's annotated role ARN, parsed (undefined when absent or not a role ARN). */
+  roleArnParts(serviceAccount: ServiceAccountView): RoleArnParts | undefined;
+  /** The workloads whose pods run as `serviceAccount` (built per cluster on first use). */
+  workloadsOf(serviceAccount: ServiceAccountView): readonly WorkloadView[];
 }
 
 function accountPartition(account: Account): string {
@@ -106,6 +156,7 @@ function buildClusterView(account: Account, cluster: Cluster, partition: string)
     account,
     cluster,
     issuer: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined,
+    issuerLower: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer).toLowerCase() : undefined,
     partition: cluster.arn ? (partitionOfArn(cluster.arn) ?? partition) : partitionOfRegion(cluster.region),
     readable: cluster.kubernetes.status === 'ok',
     serviceAccounts: new Map(),
@@ -156,7 +207,7 @@ function addGrant(index: Map<string, IssuerGrants>, ref: GrantRef): void {
  * Trust analysis is shared by roles with the same policy document: generators emit many identical
  * documents, and the parser hands identical policy strings out as one parsed object.
  */
-function analysisCache() {
+function analysisCache(cache: RunCache) {
   // Plain Maps (the cache lives only while the context is built). A document object is almost always
   // analysed for one partition and account: one small entry, a Map only when it is shared across scopes.
   type Entry = { partition: string; accountId: string; analysis: TrustAnalysis };
@@ -164,7 +215,9 @@ function analysisCache() {
   return (role: Role, partition: string, accountId: string): TrustAnalysis => {
     const trust = role.trustPolicy;
     // An unparsable policy has no statements: nothing worth sharing.
-    if (trust.kind !== 'parsed') return analyzeTrust(normalizeTrustPolicy(trust), partition, accountId);
+    if (trust.kind !== 'parsed') {
+      return analyzeTrust(normalizeTrustPolicy(trust, cache.policy), partition, accountId, cache.trust);
+    }
     const document = trust.document;
     const entry = byObject.get(document);
     if (entry && !(entry instanceof Map) && entry.partition === partition && entry.accountId === accountId) {
@@ -173,7 +226,7 @@ function analysisCache() {
     const scope = `${partition}\u0000${accountId}`;
     const hit = entry instanceof Map ? entry.get(scope) : undefined;
     if (hit) return hit;
-    const analysis = analyzeTrust(normalizePolicy(document), partition, accountId);
+    const analysis = analyzeTrust(normalizePolicy(document, cache.policy), partition, accountId, cache.trust);
     if (!entry) byObject.set(document, { partition, accountId, analysis });
     else if (entry instanceof Map) entry.set(scope, analysis);
     else {
@@ -205,7 +258,8 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
   const grantsByIssuer = new Map<string, IssuerGrants>();
   const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
   const coverage = coverageOf({ accounts });
-  const analyze = analysisCache();
+  const cache = newRunCache();
+  const analyze = analysisCache(cache);
 
   for (const account of accounts) {
     accountMap.set(account.accountId, account);
@@ -245,8 +299,25 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
     }
   }
 
+  // The role checks look the same subject up one after another (trust.target-not-annotated, then
+  // trust.sub-target-missing): the last one is remembered, for this run only.
+  let lastSubject: string | undefined;
+  let lastSubjectKey: string | undefined;
+  // Likewise the service-account checks read one annotation's parts one after another.
+  let lastRoleArn: string | undefined;
+  let lastRoleArnParts: RoleArnParts | undefined;
   const workloadCache = new Map<ClusterView, WorkloadView[]>();
+  const workloadsBySa = new Map<ClusterView, Map<ServiceAccountView, WorkloadView[]>>();
+  const workloads = (cluster: ClusterView): WorkloadView[] => {
+    let cached = workloadCache.get(cluster);
+    if (!cached) {
+      cached = groupWorkloads(cluster);
+      workloadCache.set(cluster, cached);
+    }
+    return cached;
+  };
   return {
+    cache,
     accounts: accountMap,
     roles,
     rolesByArn,
@@ -258,21 +329,43 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
     accountCollected: (accountId) => accountRead(coverage, accountId),
     clusterCoverage: (accountId, region) => clusterCoverage(coverage, accountId, region),
     serviceAccountBySubject(issuer, subject) {
-      const parsed = parseSubject(subject);
-      if (!parsed) return undefined;
-      for (const cluster of clustersByIssuer.get(issuer) ?? []) {
-        const found = cluster.serviceAccounts.get(nsKey(parsed.namespace, parsed.name));
+      const clusters = clustersByIssuer.get(issuer);
+      if (!clusters) return undefined;
+      if (subject !== lastSubject) {
+        const parsed = parseSubject(subject);
+        lastSubject = subject;
+        lastSubjectKey = parsed && nsKey(parsed.namespace, parsed.name);
+      }
+      if (lastSubjectKey === undefined) return undefined;
+      for (const cluster of clusters) {
+        const found = cluster.serviceAccounts.get(lastSubjectKey);
         if (found) return found;
       }
       return undefined;
     },
-    workloads(cluster) {
-      let cached = workloadCache.get(cluster);
-      if (!cached) {
-        cached = groupWorkloads(cluster);
-        workloadCache.set(cluster, cached);
+    workloads,
+    roleArnParts(serviceAccount) {
+      const roleArn = serviceAccount.roleArn;
+      if (roleArn === undefined) return undefined;
+      if (roleArn !== lastRoleArn) {
+        lastRoleArn = roleArn;
+        lastRoleArnParts = parseRoleArn(roleArn);
       }
-      return cached;
+      return lastRoleArnParts;
+    },
+    workloadsOf(serviceAccount) {
+      let bySa = workloadsBySa.get(serviceAccount.cluster);
+      if (!bySa) {
+        bySa = new Map();
+        for (const workload of workloads(serviceAccount.cluster)) {
+          if (!workload.serviceAccount) continue;
+          const list = bySa.get(workload.serviceAccount);
+          if (list) list.push(workload);
+          else bySa.set(workload.serviceAccount, [workload]);
+        }
+        workloadsBySa.set(serviceAccount.cluster, bySa);
+      }
+      return bySa.get(serviceAccount) ?? [];
     },
   };
 }

@@ -96,7 +96,20 @@ function assertEvaluatedOrReported(document: Inventory, findings: Finding[]): vo
         sub: sa.subject,
         aud,
       });
-      if (decision.verdict === 'deny') {
+      if (decision.verdict === 'deny' && sa.association) {
+        // New pods use the association instead (reference §4.3): sa.irsa-and-pod-identity speaks for
+        // it, and sa.role-untrusted only while some pod still carries the IRSA variables.
+        const found = reported(
+          'sa.irsa-and-pod-identity',
+          (finding) =>
+            finding.resource.accountId === cluster.account.accountId &&
+            finding.resource.cluster === cluster.cluster.name &&
+            finding.resource.namespace === sa.serviceAccount.namespace &&
+            finding.resource.serviceAccount === sa.serviceAccount.name,
+        );
+        if (!found)
+          throw new Error(`${sa.subject} is denied by ${role.role.arn} and associated, but not reported`);
+      } else if (decision.verdict === 'deny') {
         const found = reported(
           'sa.role-untrusted',
           (finding) =>

@@ -104,9 +104,9 @@ describe('matchers agree with textbook versions', () => {
   it('closeCandidates keeps every name sharing a prefix or a suffix with the target, whatever the pool size', () => {
     fc.assert(
       fc.property(text(12), fc.array(text(12), { maxLength: 200 }), (target, names) => {
-        const close = closeCandidates({}, 'fuzz', () => names, target, 200);
+        const close = closeCandidates(new Map(), 'fuzz', () => names, target, 200);
         expect(new Set(close)).toEqual(new Set(names));
-        const narrow = closeCandidates({}, 'fuzz', () => names, target, 2);
+        const narrow = closeCandidates(new Map(), 'fuzz', () => names, target, 2);
         expect(narrow.length).toBeLessThanOrEqual(8);
         for (const name of narrow) expect(names).toContain(name);
       }),
@@ -119,7 +119,7 @@ describe('matchers agree with textbook versions', () => {
     const typo = 'arn:aws:iam::111122223333:role/team-4242-raeder';
     const near = nearest(
       typo,
-      closeCandidates({}, 'roles', () => names, typo),
+      closeCandidates(new Map(), 'roles', () => names, typo),
       3,
     );
     expect(near).toBe('arn:aws:iam::111122223333:role/team-4242-reader');
@@ -128,7 +128,7 @@ describe('matchers agree with textbook versions', () => {
     expect(
       nearest(
         renamedNamespace,
-        closeCandidates({}, 's', () => subjects, renamedNamespace),
+        closeCandidates(new Map(), 's', () => subjects, renamedNamespace),
         8,
       ),
     ).toBe('system:serviceaccount:payments:payments-api');

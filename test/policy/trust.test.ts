@@ -30,7 +30,7 @@ import {
   trustPolicy,
 } from './trust-fixtures';
 
-function grantsOf(document: unknown): IrsaGrant[] {
+function grantsOf(document: unknown): readonly IrsaGrant[] {
   return analyzeTrust(normalizePolicy(document), 'aws', ACCOUNT).grants;
 }
 
@@ -305,5 +305,92 @@ describe('subject syntax', () => {
     ['*', true],
   ] as const)('subjectValueProblem(%s) accepts a valid subject or pattern', (value, glob) => {
     expect(subjectValueProblem(value, glob)).toBeUndefined();
+  });
+});
+
+describe('Allow minus Deny: what the Deny statements exclude', () => {
+  const deny = (condition?: Record<string, unknown>, overrides: Record<string, unknown> = {}) =>
+    statement(condition, { Effect: 'Deny', ...overrides });
+
+  test('an Allow without `sub` fenced by a Deny on StringNotLike `<ns>:*` admits that namespace', () => {
+    const grants = grantsOf(
+      trustPolicy(
+        statement({ StringEquals: { [AUD]: AUDIENCE } }),
+        deny({ StringNotLike: { [SUB]: subject('apps', '*') } }),
+      ),
+    );
+    expect(grants).toHaveLength(1);
+    expect(grants[0].subjects).toMatchObject({
+      kind: 'namespace',
+      namespaces: [{ namespace: 'apps', pattern: subject('apps', '*'), everyServiceAccount: true }],
+    });
+    expect(grants[0].narrowedBy).toEqual([1]);
+  });
+
+  test('a Deny on StringNotEquals one subject leaves exactly that subject', () => {
+    const grants = grantsOf(
+      trustPolicy(statement(), deny({ StringNotEquals: { [SUB]: subject('payments', 'api') } })),
+    );
+    expect(grants[0].subjects).toMatchObject({ kind: 'exact', exact: [subject('payments', 'api')] });
+  });
+
+  test('a Deny on one namespace removes it from an Allow of two namespaces', () => {
+    const grants = grantsOf(
+      trustPolicy(
+        statement({ StringLike: { [SUB]: [subject('apps', '*'), subject('jobs', '*')] } }),
+        deny({ StringLike: { [SUB]: subject('jobs', '*') } }),
+      ),
+    );
+    // Both patterns stay listed (the classification is per value), but a `jobs` subject is refused.
+    expect(grants[0].subjects.kind).toBe('namespace');
+    expect(grants[0].narrowedBy).toEqual([1]);
+  });
+
+  test('an unconditional Deny for the provider leaves nobody', () => {
+    const grants = grantsOf(trustPolicy(statement(), deny()));
+    expect(grants[0].subjects).toMatchObject({ kind: 'none', exact: [], namespaces: [], broad: [] });
+    expect(grants[0].subjects.why).toContain('statement 1 denies every token');
+  });
+
+  test('a Deny for another provider, another action, or on keys the token lacks excludes nothing', () => {
+    const grants = grantsOf(
+      trustPolicy(
+        statement(),
+        deny(
+          { StringNotLike: { [SUB]: subject('apps', '*') } },
+          { Principal: { Federated: providerArn(OTHER_ISSUER) } },
+        ),
+        deny({ StringNotLike: { [SUB]: subject('apps', '*') } }, { Action: 'sts:AssumeRole' }),
+        deny({ StringEquals: { [OTHER_SUB]: subject('apps', 'api') } }),
+      ),
+    );
+    expect(grants[0].subjects.kind).toBe('unrestricted');
+    expect(grants[0].narrowedBy).toEqual([]);
+  });
+
+  test('a Deny whose exclusion is not one `sub` condition (aud, unknown keys, two sub clauses) leaves an upper bound', () => {
+    const grants = grantsOf(
+      trustPolicy(
+        statement({ StringLike: { [SUB]: subject('apps', '*') } }),
+        deny({ StringNotEquals: { [AUD]: AUDIENCE } }),
+        deny({ IpAddress: { 'aws:SourceIp': '10.0.0.0/8' }, StringLike: { [SUB]: subject('apps', 'a*') } }),
+        deny({
+          StringLike: { [SUB]: subject('apps', '*') },
+          StringNotEquals: { [SUB]: subject('apps', 'api') },
+        }),
+      ),
+    );
+    expect(grants[0].subjects.kind).toBe('namespace');
+    expect(grants[0].narrowedBy).toEqual([]);
+  });
+
+  test('Deny statements that exclude every subject of the Allow leave a conflicting statement', () => {
+    const grants = grantsOf(
+      trustPolicy(
+        statement({ StringEquals: { [SUB]: subject('payments', 'api') } }),
+        deny({ StringNotLike: { [SUB]: subject('apps', '*') } }),
+      ),
+    );
+    expect(grants[0].subjects).toMatchObject({ kind: 'none', conflicting: true });
   });
 });

@@ -1,11 +1,12 @@
 /**
  * cluster.no-oidc-provider — guide step 1: the cluster's OIDC issuer has no IAM OIDC provider in the
  * cluster's account, so STS answers `InvalidIdentityToken: No OpenIDConnect provider found` for every
- * service account whose role lives there.
+ * service account whose role lives there. Service accounts with a Pod Identity association do not
+ * count once their pods use it: the webhook injects Pod Identity instead of IRSA (reference §4.3).
  */
 import { accountOfArn, sameClusterOtherHostFamily } from '../arn';
 import { DEFAULT_AUDIENCE } from '../model';
-import { clusterLabel, clusterResource } from './helpers';
+import { clusterLabel, clusterResource, dependsOnIrsa } from './helpers';
 import type { ClusterCheck } from './types';
 
 export const check: ClusterCheck = {
@@ -13,7 +14,7 @@ export const check: ClusterCheck = {
   scope: 'cluster',
   severity: 'high',
   severityNote:
-    'high if a service account of the cluster is annotated with a role in the cluster account, else low',
+    'high if a service account of the cluster depends on IRSA with a role in the cluster account: annotated, and without a Pod Identity association that all its running pods use; else low',
   title: 'Cluster issuer has no IAM OIDC provider',
   description:
     "No IAM OIDC identity provider in the cluster's account has the cluster's issuer URL. IRSA cannot work for roles in that account until one is created.",
@@ -29,14 +30,17 @@ export const check: ClusterCheck = {
       sameClusterOtherHostFamily(url, cluster.issuer!),
     );
     const annotated = [...cluster.serviceAccounts.values()].filter((sa) => sa.roleArn);
-    const local = annotated.filter(
+    const inAccount = annotated.filter(
       (sa) => accountOfArn(sa.roleArn!) === undefined || accountOfArn(sa.roleArn!) === accountId,
     );
+    const local = inAccount.filter((sa) => dependsOnIrsa(sa, ctx));
     const severity = local.length > 0 ? 'high' : 'low';
     let impact: string;
     if (!cluster.readable) impact = 'its service accounts could not be read, so the impact is unknown';
     else if (local.length > 0) {
       impact = `${local.length} service account(s) annotated with roles in this account cannot assume them (e.g. ${local[0].serviceAccount.namespace}/${local[0].serviceAccount.name})`;
+    } else if (inAccount.length > 0) {
+      impact = `the ${inAccount.length} service account(s) annotated with roles in this account also have Pod Identity associations, which their pods use instead of IRSA`;
     } else if (annotated.length > 0) impact = 'annotated service accounts use roles in other accounts only';
     else impact = 'no service account is annotated for IRSA yet';
     const note = otherFamily

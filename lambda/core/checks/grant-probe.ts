@@ -18,6 +18,7 @@ export function admittedAudience(grant: IrsaGrant): string {
 export function policyAllows(role: RoleView, grant: IrsaGrant, sub: string): boolean {
   const decision = evaluateWebIdentity(role.trust.policy, role, {
     issuer: grant.issuer,
+    issuerLower: grant.issuerLower,
     sub,
     aud: admittedAudience(grant),
   });

@@ -1,5 +1,12 @@
 /** Small helpers shared by the checks: resource identities, remediation fragments, name distance. */
-import type { ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
+import type {
+  AuditContext,
+  ClusterView,
+  RoleView,
+  ServiceAccountView,
+  SortedNames,
+  WorkloadView,
+} from '../context';
 import type { FindingResource } from '../findings';
 import type { Container, Pod } from '../model';
 import { DEFAULT_AUDIENCE } from '../model';
@@ -102,16 +109,18 @@ export function updateTrustCommand(role: RoleView): string {
   return `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json`;
 }
 
-let rowA = new Int32Array(64);
-let rowB = new Int32Array(64);
-
 /**
  * Levenshtein distance: exact when it is ≤ `max`, otherwise some value above `max`. The common prefix
  * and suffix are skipped (ARNs and subjects share long ones) and only the diagonal band of width
  * 2·max+1 is computed, with an exit as soon as a whole row exceeds `max`: `nearest` calls this for
  * every candidate of an account or cluster, so it must cost O(max · length), not O(length²).
  */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY): number {
+export function editDistance(
+  a: string,
+  b: string,
+  max = Number.POSITIVE_INFINITY,
+  rows?: { previous: Int32Array; current: Int32Array },
+): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let start = 0;
   let endA = a.length;
@@ -126,12 +135,10 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   if (n === 0 || m === 0) return n + m;
   const band = Math.min(Math.floor(max), Math.max(n, m));
   const over = band + 1;
-  if (rowA.length <= m) {
-    rowA = new Int32Array(m + 1);
-    rowB = new Int32Array(m + 1);
-  }
-  let previous = rowA;
-  let current = rowB;
+  // `nearest` lends two rows for all its candidates; a lone call allocates its own.
+  const fits = rows !== undefined && rows.previous.length > m;
+  let previous = fits ? rows.previous : new Int32Array(m + 1);
+  let current = fits ? rows.current : new Int32Array(m + 1);
   for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
   for (let i = 1; i <= n; i++) {
     const lo = Math.max(i - band, 1);
@@ -171,11 +178,15 @@ export function nearest(target: string, candidates: Iterable<string>, max: numbe
   if (target.length > NEAREST_MAX_LENGTH) return undefined;
   let best: string | undefined;
   let bestDistance = max + 1;
+  // Rows for editDistance, sized for any candidate nearest compares (at most NEAREST_MAX_LENGTH).
+  const size =
+    Math.min(NEAREST_MAX_LENGTH, target.length + (Number.isFinite(max) ? max : NEAREST_MAX_LENGTH)) + 1;
+  const rows = { previous: new Int32Array(size), current: new Int32Array(size) };
   for (const candidate of candidates) {
     // Cheap reject first: the length difference is a lower bound of the distance.
     if (candidate.length > NEAREST_MAX_LENGTH || Math.abs(candidate.length - target.length) >= bestDistance)
       continue;
-    const distance = editDistance(target, candidate, bestDistance - 1);
+    const distance = editDistance(target, candidate, bestDistance - 1, rows);
     if (distance < bestDistance) {
       best = candidate;
       bestDistance = distance;
@@ -188,22 +199,17 @@ export function nearest(target: string, candidates: Iterable<string>, max: numbe
 /**
  * Names close to `target` among `names`, for "did you mean" suggestions: its lexicographic neighbours
  * in `names` sorted forwards (same prefix: a typo in the name) and sorted by reversed text (same
- * suffix: a renamed namespace or path). The two sorted views are built once per `owner` and `key`
- * (an object of one audit, so a later run never sees a stale list), so each query costs two binary
- * searches and at most 4·`width` edit distances instead of one per name.
+ * suffix: a renamed namespace or path). The two sorted views are built once per `key` in `views`
+ * (the run's AuditContext.cache.sortedNames, so a later run never sees a stale list), so each query
+ * costs two binary searches and at most 4·`width` edit distances instead of one per name.
  */
 export function closeCandidates(
-  owner: object,
+  views: Map<string, SortedNames>,
   key: string,
   build: () => string[],
   target: string,
   width = 12,
 ): string[] {
-  let views = sortedViews.get(owner);
-  if (!views) {
-    views = new Map();
-    sortedViews.set(owner, views);
-  }
   let view = views.get(key);
   if (!view) {
     const names = build();
@@ -214,8 +220,6 @@ export function closeCandidates(
   for (const name of neighbours(view.backward, target, width, bySuffix)) near.add(name);
   return [...near];
 }
-
-const sortedViews = new WeakMap<object, Map<string, { forward: string[]; backward: string[] }>>();
 
 /** The default sort order, without the default comparator's per-comparison string conversions. */
 function byCodeUnits(a: string, b: string): number {
@@ -234,7 +238,7 @@ function bySuffix(a: string, b: string): number {
 }
 
 function neighbours(
-  sorted: string[],
+  sorted: readonly string[],
   target: string,
   width: number,
   compare: (a: string, b: string) => number,
@@ -257,6 +261,41 @@ export function envValue(
   const container = pod.containers.find((c) => c.name === containerName);
   const variable = container?.env.find((env) => env.name === name);
   return { value: variable?.value, present: Boolean(variable) };
+}
+
+/** Running pods of the service account with a container that carries the IRSA variables. */
+export function podsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): Pod[] {
+  const pods: Pod[] = [];
+  for (const workload of ctx.workloadsOf(sa)) {
+    for (const pod of workload.pods) if (isLive(pod) && pod.containers.some(hasIrsaEnv)) pods.push(pod);
+  }
+  return pods;
+}
+
+/**
+ * Whether the service account's pods can depend on IRSA (reference §4.3). With a Pod Identity
+ * association the webhook injects the Pod Identity variables instead of the IRSA ones ("container
+ * credentials method takes precedence"), so only pods that still carry the IRSA variables — created
+ * before the association, or with them written in their spec — use the annotated role.
+ */
+export function dependsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): boolean {
+  return Boolean(sa.roleArn) && !supersededByPodIdentity(sa, ctx);
+}
+
+/** The service account has a Pod Identity association and none of its running pods still use IRSA. */
+export function supersededByPodIdentity(sa: ServiceAccountView, ctx: AuditContext): boolean {
+  return sa.association !== undefined && podsOnIrsa(sa, ctx).length === 0;
+}
+
+/**
+ * For an annotated service account that also has a Pod Identity association: which of its pods an
+ * IRSA problem still affects. Empty without an association.
+ */
+export function podIdentityNote(sa: ServiceAccountView, ctx: AuditContext): string {
+  if (!sa.association) return '';
+  const pods = podsOnIrsa(sa, ctx);
+  const id = sa.association.associationId;
+  return ` It also has Pod Identity association${id ? ` ${id}` : ''}, which new pods use instead; this affects only its ${pods.length} running pod(s) that still carry the IRSA variables (${listPods(pods)}).`;
 }
 
 export const SKIP_POD_LABEL = 'eks.amazonaws.com/skip-pod-identity-webhook';

@@ -1,50 +1,77 @@
 /**
- * podidentity.trust-missing — the associated role does not trust `pods.eks.amazonaws.com` with both
- * `sts:AssumeRole` and `sts:TagSession` (EKS adds session tags). The association is accepted, but pods
- * get no credentials. The CDK two-statement form (AssumeRole, then AssumeRole+TagSession) is accepted.
+ * podidentity.trust-missing — the associated role does not let `pods.eks.amazonaws.com` call both
+ * `sts:AssumeRole` and `sts:TagSession` for this association (EKS adds session tags). The association
+ * is accepted, but pods get no credentials. Conditions are evaluated with the session tags EKS sets
+ * (`aws:RequestTag/kubernetes-namespace`, `…/kubernetes-service-account`, `…/eks-cluster-name`,
+ * `…/eks-cluster-arn`), so a trust restricted to another namespace or service account is missing for
+ * this one; Deny statements are honoured. The CDK two-statement form (AssumeRole, then
+ * AssumeRole+TagSession) is accepted. Conditions on keys not documented for this request
+ * (`aws:SourceArn`…) cannot be decided: reported at low severity as unconfirmed, never as working.
  */
+import type { AuditContext, ClusterView, RoleView } from '../context';
+import type { PodIdentityAssociation } from '../model';
 import { POD_IDENTITY_SERVICE } from '../model';
-import { statementCoversAction } from '../policy/normalize';
+import { evaluatePodIdentity, type PodIdentityDecision } from '../policy/pod-identity';
 import { clusterLabel, clusterResource } from './helpers';
 import type { AssociationCheck } from './types';
 
-const REQUIRED = ['sts:AssumeRole', 'sts:TagSession'];
+/** The association's role and what its trust decides for the association's pods (shared with explain). */
+export function podIdentityTrust(
+  association: PodIdentityAssociation,
+  cluster: ClusterView,
+  ctx: AuditContext,
+): { role: RoleView; decision: PodIdentityDecision } | undefined {
+  const role = association.roleArn ? ctx.rolesByArn.get(association.roleArn) : undefined;
+  // An unreadable document is trust.indeterminate's finding.
+  if (!role || role.trust.policy.issues.length > 0) return undefined;
+  const decision = evaluatePodIdentity(role.trust.policy, {
+    clusterName: cluster.cluster.name,
+    clusterArn: cluster.cluster.arn,
+    namespace: association.namespace,
+    serviceAccount: association.serviceAccount,
+  });
+  return { role, decision };
+}
 
 export const check: AssociationCheck = {
   id: 'podidentity.trust-missing',
   scope: 'association',
   severity: 'high',
+  severityNote:
+    'low when only conditions on keys not documented for Pod Identity (aws:SourceArn, aws:PrincipalTag/…) could allow it: unconfirmed',
   title: 'Pod Identity role does not trust pods.eks.amazonaws.com',
   description:
-    'The role of a Pod Identity association must allow pods.eks.amazonaws.com to call sts:AssumeRole and sts:TagSession; without either, pods get no credentials.',
+    'The role of a Pod Identity association must allow pods.eks.amazonaws.com to call sts:AssumeRole and sts:TagSession with the session tags EKS sets for the association (namespace, service account, cluster); without either, pods get no credentials.',
   remediation:
     '{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}',
   guideStep: 'pod-identity',
   needsKubernetes: false,
   run(association, cluster, ctx) {
-    const role = association.roleArn ? ctx.rolesByArn.get(association.roleArn) : undefined;
-    if (!role || role.trust.policy.issues.length > 0) return [];
-    const statements = role.trust.policy.statements.filter(
-      (s) => s.principals?.service.includes(POD_IDENTITY_SERVICE) && s.issues.length === 0,
-    );
-    const allowed = (action: string) =>
-      statements.some((s) => s.effect === 'Allow' && statementCoversAction(s, action)) &&
-      !statements.some(
-        (s) => s.effect === 'Deny' && s.conditions.length === 0 && statementCoversAction(s, action),
-      );
-    const missing = REQUIRED.filter((action) => !allowed(action));
-    if (missing.length === 0) return [];
+    const trust = podIdentityTrust(association, cluster, ctx);
+    if (!trust || trust.decision.verdict === 'allow') return [];
+    const { role, decision } = trust;
+    const denied = decision.actions.filter((outcome) => outcome.verdict === 'deny');
+    const definite = denied.length > 0;
+    const shown = definite ? denied : decision.actions.filter((outcome) => outcome.verdict !== 'allow');
+    const missing = shown.map((outcome) => outcome.action);
+    // "No statement allows it" adds nothing to the message; a condition or a Deny that decided it does.
+    const decided = shown.filter((outcome) => outcome.statement !== undefined);
+    const reasons = decided.map((outcome) => `${outcome.action}: ${outcome.reason}`).join('; ');
+    const subject = `${association.namespace}/${association.serviceAccount}`;
     return [
       {
-        message: `Role ${role.role.arn} of the Pod Identity association for ${association.namespace}/${association.serviceAccount} in cluster ${clusterLabel(cluster)} does not allow ${POD_IDENTITY_SERVICE} to call ${missing.join(' and ')}; pods get no credentials.`,
+        severity: definite ? 'high' : 'low',
+        message: definite
+          ? `Role ${role.role.arn} of the Pod Identity association for ${subject} in cluster ${clusterLabel(cluster)} does not allow ${POD_IDENTITY_SERVICE} to call ${missing.join(' and ')}${reasons ? ` for this association (${reasons})` : ''}; pods get no credentials.`
+          : `Role ${role.role.arn} of the Pod Identity association for ${subject} in cluster ${clusterLabel(cluster)}: whether ${POD_IDENTITY_SERVICE} may call ${missing.join(' and ')} cannot be decided (${reasons}); check it by hand.`,
         resource: {
           ...clusterResource(cluster),
           namespace: association.namespace,
           serviceAccount: association.serviceAccount,
           roleArn: role.role.arn,
         },
-        evidence: { missing, trustPolicy: role.trust.policy.statements.map((s) => s.raw) },
-        remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}`,
+        evidence: { missing, reasons: shown, trustPolicy: role.trust.policy.statements.map((s) => s.raw) },
+        remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}${definite && decided.length > 0 ? ', and remove the condition or Deny that excludes this association' : ''}`,
       },
     ];
   },

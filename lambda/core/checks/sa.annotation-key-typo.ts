@@ -12,7 +12,7 @@ import {
 import { editDistance, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-const KNOWN = new Set([
+const KNOWN: ReadonlySet<string> = new Set([
   ANNOTATION_ROLE_ARN,
   ANNOTATION_AUDIENCE,
   ANNOTATION_STS_REGIONAL,

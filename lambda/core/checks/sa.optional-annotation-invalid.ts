@@ -8,7 +8,20 @@ import { ANNOTATION_STS_REGIONAL, ANNOTATION_TOKEN_EXPIRATION } from '../model';
 import { saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-const PARSE_BOOL = new Set(['1', 't', 'T', 'TRUE', 'true', 'True', '0', 'f', 'F', 'FALSE', 'false', 'False']);
+const PARSE_BOOL: ReadonlySet<string> = new Set([
+  '1',
+  't',
+  'T',
+  'TRUE',
+  'true',
+  'True',
+  '0',
+  'f',
+  'F',
+  'FALSE',
+  'false',
+  'False',
+]);
 const MIN_TOKEN_EXPIRATION = 600;
 
 export const check: ServiceAccountCheck = {

@@ -2,10 +2,12 @@
  * sa.role-arn-malformed — the role-arn annotation value is not a valid IAM role ARN (quotes, spaces,
  * a role name without `arn:`, `arn:aws:iam::::…`). The webhook only logs "arn is invalid" and injects
  * it anyway; STS answers `ValidationError: Request ARN is invalid`.
+ * With a Pod Identity association it is reported only while running pods still carry the IRSA
+ * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
  */
 import { roleArnProblem } from '../arn';
 import { ANNOTATION_ROLE_ARN } from '../model';
-import { saLabel, serviceAccountResource } from './helpers';
+import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
@@ -14,20 +16,20 @@ export const check: ServiceAccountCheck = {
   severity: 'high',
   title: 'role-arn annotation is not a valid role ARN',
   description:
-    'The eks.amazonaws.com/role-arn value is not a valid IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/name>). An empty value disables injection.',
+    'The eks.amazonaws.com/role-arn value is not a valid IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/name>). An empty value disables injection. Not reported for a service account with a Pod Identity association unless running pods still use IRSA.',
   remediation:
     'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<name> --overwrite',
   guideStep: 'service-account',
   needsKubernetes: true,
-  run(sa) {
+  run(sa, ctx) {
     const value = sa.serviceAccount.annotations[ANNOTATION_ROLE_ARN];
     if (value === undefined) return [];
-    const problem = roleArnProblem(value);
-    if (!problem) return [];
+    const problem = ctx.roleArnParts(sa) ? undefined : roleArnProblem(value);
+    if (!problem || supersededByPodIdentity(sa, ctx)) return [];
     const cleaned = value.trim().replace(/^["']|["']$/g, '');
     return [
       {
-        message: `Service account ${saLabel(sa)} has ${ANNOTATION_ROLE_ARN}=${JSON.stringify(value)}: ${problem}${value === '' ? ' (the webhook does not inject anything: pods get the node role)' : ' (STS rejects it: "Request ARN is invalid")'}.`,
+        message: `Service account ${saLabel(sa)} has ${ANNOTATION_ROLE_ARN}=${JSON.stringify(value)}: ${problem}${value === '' ? ' (the webhook does not inject anything: pods get the node role)' : ' (STS rejects it: "Request ARN is invalid")'}.${podIdentityNote(sa, ctx)}`,
         resource: serviceAccountResource(sa),
         evidence: { [ANNOTATION_ROLE_ARN]: value },
         remediation: `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} ${ANNOTATION_ROLE_ARN}=${cleaned && !roleArnProblem(cleaned) ? cleaned : 'arn:aws:iam::<account>:role/<name>'} --overwrite`,

@@ -1,9 +1,17 @@
 /**
  * sa.role-missing — the annotation names a role that does not exist in an audited account (deleted,
  * renamed, or a typo): every assume fails. A close existing role name is suggested.
+ * With a Pod Identity association it is reported only while running pods still carry the IRSA
+ * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
  */
-import { parseRoleArn } from '../arn';
-import { closeCandidates, nearest, saLabel, serviceAccountResource } from './helpers';
+import {
+  closeCandidates,
+  nearest,
+  podIdentityNote,
+  saLabel,
+  serviceAccountResource,
+  supersededByPodIdentity,
+} from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
@@ -12,19 +20,19 @@ export const check: ServiceAccountCheck = {
   severity: 'high',
   title: 'Annotated role does not exist',
   description:
-    'The service account is annotated with a role ARN in an audited account, but no such role exists there.',
+    'The service account is annotated with a role ARN in an audited account, but no such role exists there. Not reported for a service account with a Pod Identity association unless running pods still use IRSA.',
   remediation: 'Create the role, or fix the annotation to name an existing role (paths included).',
   guideStep: 'service-account',
   needsKubernetes: true,
   run(sa, ctx) {
-    if (!sa.roleArn) return [];
-    const parts = parseRoleArn(sa.roleArn);
+    if (!sa.roleArn || supersededByPodIdentity(sa, ctx)) return [];
+    const parts = ctx.roleArnParts(sa);
     if (!parts || !ctx.accountCollected(parts.accountId) || ctx.rolesByArn.has(sa.roleArn)) return [];
     const account = ctx.accounts.get(parts.accountId)!;
     const near = nearest(
       sa.roleArn,
       closeCandidates(
-        ctx,
+        ctx.cache.sortedNames,
         `roles:${parts.accountId}`,
         () => account.roles.map((role) => role.arn),
         sa.roleArn,
@@ -33,7 +41,7 @@ export const check: ServiceAccountCheck = {
     );
     return [
       {
-        message: `Service account ${saLabel(sa)} is annotated with ${sa.roleArn}, which does not exist in account ${parts.accountId}${near ? `; did you mean ${near}?` : ''}.`,
+        message: `Service account ${saLabel(sa)} is annotated with ${sa.roleArn}, which does not exist in account ${parts.accountId}${near ? `; did you mean ${near}?` : ''}.${podIdentityNote(sa, ctx)}`,
         resource: serviceAccountResource(sa),
         evidence: { roleArn: sa.roleArn, nearest: near },
         remediation: near

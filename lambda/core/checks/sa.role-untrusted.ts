@@ -3,13 +3,22 @@
  * guide's headline symptom ("Not authorized to perform sts:AssumeRoleWithWebIdentity" or "No
  * OpenIDConnect provider found"). The message says exactly why: no statement for this issuer, the
  * provider missing in the role's account, `sub` naming another namespace or name (with the nearest
- * match), `aud`, the action, or an explicit Deny.
+ * match), `aud`, the action, or an explicit Deny. A service account with a Pod Identity association
+ * gets it only while some of its running pods still carry the IRSA variables: new pods get Pod Identity
+ * instead (reference §4.3), and sa.irsa-and-pod-identity reports the unused annotation.
  */
 import { providerArnFor, sameClusterOtherHostFamily } from '../arn';
 import type { AuditContext, RoleView, ServiceAccountView } from '../context';
 import { ANNOTATION_AUDIENCE, DEFAULT_AUDIENCE } from '../model';
 import { type Decision, evaluateWebIdentity, type WebIdentityToken } from '../policy/evaluate';
-import { describeSubjectMismatch, saLabel, scopedStatementText, serviceAccountResource } from './helpers';
+import {
+  dependsOnIrsa,
+  describeSubjectMismatch,
+  podIdentityNote,
+  saLabel,
+  scopedStatementText,
+  serviceAccountResource,
+} from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 /** A precise, human explanation of why `decision` denies `token`. */
@@ -77,6 +86,17 @@ function explainDenial(
   return decision.reason;
 }
 
+/** Why the annotated role cannot be assumed with this service account's token (shared with sa.irsa-and-pod-identity). */
+export interface IrsaTrustProblem {
+  role: RoleView;
+  token: WebIdentityToken;
+  decision: Decision;
+  providerArn: string;
+  /** The role's account has no OIDC provider for the cluster issuer. */
+  providerMissing: boolean;
+  reasons: string[];
+}
+
 /**
  * What the annotated role's trust decides for the token this service account's pods present (shared
  * with `explain`); undefined when there is no annotated role in the audit or no issuer.
@@ -91,7 +111,30 @@ export function annotatedRoleDecision(
   if (!role) return undefined;
   const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE] || DEFAULT_AUDIENCE;
   const token: WebIdentityToken = { issuer, sub: sa.subject, aud: audience };
-  return { role, token, decision: evaluateWebIdentity(role.trust.policy, role, token) };
+  const decision = evaluateWebIdentity(role.trust.policy, role, {
+    ...token,
+    issuerLower: sa.cluster.issuerLower,
+  });
+  return { role, token, decision };
+}
+
+/** The trust problem of the service account's annotated role, or undefined when it admits the token. */
+export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): IrsaTrustProblem | undefined {
+  const evaluated = annotatedRoleDecision(sa, ctx);
+  if (!evaluated) return undefined;
+  const { role, token, decision } = evaluated;
+  const reasons: string[] = [];
+  const providerMissing =
+    ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
+  if (providerMissing) {
+    reasons.push(
+      `account ${role.accountId} has no OIDC provider for ${token.issuer}, so STS answers "No OpenIDConnect provider found in your account"`,
+    );
+  }
+  if (decision.verdict === 'deny') reasons.push(explainDenial(decision, role, token, ctx));
+  if (reasons.length === 0) return undefined;
+  const providerArn = providerArnFor(role.partition, role.accountId, token.issuer);
+  return { role, token, decision, providerArn, providerMissing, reasons };
 }
 
 export const check: ServiceAccountCheck = {
@@ -100,27 +143,18 @@ export const check: ServiceAccountCheck = {
   severity: 'high',
   title: "Annotated role's trust does not admit the service account",
   description:
-    'The service account is annotated with a role whose trust policy does not admit its token (issuer, sub, aud), or whose account has no OIDC provider for the cluster issuer. Pods fail with AccessDenied / InvalidIdentityToken.',
+    'The service account is annotated with a role whose trust policy does not admit its token (issuer, sub, aud), or whose account has no OIDC provider for the cluster issuer. Pods fail with AccessDenied / InvalidIdentityToken. With a Pod Identity association, only pods that still carry the IRSA variables are affected (reported then); otherwise sa.irsa-and-pod-identity says it.',
   remediation: 'Add a statement for this cluster provider and service account to the role trust policy.',
   guideStep: 'trust-policy',
   needsKubernetes: true,
   run(sa: ServiceAccountView, ctx) {
-    const evaluated = annotatedRoleDecision(sa, ctx);
-    if (!evaluated) return [];
-    const { role, token, decision } = evaluated;
-    const { issuer, aud: audience } = token;
-    const reasons: string[] = [];
-    const providerArn = providerArnFor(role.partition, role.accountId, issuer);
-    if (ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer)) {
-      reasons.push(
-        `account ${role.accountId} has no OIDC provider for ${issuer}, so STS answers "No OpenIDConnect provider found in your account"`,
-      );
-    }
-    if (decision.verdict === 'deny') reasons.push(explainDenial(decision, role, token, ctx));
-    if (reasons.length === 0) return [];
+    if (!dependsOnIrsa(sa, ctx)) return [];
+    const problem = irsaTrustProblem(sa, ctx);
+    if (!problem) return [];
+    const { role, token, decision, providerArn, providerMissing, reasons } = problem;
     return [
       {
-        message: `Service account ${saLabel(sa)} cannot assume ${sa.roleArn}: ${reasons.join('; and ')}.`,
+        message: `Service account ${saLabel(sa)} cannot assume ${sa.roleArn}: ${reasons.join('; and ')}.${podIdentityNote(sa, ctx)}`,
         resource: serviceAccountResource(sa),
         evidence: {
           token,
@@ -130,7 +164,7 @@ export const check: ServiceAccountCheck = {
               ? undefined
               : role.trust.policy.statements[decision.statement]?.raw,
         },
-        remediation: `Add this statement to the trust policy of ${sa.roleArn} (aws iam update-assume-role-policy):\n${scopedStatementText(providerArn, issuer, [sa.subject], audience)}${reasons[0].startsWith('account') ? `\nand create the provider: aws iam create-open-id-connect-provider --url https://${issuer} --client-id-list ${audience}  # in account ${role.accountId}` : ''}`,
+        remediation: `Add this statement to the trust policy of ${sa.roleArn} (aws iam update-assume-role-policy):\n${scopedStatementText(providerArn, token.issuer, [sa.subject], token.aud)}${providerMissing ? `\nand create the provider: aws iam create-open-id-connect-provider --url https://${token.issuer} --client-id-list ${token.aud}  # in account ${role.accountId}` : ''}`,
       },
     ];
   },

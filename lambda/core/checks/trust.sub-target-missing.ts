@@ -33,8 +33,8 @@ export const check: RoleCheck = {
         const near = nearest(
           subject,
           closeCandidates(
-            cluster,
-            'subjects',
+            ctx.cache.sortedNames,
+            `subjects:${cluster.account.accountId}/${cluster.cluster.region}/${cluster.cluster.name}`,
             () => [...cluster.serviceAccounts.values()].map((sa) => sa.subject),
             subject,
           ),

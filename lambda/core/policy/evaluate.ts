@@ -16,6 +16,12 @@ export type Tri = boolean | undefined;
 export interface WebIdentityToken {
   /** Issuer without scheme, e.g. `oidc.eks.us-west-2.amazonaws.com/id/ABC`. */
   issuer: string;
+  /**
+   * `issuer.toLowerCase()`, when the caller has it: condition keys are compared with it for every
+   * clause of every evaluation, so the run keeps one per provider and cluster instead of lower-casing
+   * here each time. Not part of the token's meaning (kept out of evidence).
+   */
+  issuerLower?: string;
   sub: string;
   aud: string;
 }
@@ -46,22 +52,18 @@ export function parseIdentityKey(key: string): IdentityKey | undefined {
   return colon < 0 ? { prefix } : { prefix, claim: key.slice(colon + 1) };
 }
 
-let keysIssuer = '';
-let issuerLower = '';
-let subKey = ':sub';
-let audKey = ':aud';
+/** Which of `<issuer>:sub` / `<issuer>:aud` a lower-cased condition key is, if either. */
+function issuerClaim(keyLower: string, issuerLower: string): 'sub' | 'aud' | undefined {
+  if (keyLower.length !== issuerLower.length + 4 || !keyLower.startsWith(issuerLower)) return undefined;
+  return keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
+}
 
 /** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
-  if (token.issuer !== keysIssuer) {
-    // Tokens of one issuer come in long runs (every role × every SA of a cluster): build the keys once.
-    keysIssuer = token.issuer;
-    issuerLower = keysIssuer.toLowerCase();
-    subKey = `${issuerLower}:sub`;
-    audKey = `${issuerLower}:aud`;
-  }
-  if (clause.keyLower === subKey) return { kind: 'present', value: token.sub };
-  if (clause.keyLower === audKey) return { kind: 'present', value: token.aud };
+  const issuerLower = token.issuerLower ?? token.issuer.toLowerCase();
+  const claim = issuerClaim(clause.keyLower, issuerLower);
+  if (claim === 'sub') return { kind: 'present', value: token.sub };
+  if (claim === 'aud') return { kind: 'present', value: token.aud };
   const identity = parseIdentityKey(clause.key);
   if (!identity) return { kind: 'unknown' };
   if (identity.claim === undefined) return { kind: 'absent', why: 'the key has no `:<claim>` suffix' };
@@ -71,20 +73,18 @@ export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyS
   return { kind: 'absent', why: `the key names another issuer (\`${identity.prefix}\`)` };
 }
 
-const globPatterns = new WeakMap<ConditionValue, Int32Array>();
-const globPatternsIgnoreCase = new WeakMap<ConditionValue, Int32Array>();
-
+/**
+ * The compiled glob of a value, kept on the value at its first match (values belong to the run's
+ * normalised policies); the lower-cased form is built per call (no String operator is both `like`
+ * and case-insensitive, so that path is not hot).
+ */
 function globPattern(value: ConditionValue, ignoreCase: boolean): Int32Array {
-  const cache = ignoreCase ? globPatternsIgnoreCase : globPatterns;
-  let pattern = cache.get(value);
-  if (!pattern) {
-    const segments = value.segments ?? [];
-    pattern = wildcardPattern(
-      ignoreCase ? segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)) : segments,
-    );
-    cache.set(value, pattern);
+  const segments = value.segments ?? [];
+  if (ignoreCase) {
+    return wildcardPattern(segments.map((part) => (typeof part === 'string' ? part.toLowerCase() : part)));
   }
-  return pattern;
+  value.pattern ??= wildcardPattern(segments);
+  return value.pattern;
 }
 
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */
@@ -118,9 +118,21 @@ function anyValueMatches(clause: ConditionClause, actual: string): Tri {
 
 /** Evaluates one condition clause against the token's context. */
 export function evaluateClause(clause: ConditionClause, token: WebIdentityToken): Tri {
+  if (!clause.operator) return undefined;
+  return evaluateClauseWith(clause, keyState(clause, token));
+}
+
+/**
+ * Evaluates one condition clause given what the request context holds for its key (reference §2.2.4–5):
+ * shared by the web-identity evaluator and the Pod Identity one (policy/pod-identity.ts). A present key
+ * whose value is not known statically (`value` undefined) is undecidable unless the operator is Null.
+ */
+export function evaluateClauseWith(
+  clause: ConditionClause,
+  state: KeyState | { kind: 'present'; value: string | undefined },
+): Tri {
   const operator = clause.operator;
   if (!operator) return undefined;
-  const state = keyState(clause, token);
   if (state.kind === 'unknown') return undefined;
   if (operator.family === 'Null') {
     const wanted = clause.values.map((value) => value.raw.toLowerCase());
@@ -134,7 +146,7 @@ export function evaluateClause(clause: ConditionClause, token: WebIdentityToken)
     return operator.negated;
   }
   // A present, single-valued key: set operators behave as the base operator (reference §2.2.5).
-  if (operator.family !== 'String') return undefined;
+  if (operator.family !== 'String' || state.value === undefined) return undefined;
   const match = anyValueMatches(clause, state.value);
   if (match === undefined) return undefined;
   return operator.negated ? !match : match;

@@ -36,6 +36,8 @@ export interface ConditionValue {
   literal?: string;
   /** No Version and a `${…}`: the 2008-10-17 (literal text) reading; a match needs both to agree. */
   alternative?: ConditionValue;
+  /** The compiled glob (case-sensitive), filled on first match (the value belongs to one run). */
+  pattern?: Int32Array;
 }
 
 export interface ConditionClause {
@@ -48,10 +50,10 @@ export interface ConditionClause {
 
 export interface Principals {
   wildcard: boolean;
-  federated: string[];
-  service: string[];
-  aws: string[];
-  canonicalUser: string[];
+  federated: readonly string[];
+  service: readonly string[];
+  aws: readonly string[];
+  canonicalUser: readonly string[];
 }
 
 export interface NormalizedStatement {
@@ -60,20 +62,33 @@ export interface NormalizedStatement {
   effect?: Effect;
   principals?: Principals;
   notPrincipal: boolean;
-  actions: string[];
+  actions: readonly string[];
   notAction: boolean;
-  conditions: ConditionClause[];
+  conditions: readonly ConditionClause[];
   /** Constructs that make any answer about this statement indeterminate. */
-  issues: string[];
+  issues: readonly string[];
   /** The statement as written, for evidence. */
   raw: unknown;
 }
 
 export interface NormalizedPolicy {
   version?: string;
-  statements: NormalizedStatement[];
+  statements: readonly NormalizedStatement[];
   /** Document-level problems (not JSON, no Statement…): the whole policy is indeterminate. */
-  issues: string[];
+  issues: readonly string[];
+}
+
+/**
+ * Per-run memo of the normaliser, held by the audit context (never at module level): one lower-cased
+ * string per distinct condition key. An organization has a few `<issuer>:sub` / `:aud` keys but one
+ * clause per role, and EKS issuer ids are upper case, so each `toLowerCase()` was a new string.
+ */
+export interface NormalizeCache {
+  lowerKeys: Map<string, string>;
+}
+
+export function newNormalizeCache(): NormalizeCache {
+  return { lowerKeys: new Map() };
 }
 
 const STRING_OPS: Record<string, Omit<Operator, 'raw' | 'ifExists' | 'set' | 'base'>> = {
@@ -106,31 +121,29 @@ const STRING_OPS: Record<string, Omit<Operator, 'raw' | 'ifExists' | 'set' | 'ba
   Null: { family: 'Null', negated: false, ignoreCase: false, like: false },
 };
 
-const operatorCache = new Map<string, Operator | undefined>();
+/**
+ * Every legal operator, `[ForAnyValue:|ForAllValues:]<Base>[IfExists]`, built once: a constant table
+ * (a few hundred entries), so clauses share one frozen Operator each and unknown text is never stored.
+ */
+const OPERATORS: ReadonlyMap<string, Readonly<Operator>> = buildOperatorTable();
+
+function buildOperatorTable(): Map<string, Readonly<Operator>> {
+  const table = new Map<string, Readonly<Operator>>();
+  for (const [base, known] of Object.entries(STRING_OPS)) {
+    for (const set of [undefined, 'ForAnyValue', 'ForAllValues'] as const) {
+      // `NullIfExists` is not an operator (IAM-UG: IfExists applies to all but Null).
+      for (const ifExists of base === 'Null' ? [false] : [false, true]) {
+        const raw = `${set ? `${set}:` : ''}${base}${ifExists ? 'IfExists' : ''}`;
+        table.set(raw, Object.freeze({ raw, base, ifExists, set, ...known }));
+      }
+    }
+  }
+  return table;
+}
 
 /** Parses `[ForAnyValue:|ForAllValues:]<Base>[IfExists]`; undefined for unknown operators. */
-export function parseOperator(raw: string): Operator | undefined {
-  if (operatorCache.has(raw)) return operatorCache.get(raw);
-  let rest = raw;
-  let set: Operator['set'];
-  if (rest.startsWith('ForAnyValue:')) {
-    set = 'ForAnyValue';
-    rest = rest.slice('ForAnyValue:'.length);
-  } else if (rest.startsWith('ForAllValues:')) {
-    set = 'ForAllValues';
-    rest = rest.slice('ForAllValues:'.length);
-  }
-  let ifExists = false;
-  if (rest.endsWith('IfExists') && rest !== 'IfExists') {
-    ifExists = true;
-    rest = rest.slice(0, -'IfExists'.length);
-  }
-  const known = Object.hasOwn(STRING_OPS, rest) ? STRING_OPS[rest] : undefined;
-  // `NullIfExists` is not an operator (IAM-UG: IfExists applies to all but Null).
-  const operator =
-    known && !(ifExists && rest === 'Null') ? { raw, base: rest, ifExists, set, ...known } : undefined;
-  operatorCache.set(raw, operator);
-  return operator;
+export function parseOperator(raw: string): Readonly<Operator> | undefined {
+  return OPERATORS.get(raw);
 }
 
 type VariableMode = 'substitute' | 'literal' | 'ambiguous';
@@ -189,7 +202,7 @@ export function compileValue(raw: string, like: boolean, mode: VariableMode): Co
     literalRun += raw.slice(runStart);
     if (literalRun || segments.length === 0) segments.push(literalRun);
     compiled = hasWildcard
-      ? { raw, segments, hasWildcard }
+      ? { raw, segments, hasWildcard, pattern: undefined }
       : { raw, segments, hasWildcard, literal: literalRun };
   }
   // No Version: `${…}` is a variable (2012-10-17) or text (2008-10-17); keep both readings.
@@ -214,9 +227,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
  * Shared by every statement without principals of a kind: one statement per role × 200k roles made
  * these empty arrays a visible share of what the audit context retains. Frozen: never pushed to.
  */
-const NO_PRINCIPALS = Object.freeze([]) as unknown as string[];
-/** The same for empty actions, conditions and issues lists (never pushed to once returned). */
-const NONE = Object.freeze([]) as unknown as never[];
+const NO_PRINCIPALS: readonly string[] = Object.freeze([]);
+/** The same for empty actions, conditions and issues lists (readonly types: never pushed to). */
+const NONE: readonly never[] = Object.freeze([]);
 
 function normalizePrincipals(value: unknown, issues: string[]): Principals | undefined {
   const principals: Principals = {
@@ -262,7 +275,12 @@ function normalizePrincipals(value: unknown, issues: string[]): Principals | und
   return principals;
 }
 
-function normalizeConditions(value: unknown, mode: VariableMode, issues: string[]): ConditionClause[] {
+function normalizeConditions(
+  value: unknown,
+  mode: VariableMode,
+  issues: string[],
+  cache: NormalizeCache,
+): readonly ConditionClause[] {
   if (value === undefined) return NONE;
   if (!isPlainObject(value)) {
     issues.push('`Condition` is not an object');
@@ -289,7 +307,7 @@ function normalizeConditions(value: unknown, mode: VariableMode, issues: string[
           `\`${key}\` uses \`\${…}\` but the policy has no Version: whether it is a variable is not known`,
         );
       }
-      clauses.push({ operatorRaw, operator, key, keyLower: lowerKey(key), values });
+      clauses.push({ operatorRaw, operator, key, keyLower: lowerKey(cache, key), values });
     }
   }
   return clauses;
@@ -298,18 +316,11 @@ function normalizeConditions(value: unknown, mode: VariableMode, issues: string[
 const isScalar = (item: unknown) =>
   typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
 
-/**
- * Lower-cased condition keys, shared: an organization has a few `<issuer>:sub` / `:aud` keys but one
- * clause per role, and EKS issuer ids are upper case, so each `toLowerCase()` was a new string.
- */
-const lowerKeys = new Map<string, string>();
-
-function lowerKey(key: string): string {
-  let lower = lowerKeys.get(key);
+function lowerKey(cache: NormalizeCache, key: string): string {
+  let lower = cache.lowerKeys.get(key);
   if (lower === undefined) {
     lower = key.toLowerCase();
-    if (lowerKeys.size >= 10_000) lowerKeys.clear();
-    lowerKeys.set(key, lower);
+    cache.lowerKeys.set(key, lower);
   }
   return lower;
 }
@@ -320,7 +331,12 @@ function asConditionValues(value: unknown): string[] | undefined {
   return undefined;
 }
 
-function normalizeStatement(raw: unknown, index: number, mode: VariableMode): NormalizedStatement {
+function normalizeStatement(
+  raw: unknown,
+  index: number,
+  mode: VariableMode,
+  cache: NormalizeCache,
+): NormalizedStatement {
   const issues: string[] = [];
   const statement: NormalizedStatement = {
     index,
@@ -357,24 +373,31 @@ function normalizeStatement(raw: unknown, index: number, mode: VariableMode): No
     else statement.actions = list;
     statement.notAction = hasNotAction;
   }
-  statement.conditions = normalizeConditions(raw.Condition, mode, issues);
+  statement.conditions = normalizeConditions(raw.Condition, mode, issues, cache);
   if (issues.length === 0) statement.issues = NONE;
   return statement;
 }
 
 /** A role's trust policy (the model's `TrustPolicy`) normalised; one that could not be parsed has no statements. */
-export function normalizeTrustPolicy(trust: TrustPolicy): NormalizedPolicy {
+export function normalizeTrustPolicy(
+  trust: TrustPolicy,
+  cache: NormalizeCache = newNormalizeCache(),
+): NormalizedPolicy {
   if (trust.kind === 'unparsable') {
     return { statements: [], issues: [`the trust policy could not be parsed: ${trust.reason}`] };
   }
-  return normalizePolicy(trust.document);
+  return normalizePolicy(trust.document, cache);
 }
 
 /**
  * Normalises a parsed trust-policy document (decoding is the inventory's job:
- * `core/inventory/trust-policy.ts`); never throws.
+ * `core/inventory/trust-policy.ts`); never throws. `cache` is the run's (AuditContext.cache.policy); a
+ * caller outside a run gets a private one.
  */
-export function normalizePolicy(document: unknown): NormalizedPolicy {
+export function normalizePolicy(
+  document: unknown,
+  cache: NormalizeCache = newNormalizeCache(),
+): NormalizedPolicy {
   const parsed = document;
   if (!isPlainObject(parsed)) return { statements: [], issues: ['the trust policy is not a JSON object'] };
   const issues: string[] = [];
@@ -393,7 +416,7 @@ export function normalizePolicy(document: unknown): NormalizedPolicy {
   }
   return {
     version,
-    statements: list.map((item, index) => normalizeStatement(item, index, mode)),
+    statements: list.map((item, index) => normalizeStatement(item, index, mode, cache)),
     issues: issues.length > 0 ? issues : NONE,
   };
 }
@@ -446,20 +469,16 @@ export function wildcardMatch(pattern: Int32Array, text: string): boolean {
   return p === pattern.length;
 }
 
-const actionPatternCache = new Map<string, Int32Array>();
-
-/** IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). */
+/**
+ * IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). A pattern with
+ * wildcards is compiled per call: trust statements list one or two short actions.
+ */
 export function actionMatches(pattern: string, action: string): boolean {
   if (pattern === '*' || pattern === action) return true;
   if (!pattern.includes('*') && !pattern.includes('?')) return pattern.toLowerCase() === action.toLowerCase();
-  let compiled = actionPatternCache.get(pattern);
-  if (!compiled) {
-    const parts: Segment[] = [];
-    for (const ch of pattern.toLowerCase()) parts.push(ch === '*' || ch === '?' ? { wildcard: ch } : ch);
-    compiled = wildcardPattern(parts);
-    actionPatternCache.set(pattern, compiled);
-  }
-  return wildcardMatch(compiled, action.toLowerCase());
+  const parts: Segment[] = [];
+  for (const ch of pattern.toLowerCase()) parts.push(ch === '*' || ch === '?' ? { wildcard: ch } : ch);
+  return wildcardMatch(wildcardPattern(parts), action.toLowerCase());
 }
 
 /** Whether the statement's Action/NotAction covers `action`. */

@@ -37,6 +37,8 @@ export interface SubjectScope {
 export interface ProviderRef {
   value: string;
   parsed?: ProviderArnParts;
+  /** `parsed.issuer` lower-cased, computed once per run and provider (WebIdentityToken.issuerLower). */
+  issuerLower?: string;
   /** Why the value is not a valid OIDC provider ARN, when it is meant as one. */
   problem?: string;
   /** The provider is (or tries to be) an EKS cluster issuer. */
@@ -47,6 +49,8 @@ export interface IrsaGrant {
   statement: number;
   providerArn: string;
   issuer: string;
+  /** `issuer` lower-cased (shared with the provider's analysis). */
+  issuerLower: string;
   subjects: SubjectScope;
   subClauses: ConditionClause[];
   audClauses: ConditionClause[];
@@ -54,6 +58,8 @@ export interface IrsaGrant {
   absentClauses: ConditionClause[];
   /** Reasons the subject set is only an upper bound (unknown keys, operators, variables). */
   undecidable: string[];
+  /** Deny statements whose exclusion narrowed `subjects` (Allow minus Deny). */
+  narrowedBy: readonly number[];
 }
 
 export interface OidcStatement {
@@ -66,28 +72,29 @@ export interface OidcStatement {
 export interface TrustAnalysis {
   policy: NormalizedPolicy;
   /** Statements whose Federated principal names (or tries to name) an EKS OIDC provider. */
-  oidcStatements: OidcStatement[];
+  oidcStatements: readonly OidcStatement[];
   /** Allow statements × valid EKS provider ARNs that cover AssumeRoleWithWebIdentity. */
-  grants: IrsaGrant[];
+  grants: readonly IrsaGrant[];
+}
+
+/**
+ * Per-run memo of the trust analysis, held by the audit context (never at module level): provider
+ * analyses by partition and Federated value. The roles of an account name the same few providers, so
+ * each value is parsed once per run.
+ */
+export interface TrustCache {
+  providerRefs: Map<string, Map<string, ProviderRef | null>>;
+}
+
+export function newTrustCache(): TrustCache {
+  return { providerRefs: new Map() };
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-let lastSubject: string | undefined;
-let lastParsedSubject: { namespace: string; name: string } | undefined;
-
 /** Splits a valid `system:serviceaccount:<ns>:<name>` subject; undefined when malformed. */
 export function parseSubject(subject: string): { namespace: string; name: string } | undefined {
-  // Several checks parse the same subject in a row (one role's grant, one service account).
-  if (subject !== lastSubject) {
-    lastSubject = subject;
-    lastParsedSubject = parseSubjectOnce(subject);
-  }
-  return lastParsedSubject;
-}
-
-function parseSubjectOnce(subject: string): { namespace: string; name: string } | undefined {
   if (!subject.startsWith(SUBJECT_PREFIX)) return undefined;
   const rest = subject.slice(SUBJECT_PREFIX.length);
   const colon = rest.indexOf(':');
@@ -161,12 +168,19 @@ function isPositiveString(clause: ConditionClause): boolean {
 /** Classifies the subjects admitted by the `sub` clauses of one statement for one issuer. */
 export function classifySubjects(
   issuer: string,
-  subClauses: ConditionClause[],
+  statementSubClauses: readonly ConditionClause[],
   undecidable: string[],
+  exclusions: readonly ConditionClause[] = [],
+  issuerLower = issuer.toLowerCase(),
 ): SubjectScope {
   const scope: SubjectScope = { kind: 'none', exact: [], namespaces: [], broad: [] };
+  // A Deny's exclusion is one more ANDed condition on `sub` (see denyExclusion).
+  const subClauses =
+    exclusions.length > 0
+      ? [...statementSubClauses, ...exclusions]
+      : (statementSubClauses as ConditionClause[]);
   const positive = subClauses.filter(isPositiveString);
-  for (const clause of subClauses) {
+  for (const clause of statementSubClauses) {
     if (!clause.operator) undecidable.push(`unknown operator \`${clause.operatorRaw}\` on \`${clause.key}\``);
     else if (clause.operator.family !== 'String' && clause.operator.family !== 'Null') {
       undecidable.push(`\`${clause.operatorRaw}\` on \`${clause.key}\` is not evaluated`);
@@ -177,7 +191,9 @@ export function classifySubjects(
     scope.why =
       subClauses.length === 0
         ? 'no condition restricts `sub`'
-        : 'only negated conditions constrain `sub`: every other service account passes';
+        : statementSubClauses.length === 0
+          ? 'Deny statements exclude only some service accounts: every other one passes'
+          : 'only negated conditions constrain `sub`: every other service account passes';
     return scope;
   }
   // The narrowest positive clause bounds the admitted set (clauses are ANDed).
@@ -196,7 +212,7 @@ export function classifySubjects(
     return scope;
   }
   const probe = (sub: string): Tri => {
-    const token: WebIdentityToken = { issuer, sub, aud: '' };
+    const token: WebIdentityToken = { issuer, issuerLower, sub, aud: '' };
     let result: Tri = true;
     for (const clause of subClauses) {
       const outcome = evaluateClause(clause, token);
@@ -253,18 +269,11 @@ export function classifySubjects(
   return scope;
 }
 
-/**
- * Provider analyses by partition and Federated value: the roles of an account name the same few
- * providers, so each value is parsed once. Bounded, so hostile or long-lived input cannot grow it.
- */
-const providerRefCache = new Map<string, Map<string, ProviderRef | null>>();
-const PROVIDER_REF_CACHE_LIMIT = 10_000;
-
-function providerRef(value: string, rolePartition: string): ProviderRef | null {
-  let byValue = providerRefCache.get(rolePartition);
+function providerRef(value: string, rolePartition: string, cache: TrustCache): ProviderRef | null {
+  let byValue = cache.providerRefs.get(rolePartition);
   if (!byValue) {
     byValue = new Map();
-    providerRefCache.set(rolePartition, byValue);
+    cache.providerRefs.set(rolePartition, byValue);
   }
   const cached = byValue.get(value);
   if (cached !== undefined) return cached;
@@ -272,38 +281,60 @@ function providerRef(value: string, rolePartition: string): ProviderRef | null {
   const parsed = parseProviderArn(value);
   const eks = parsed ? isEksIssuer(parsed.issuer) || looksEksLike(parsed.issuer) : looksEksLike(value);
   // Only OIDC providers for EKS (or malformed attempts at one) are IRSA; GitHub, SAML, Cognito are not.
-  const ref = eks || (problem && !parsed) ? { value, parsed, problem, eks: eks || Boolean(problem) } : null;
-  if (byValue.size >= PROVIDER_REF_CACHE_LIMIT) byValue.clear();
+  const ref =
+    eks || (problem && !parsed)
+      ? { value, parsed, issuerLower: parsed?.issuer.toLowerCase(), problem, eks: eks || Boolean(problem) }
+      : null;
   byValue.set(value, ref);
   return ref;
 }
 
-function providerRefs(statement: NormalizedStatement, rolePartition: string): ProviderRef[] {
+function providerRefs(
+  statement: NormalizedStatement,
+  rolePartition: string,
+  cache: TrustCache,
+): ProviderRef[] {
   const refs: ProviderRef[] = [];
   for (const value of statement.principals?.federated ?? []) {
-    const ref = providerRef(value, rolePartition);
+    const ref = providerRef(value, rolePartition, cache);
     if (ref) refs.push(ref);
   }
   return refs;
 }
 
-const NO_STATEMENTS = Object.freeze([]) as unknown as OidcStatement[];
-const NO_GRANTS = Object.freeze([]) as unknown as IrsaGrant[];
+const NO_STATEMENTS: readonly OidcStatement[] = Object.freeze([]);
+const NO_INDEXES: readonly number[] = Object.freeze([]);
+const NO_STATEMENTS_TO_FOLD: readonly NormalizedStatement[] = Object.freeze([]);
+const NO_GRANTS: readonly IrsaGrant[] = Object.freeze([]);
 
 /**
  * Analyses a role's trust. Grants are built only for providers in the role's own account: STS looks
  * the provider up there, so a statement naming another account's provider admits nobody
- * (trust.principal-other-account reports it).
+ * (trust.principal-other-account reports it). `cache` is the run's (AuditContext.cache.trust); a
+ * caller outside a run gets a private one.
  */
 export function analyzeTrust(
   policy: NormalizedPolicy,
   rolePartition: string,
   roleAccountId: string,
+  cache: TrustCache = newTrustCache(),
 ): TrustAnalysis {
   const oidcStatements: OidcStatement[] = [];
   const grants: IrsaGrant[] = [];
+  let denies: NormalizedStatement[] | undefined;
   for (const statement of policy.statements) {
-    const providers = providerRefs(statement, rolePartition);
+    if (
+      statement.effect === 'Deny' &&
+      statement.issues.length === 0 &&
+      statement.actions.length > 0 &&
+      statementCoversAction(statement, WEB_IDENTITY_ACTION)
+    ) {
+      denies ??= [];
+      denies.push(statement);
+    }
+  }
+  for (const statement of policy.statements) {
+    const providers = providerRefs(statement, rolePartition, cache);
     if (providers.length === 0) continue;
     const coversWebIdentity =
       statement.actions.length > 0 && statementCoversAction(statement, WEB_IDENTITY_ACTION);
@@ -311,7 +342,8 @@ export function analyzeTrust(
     if (statement.effect !== 'Allow' || !coversWebIdentity) continue;
     for (const provider of providers) {
       if (!provider.parsed || provider.problem || provider.parsed.accountId !== roleAccountId) continue;
-      grants.push(grantFor(statement, provider.value, provider.parsed.issuer));
+      const issuerLower = provider.issuerLower ?? provider.parsed.issuer.toLowerCase();
+      grants.push(grantFor(statement, provider.value, provider.parsed.issuer, issuerLower, denies));
     }
   }
   // Most roles are not IRSA roles: share one empty list instead of retaining two per role.
@@ -322,8 +354,65 @@ export function analyzeTrust(
   };
 }
 
-function grantFor(statement: NormalizedStatement, providerArn: string, issuer: string): IrsaGrant {
-  const token: WebIdentityToken = { issuer, sub: '', aud: '' };
+const NEGATED_OPERATOR: Record<string, string> = {
+  StringEquals: 'StringNotEquals',
+  StringNotEquals: 'StringEquals',
+  StringEqualsIgnoreCase: 'StringNotEqualsIgnoreCase',
+  StringNotEqualsIgnoreCase: 'StringEqualsIgnoreCase',
+  StringLike: 'StringNotLike',
+  StringNotLike: 'StringLike',
+};
+
+/**
+ * What a Deny statement removes from the subjects a grant admits (reference §2.2.7: Deny wins), as a
+ * condition every admitted subject must also meet: `all` when it denies every token of the issuer,
+ * the negation of its one `sub` clause when that is its only live condition (a Deny on
+ * `StringNotLike sub …:apps:*` leaves `StringLike sub …:apps:*`). Undefined when it never applies to
+ * the issuer's tokens, or when its exclusion is not one clause (several `sub` clauses, `aud`, unknown
+ * keys): the grant's set then stays an upper bound, and checks that claim a subject is admitted
+ * confirm it with the whole policy (grant-probe).
+ */
+function denyExclusion(
+  deny: NormalizedStatement,
+  providerArn: string,
+  token: WebIdentityToken,
+): 'all' | ConditionClause | undefined {
+  const principals = deny.principals;
+  if (!principals || !(principals.wildcard || principals.federated.includes(providerArn))) return undefined;
+  let subClause: ConditionClause | undefined;
+  for (const clause of deny.conditions) {
+    const state = keyState(clause, token);
+    if (state.kind === 'unknown' || !clause.operator) return undefined;
+    const onSub = state.kind === 'present' && clause.keyLower.endsWith(':sub');
+    if (onSub && clause.operator.family === 'String') {
+      if (subClause) return undefined;
+      subClause = clause;
+      continue;
+    }
+    // Absent keys and Null on a present key decide the same way for every token of the issuer.
+    if (state.kind === 'present' && clause.operator.family !== 'Null') return undefined;
+    const outcome = evaluateClause(clause, token);
+    if (outcome !== true) return undefined;
+  }
+  if (!subClause) return 'all';
+  const operator = subClause.operator!;
+  const negatedBase = NEGATED_OPERATOR[operator.base];
+  if (!negatedBase) return undefined;
+  return {
+    ...subClause,
+    operatorRaw: negatedBase,
+    operator: { ...operator, raw: negatedBase, base: negatedBase, negated: !operator.negated },
+  };
+}
+
+function grantFor(
+  statement: NormalizedStatement,
+  providerArn: string,
+  issuer: string,
+  issuerLower: string,
+  denies: readonly NormalizedStatement[] | undefined,
+): IrsaGrant {
+  const token: WebIdentityToken = { issuer, issuerLower, sub: '', aud: '' };
   const subClauses: ConditionClause[] = [];
   const audClauses: ConditionClause[] = [];
   const absentClauses: ConditionClause[] = [];
@@ -350,24 +439,42 @@ function grantFor(statement: NormalizedStatement, providerArn: string, issuer: s
         ? `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\` to be absent, and tokens from \`${issuer}\` always carry it`
         : `\`${blockedBy.operatorRaw}\` requires \`${blockedBy.key}\`, which tokens from \`${issuer}\` never carry`;
   }
+  let narrowedBy: number[] | undefined;
+  const exclusions: ConditionClause[] = [];
+  for (const deny of denies ?? NO_STATEMENTS_TO_FOLD) {
+    if (why) break;
+    const exclusion = denyExclusion(deny, providerArn, token);
+    if (exclusion === undefined) continue;
+    narrowedBy ??= [];
+    narrowedBy.push(deny.index);
+    if (exclusion === 'all') why = `statement ${deny.index} denies every token from \`${issuer}\``;
+    else exclusions.push(exclusion);
+  }
   const subjects: SubjectScope = why
     ? { kind: 'none', exact: [], namespaces: [], broad: [], why }
-    : classifySubjects(issuer, subClauses, undecidable);
+    : classifySubjects(issuer, subClauses, undecidable, exclusions, issuerLower);
   return {
     statement: statement.index,
     providerArn,
     issuer,
+    issuerLower,
     subjects,
     subClauses,
     audClauses,
     absentClauses,
     undecidable,
+    narrowedBy: narrowedBy ?? NO_INDEXES,
   };
 }
 
 /** Whether a grant's `aud` conditions admit `audience` (true when there are none). */
 export function grantAdmitsAudience(grant: IrsaGrant, audience: string): Tri {
-  const token: WebIdentityToken = { issuer: grant.issuer, sub: '', aud: audience };
+  const token: WebIdentityToken = {
+    issuer: grant.issuer,
+    issuerLower: grant.issuerLower,
+    sub: '',
+    aud: audience,
+  };
   let result: Tri = true;
   for (const clause of grant.audClauses) {
     const outcome = evaluateClause(clause, token);
