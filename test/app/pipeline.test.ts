@@ -212,7 +212,12 @@ describe('runAudit end to end (dynalite + mocked SNS)', () => {
     sns.reset();
     sns
       .on(PublishCommand)
-      .rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+      .rejects(
+        Object.assign(new Error('Service unavailable'), {
+          name: 'InternalErrorException',
+          $metadata: { httpStatusCode: 500 },
+        }),
+      );
     const summary = await runAudit(deps(healthyOrg));
 
     expect(summary.notificationOutcome).toMatchObject({
