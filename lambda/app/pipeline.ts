@@ -10,6 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import { coverageOf } from '../core/coverage';
 import { computeDrift, type Drift } from '../core/drift';
+import { AuditorError, type ErrorCode } from '../core/errors';
 import type { Inventory } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
@@ -72,15 +73,18 @@ export interface RunSummary {
 
 export type PipelineStage = 'lock' | 'collect' | 'evaluate' | 'load' | 'store' | 'record';
 
-export class PipelineError extends Error {
+export class PipelineError extends AuditorError {
   constructor(
-    readonly code: 'CollectFailed' | 'EvaluateFailed' | 'StoreFailed' | 'LockLost',
+    override readonly code: Extract<
+      ErrorCode,
+      'CollectFailed' | 'EvaluateFailed' | 'StoreFailed' | 'LockLost'
+    >,
     readonly stage: PipelineStage,
     readonly runId: string,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'PipelineError';
   }
 }

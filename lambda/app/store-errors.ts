@@ -4,7 +4,10 @@
  * credentials or policies.
  */
 
-export type StoreErrorCode =
+import { AuditorError, type ErrorCode } from '../core/errors';
+
+export type StoreErrorCode = Extract<
+  ErrorCode,
   | 'RunLocked'
   | 'LockLost'
   | 'UnprocessedItems'
@@ -12,15 +15,16 @@ export type StoreErrorCode =
   | 'ReadFailed'
   | 'BadCursor'
   | 'BadFilter'
-  | 'TableNotFound';
+  | 'TableNotFound'
+>;
 
-export class StoreError extends Error {
+export class StoreError extends AuditorError {
   constructor(
-    readonly code: StoreErrorCode,
+    override readonly code: StoreErrorCode,
     message: string,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(code, message, options);
     this.name = 'StoreError';
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The I/O edge of the inventory, its one file adapter: reads a file and hands its text to the pure
  * parser (`core/inventory/`, which turns every raw shape into the model). Every failure is an
- * `InventoryError` (`INVENTORY_UNREADABLE`, `INVENTORY_NOT_JSON`, `INVENTORY_INVALID`) whose message
+ * `InventoryError` (`InventoryUnreadable`, `InventoryNotJson`, `InventoryInvalid`) whose message
  * names the file; commands print it and exit with code 2.
  */
 import { readFile } from 'node:fs/promises';
@@ -31,7 +31,7 @@ export async function loadInventoryFile(path: string): Promise<ParseInventoryRes
     bytes = await readFile(path);
   } catch (error) {
     throw new InventoryError(
-      'INVENTORY_UNREADABLE',
+      'InventoryUnreadable',
       `${path}: cannot read the inventory file (${readFailure(error)})`,
       {
         source: path,
@@ -73,13 +73,13 @@ function decodeText(bytes: Buffer, path: string): string {
     const code = (error as NodeJS.ErrnoException)?.code;
     if (code === 'ERR_STRING_TOO_LONG' || error instanceof RangeError) {
       throw new InventoryError(
-        'INVENTORY_UNREADABLE',
+        'InventoryUnreadable',
         `${path}: cannot read the inventory file (too large for one string: ${bytes.length} bytes)`,
         { source: path, cause: error },
       );
     }
     throw new InventoryError(
-      'INVENTORY_NOT_JSON',
+      'InventoryNotJson',
       `${path} is not valid JSON: it is not ${encoding.toUpperCase()} text`,
       {
         source: path,

@@ -1,3 +1,5 @@
+import { AuditorError } from '../core/errors';
+
 /** What a CLI command may touch: injected so commands are testable without a real terminal. */
 export interface CliIO {
   stdout(text: string): void;
@@ -22,13 +24,14 @@ export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
 
 /** A user-facing error: printed as one clear message (no stack trace) with exit code 2 unless set. */
-export class CliError extends Error {
+export class CliError extends AuditorError {
+  declare readonly code: 'UsageError';
   constructor(
     message: string,
     readonly exitCode: number = EXIT_USAGE,
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super('UsageError', message, options);
     this.name = 'CliError';
   }
 }

@@ -99,5 +99,13 @@ export function classifyAwsError(error: unknown): AwsFailure {
   if (shape.$fault === 'server' || (status !== undefined && status >= 500)) {
     return { kind: 'transient', code: 'ServiceError', message };
   }
+  // A service's own error name is data worth keeping; a JavaScript exception's name (TypeError) is
+  // not a coverage code: it is a bug of ours (docs/collection.md).
+  if (!fromService(shape)) return { kind: 'fatal', code: 'InternalError', message };
   return { kind: 'fatal', code: /^[A-Za-z][\w.]{0,63}$/.test(name) ? name : 'Unknown', message };
+}
+
+/** An exception the AWS SDK built from a service response (it carries the response metadata). */
+function fromService(shape: SdkErrorShape): boolean {
+  return shape.$metadata !== undefined || shape.$fault !== undefined;
 }

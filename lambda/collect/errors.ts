@@ -3,13 +3,11 @@
  * person running the audit. Causes are kept; credentials and policy documents never appear in messages.
  */
 
-export class CollectError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
+import { AuditorError, type ErrorCode } from '../core/errors';
+
+export class CollectError extends AuditorError {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
     this.name = 'CollectError';
   }
 }

@@ -1,6 +1,7 @@
 import { ApiException } from '@kubernetes/client-node';
 import { accessEntryCommands } from '../core/access-entry';
 import { partitionOfArn } from '../core/arn';
+import { AuditorError } from '../core/errors';
 import type { ClusterEndpoint } from './cluster-endpoint';
 import { trimMessage } from './errors';
 import type { KubernetesOptions } from './options';
@@ -12,20 +13,20 @@ import type { KubernetesOptions } from './options';
  */
 
 /** The cluster's whole budget ran out (as opposed to one request timing out). */
-export class ClusterBudgetExceeded extends Error {
+export class ClusterBudgetExceeded extends AuditorError {
   constructor(readonly budgetMs: number) {
-    super(`the cluster's ${Math.round(budgetMs / 1000)} s read budget ran out`);
+    super('ClusterBudgetExceeded', `the cluster's ${Math.round(budgetMs / 1000)} s read budget ran out`);
     this.name = 'ClusterBudgetExceeded';
   }
 }
 
 /** 410 Gone after every allowed restart: the cluster churns faster than a full list can be read. */
-export class ListExpiredError extends Error {
+export class ListExpiredError extends AuditorError {
   constructor(
     readonly kind: string,
     readonly restarts: number,
   ) {
-    super(`the ${kind} list expired (410 Gone) ${restarts + 1} times`);
+    super('ListExpired', `the ${kind} list expired (410 Gone) ${restarts + 1} times`);
     this.name = 'ListExpiredError';
   }
 }

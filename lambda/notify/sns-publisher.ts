@@ -39,15 +39,29 @@ const PERMANENT = new Set([
   'EndpointDisabledException',
 ]);
 
+/**
+ * The SNS error code of a service exception (the SDK gives it as the name, with the response
+ * metadata). Anything else (a network failure, a TypeError) is `PublishFailed`: a JavaScript
+ * exception's name is not an SNS code; the message keeps it.
+ */
 function errorCode(error: unknown): string {
-  if (error && typeof error === 'object' && 'name' in error && typeof error.name === 'string')
-    return error.name;
-  return 'Error';
+  const shape = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    $metadata?: unknown;
+  };
+  if (shape.$metadata !== undefined && typeof shape.name === 'string') return shape.name;
+  return 'PublishFailed';
 }
 
 /** Error text safe for logs and the run record: the SDK message, one line, capped. */
 function errorText(error: unknown): string {
-  const text = error instanceof Error ? error.message : String(error);
+  const fromService = typeof error === 'object' && error !== null && '$metadata' in error;
+  const text =
+    error instanceof Error
+      ? fromService
+        ? error.message
+        : `${error.name}: ${error.message}`
+      : String(error);
   return text.replace(/\s+/g, ' ').slice(0, 300);
 }
 

@@ -4,6 +4,7 @@
  * environment variable, the context key or the flag, the value given (unless secret) and what was
  * expected. Problems are collected, so one ConfigError lists them all.
  */
+import { AuditorError } from '../core/errors';
 import type {
   BooleanSetting,
   EnumSetting,
@@ -20,14 +21,14 @@ import type {
 export type ConfigSource = 'environment' | 'context' | 'flags' | 'options';
 
 /** Any invalid setting, from any source. One type and one code for all three entry points. */
-export class ConfigError extends Error {
-  readonly code = 'InvalidConfiguration';
+export class ConfigError extends AuditorError {
+  declare readonly code: 'InvalidConfiguration';
   constructor(
     readonly problems: string[],
     readonly source: ConfigSource,
     options?: { cause?: unknown },
   ) {
-    super(configErrorMessage(problems, source), options);
+    super('InvalidConfiguration', configErrorMessage(problems, source), options);
     this.name = 'ConfigError';
   }
 }

@@ -210,9 +210,12 @@ describe('runAudit end to end (dynalite + mocked SNS)', () => {
 
   it('never loses stored results when the publish fails, and records the failure', async () => {
     sns.reset();
-    sns
-      .on(PublishCommand)
-      .rejects(Object.assign(new Error('Service unavailable'), { name: 'InternalErrorException' }));
+    sns.on(PublishCommand).rejects(
+      Object.assign(new Error('Service unavailable'), {
+        name: 'InternalErrorException',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
     const summary = await runAudit(deps(healthyOrg));
 
     expect(summary.notificationOutcome).toMatchObject({

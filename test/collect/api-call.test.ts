@@ -172,6 +172,13 @@ describe('classifyAwsError', () => {
     expect(failure.message.length).toBeLessThanOrEqual(300);
   });
 
+  it('gives a JavaScript exception the code InternalError, never its name', () => {
+    const failure = classifyAwsError(new TypeError("Cannot read properties of undefined (reading 'Roles')"));
+
+    expect(failure).toMatchObject({ kind: 'fatal', code: 'InternalError' });
+    expect(failure.message).toContain('TypeError');
+  });
+
   it('recognises network failures by their system code', () => {
     expect(classifyAwsError(Object.assign(new Error('connect'), { code: 'ECONNRESET' }))).toMatchObject({
       kind: 'transient',

@@ -496,11 +496,12 @@ describe('runScheduledAudit', () => {
   });
 
   it('keeps the results when every publish attempt fails, and reports the failure in the run record', async () => {
-    sns
-      .on(PublishCommand)
-      .rejects(
-        Object.assign(new Error('Internal error while publishing'), { name: 'InternalErrorException' }),
-      );
+    sns.on(PublishCommand).rejects(
+      Object.assign(new Error('Internal error while publishing'), {
+        name: 'InternalErrorException',
+        $metadata: { httpStatusCode: 500 },
+      }),
+    );
 
     const { result } = await audit();
 

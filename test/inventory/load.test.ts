@@ -32,7 +32,7 @@ describe('loadInventoryFile', () => {
 
     const error = await inventoryErrorAsync(() => loadInventoryFile(path));
 
-    expect(error.code).toBe('INVENTORY_UNREADABLE');
+    expect(error.code).toBe('InventoryUnreadable');
     expect(error.message).toBe(`${path}: cannot read the inventory file (no such file)`);
     expect((error.cause as NodeJS.ErrnoException).code).toBe('ENOENT');
   });
@@ -40,7 +40,7 @@ describe('loadInventoryFile', () => {
   it('reports a directory as unreadable', async () => {
     const error = await inventoryErrorAsync(() => loadInventoryFile(dir));
 
-    expect(error.code).toBe('INVENTORY_UNREADABLE');
+    expect(error.code).toBe('InventoryUnreadable');
     expect(error.message).toContain('it is a directory');
   });
 
@@ -49,7 +49,7 @@ describe('loadInventoryFile', () => {
 
     const error = await inventoryErrorAsync(() => loadInventoryFile(path));
 
-    expect(error.code).toBe('INVENTORY_NOT_JSON');
+    expect(error.code).toBe('InventoryNotJson');
     expect(error.message).toBe(
       `${path} is not valid JSON: line 4, column 1: expected a property name after "," (trailing commas are not JSON), found "}"`,
     );
@@ -61,7 +61,7 @@ describe('loadInventoryFile', () => {
 
     const error = await inventoryErrorAsync(() => loadInventoryFile(path));
 
-    expect(error.code).toBe('INVENTORY_NOT_JSON');
+    expect(error.code).toBe('InventoryNotJson');
     expect(error.message).toBe(`${path} is empty: expected a JSON inventory document`);
   });
 
@@ -87,7 +87,7 @@ describe('loadInventoryFile', () => {
 
     const error = await inventoryErrorAsync(() => loadInventoryFile(path));
 
-    expect(error.code).toBe('INVENTORY_NOT_JSON');
+    expect(error.code).toBe('InventoryNotJson');
     expect(error.message).toBe(`${path} is not valid JSON: it is not UTF-8 text`);
   });
 
@@ -98,7 +98,7 @@ describe('loadInventoryFile', () => {
 
     const error = await inventoryErrorAsync(() => loadInventoryFile(path));
 
-    expect(error.code).toBe('INVENTORY_INVALID');
+    expect(error.code).toBe('InventoryInvalid');
     expect(error.message).toContain(`${path} is not a valid inventory (1 problem):`);
     expect(error.message).toContain('$.accounts[0].accountId: expected a 12-digit string, got the number 7');
   });
@@ -125,7 +125,7 @@ describe('parseInventoryText', () => {
   ])('locates %s', (_label, text, line, column, message) => {
     const error = inventoryError(() => parseInventoryText(text, 'x.json'));
 
-    expect(error.code).toBe('INVENTORY_NOT_JSON');
+    expect(error.code).toBe('InventoryNotJson');
     expect(error.message).toContain(`x.json is not valid JSON: line ${line}, column ${column}: `);
     expect(error.message).toContain(message);
   });

@@ -10,7 +10,7 @@ const SOURCE = 'org/inventory.json';
 
 function problemsOf(document: unknown) {
   const error = inventoryError(() => parseInventory(document, SOURCE));
-  expect(error.code).toBe('INVENTORY_INVALID');
+  expect(error.code).toBe('InventoryInvalid');
   expect(error.source).toBe(SOURCE);
   expect(error.message.startsWith(`${SOURCE} is not a valid inventory`)).toBe(true);
   return error;
@@ -463,7 +463,7 @@ describe('parseInventory: bad input names the file, the JSON path and what was e
     const error = inventoryError(() => parseInventory(document, SOURCE));
 
     expect(error).toBeInstanceOf(InventoryError);
-    expect(error.code).toBe('INVENTORY_INVALID');
+    expect(error.code).toBe('InventoryInvalid');
     expect(error.message).toBe(`${SOURCE}: the inventory could not be read (boom)`);
     expect(error.cause).toBe(boom);
   });

@@ -176,6 +176,6 @@ describe('schema/inventory.schema.json', () => {
     mutate(document);
 
     expect(validator.validate(document).length).toBeGreaterThan(0);
-    expect(inventoryError(() => parseInventory(document, 'bad.json')).code).toBe('INVENTORY_INVALID');
+    expect(inventoryError(() => parseInventory(document, 'bad.json')).code).toBe('InventoryInvalid');
   });
 });

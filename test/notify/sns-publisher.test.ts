@@ -12,7 +12,9 @@ afterEach(() => sns.reset());
 const message = buildNotification(drift({ new: [critical], resolved: [resolvedLow] }), runRecord());
 if (!message) throw new Error('expected a message');
 const noWait = { sleep: async () => {}, random: () => 0 };
-const error = (name: string, text = name) => Object.assign(new Error(text), { name });
+/** As the SDK throws a service's answer: the SNS code as the name, with the response metadata. */
+const error = (name: string, text = name) =>
+  Object.assign(new Error(text), { name, $metadata: { httpStatusCode: 400 } });
 
 describe('SnsPublisher', () => {
   it('publishes one json-structured message with subject and attributes', async () => {
@@ -79,6 +81,20 @@ describe('SnsPublisher', () => {
       status: 'failed',
       attempts: 1,
       error: { code: 'AuthorizationErrorException' },
+    });
+  });
+
+  it('reports a JavaScript exception as PublishFailed, never by its name', async () => {
+    sns.on(PublishCommand).rejects(new TypeError("Cannot read properties of undefined (reading 'send')"));
+    const outcome = await new SnsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, noWait).publish(
+      message,
+    );
+    expect(outcome).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'PublishFailed',
+        message: "TypeError: Cannot read properties of undefined (reading 'send')",
+      },
     });
   });
 });

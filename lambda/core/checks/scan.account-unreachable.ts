@@ -2,7 +2,10 @@
  * scan.account-unreachable — the audit role could not be assumed (or the account was cut by the
  * deadline), so nothing in the account was seen. "Not scanned" must never read as "no findings".
  */
+import type { ErrorCode } from '../errors';
 import type { CoverageCheck } from './types';
+
+const ASSUME_ROLE_FAILED: ErrorCode = 'AssumeRoleFailed';
 
 export const check: CoverageCheck = {
   id: 'scan.account-unreachable',
@@ -19,8 +22,9 @@ export const check: CoverageCheck = {
     if (error.scope !== 'account') return [];
     const notScanned = error.code === 'NotScanned';
     // The member role could not be assumed at all, or it was assumed and one of the account-wide
-    // reads failed (IAM roles or providers, region listing): say which, and what to grant.
-    const assume = /assume/i.test(`${error.code} ${error.message}`);
+    // reads failed (IAM roles or providers, region listing): say which, and what to grant. The code
+    // decides: a denied read's message names the assumed-role session too (docs/collection.md).
+    const assume = error.code === ASSUME_ROLE_FAILED;
     let remediation: string | undefined;
     if (notScanned) {
       remediation =

@@ -3,6 +3,7 @@
  * error that lists what does exist there (clusters, namespaces of the cluster, or service accounts
  * of the namespace), never a "broken" verdict.
  */
+import { AuditorError } from '../errors';
 import type { Account, Cluster, Inventory } from '../model';
 
 export interface ExplainTarget {
@@ -14,13 +15,14 @@ export interface ExplainTarget {
   region?: string;
 }
 
-export class ExplainTargetError extends Error {
-  readonly code = 'EXPLAIN_TARGET_NOT_FOUND';
+export class ExplainTargetError extends AuditorError {
+  declare readonly code: 'ExplainTargetNotFound';
   /** What exists where the target was looked for. */
   readonly existing: string[];
 
   constructor(message: string, existing: string[]) {
-    super(message);
+    super('ExplainTargetNotFound', message);
+    this.name = 'ExplainTargetError';
     this.existing = existing;
   }
 }

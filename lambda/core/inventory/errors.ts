@@ -3,7 +3,12 @@
  * code 2 with a clear message (docs/inventory.md) and never show a stack trace.
  */
 
-export type InventoryErrorCode = 'INVENTORY_UNREADABLE' | 'INVENTORY_NOT_JSON' | 'INVENTORY_INVALID';
+import { AuditorError, type ErrorCode } from '../errors';
+
+export type InventoryErrorCode = Extract<
+  ErrorCode,
+  'InventoryUnreadable' | 'InventoryNotJson' | 'InventoryInvalid'
+>;
 
 /** One thing wrong with the document: where (a JSON path such as `$.accounts[0].accountId`) and what. */
 export interface InventoryProblem {
@@ -11,11 +16,11 @@ export interface InventoryProblem {
   message: string;
 }
 
-export class InventoryError extends Error {
-  readonly code: InventoryErrorCode;
+export class InventoryError extends AuditorError {
+  declare readonly code: InventoryErrorCode;
   /** The file name (or other label) the document came from. */
   readonly source: string;
-  /** For `INVENTORY_INVALID`: the problems found, at most `MAX_INVENTORY_PROBLEMS`. */
+  /** For `InventoryInvalid`: the problems found, at most `MAX_INVENTORY_PROBLEMS`. */
   readonly problems: readonly InventoryProblem[];
   /** True when validation stopped at the problem limit and more may exist. */
   readonly truncated: boolean;
@@ -25,9 +30,8 @@ export class InventoryError extends Error {
     message: string,
     options: { source: string; problems?: readonly InventoryProblem[]; truncated?: boolean; cause?: unknown },
   ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    super(code, message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'InventoryError';
-    this.code = code;
     this.source = options.source;
     this.problems = options.problems ?? [];
     this.truncated = options.truncated ?? false;

@@ -111,7 +111,7 @@ export class Issues {
       ? `${this.source} is not a valid inventory (stopped after ${count} problems; fix these and run again):`
       : `${this.source} is not a valid inventory (${count} ${count === 1 ? 'problem' : 'problems'}):`;
     const lines = this.problems.map((p) => `  ${p.path}: ${p.message}`);
-    return new InventoryError('INVENTORY_INVALID', [heading, ...lines].join('\n'), {
+    return new InventoryError('InventoryInvalid', [heading, ...lines].join('\n'), {
       source: this.source,
       problems: this.problems.slice(),
       truncated,

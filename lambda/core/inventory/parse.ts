@@ -6,7 +6,7 @@
  * roles and pods, so validation must cost far less than `JSON.parse`).
  *
  * The parser takes ownership of `document`: it may mutate it. Bad input throws `InventoryError`
- * (`INVENTORY_INVALID`) listing up to `MAX_INVENTORY_PROBLEMS` problems, each with its JSON path and
+ * (`InventoryInvalid`) listing up to `MAX_INVENTORY_PROBLEMS` problems, each with its JSON path and
  * what was expected; nothing else is ever thrown.
  */
 
@@ -58,7 +58,7 @@ export function parseInventory(document: unknown, source: string): ParseInventor
     if (error instanceof InventoryError) throw error;
     // Not reachable with JSON.parse output; guards exotic objects (getters, proxies) and our own bugs.
     const reason = error instanceof Error ? error.message : String(error);
-    throw new InventoryError('INVENTORY_INVALID', `${source}: the inventory could not be read (${reason})`, {
+    throw new InventoryError('InventoryInvalid', `${source}: the inventory could not be read (${reason})`, {
       source,
       cause: error,
     });

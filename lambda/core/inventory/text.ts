@@ -22,20 +22,16 @@ export function parseInventoryText(text: string, source: string): ParseInventory
 
 function notJson(text: string, source: string, cause: unknown): InventoryError {
   if (/^\s*$/.test(text)) {
-    return new InventoryError(
-      'INVENTORY_NOT_JSON',
-      `${source} is empty: expected a JSON inventory document`,
-      {
-        source,
-        cause,
-      },
-    );
+    return new InventoryError('InventoryNotJson', `${source} is empty: expected a JSON inventory document`, {
+      source,
+      cause,
+    });
   }
   const syntax = findJsonSyntaxError(text);
   const detail = syntax
     ? `line ${syntax.line}, column ${syntax.column}: ${syntax.message}`
     : quote(cause instanceof Error ? cause.message : String(cause));
-  return new InventoryError('INVENTORY_NOT_JSON', `${source} is not valid JSON: ${detail}`, {
+  return new InventoryError('InventoryNotJson', `${source} is not valid JSON: ${detail}`, {
     source,
     cause,
   });
