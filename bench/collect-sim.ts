@@ -396,7 +396,7 @@ export class SimulatedAws {
       ): Promise<KubernetesReadResult> => {
         const cluster = this.cluster(endpoint.accountId, endpoint.region, endpoint.name);
         this.kubernetesReads.push({ cluster: cluster.name, ...(scope ? { scope } : {}) });
-        const inScope = (namespace: string, serviceAccount: string) =>
+        const inNeighbourhood = (namespace: string, serviceAccount: string) =>
           !scope ||
           (namespace === scope.namespace &&
             (!scope.serviceAccount || serviceAccount === scope.serviceAccount));
@@ -411,10 +411,10 @@ export class SimulatedAws {
         return {
           status: 'ok',
           serviceAccounts: structuredClone(
-            (cluster.serviceAccounts ?? []).filter((sa) => inScope(sa.namespace, sa.name)),
+            (cluster.serviceAccounts ?? []).filter((sa) => inNeighbourhood(sa.namespace, sa.name)),
           ),
           pods: structuredClone(
-            (cluster.pods ?? []).filter((pod) => inScope(pod.namespace, pod.serviceAccountName)),
+            (cluster.pods ?? []).filter((pod) => inNeighbourhood(pod.namespace, pod.serviceAccountName)),
           ),
           requests: 2,
         };

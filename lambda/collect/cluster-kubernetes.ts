@@ -1,10 +1,10 @@
 import type { CoverageError } from '../core/model';
 import { classifyAwsError } from './aws-errors';
-import type { AccountScope } from './context';
 import type { DescribedCluster } from './eks';
 import { eksToken } from './eks-token';
 import { trimMessage } from './errors';
 import type { KubernetesReadResult, ReadScope } from './kubernetes';
+import type { AccountScope } from './run-context';
 
 /**
  * Fills a cluster's Kubernetes data: the EKS token is presigned with the account's credentials (the

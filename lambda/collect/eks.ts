@@ -9,8 +9,8 @@ import { associationFromEks, clusterFromDescribe } from '../core/inventory/api-o
 import type { Cluster, CoverageError, PodIdentityAssociation } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { type ClusterEndpoint, endpointFromDescribe } from './cluster-endpoint';
-import type { AccountScope } from './context';
 import { forEachPage } from './paginate';
+import type { AccountScope } from './run-context';
 
 /** EKS list calls' largest page. */
 const EKS_PAGE = 100;

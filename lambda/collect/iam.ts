@@ -8,8 +8,8 @@ import type { TrustPolicyCache } from '../core/inventory/iam';
 import type { CoverageError, OidcProvider, Role } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { globalRegionOf } from './clients';
-import type { AccountScope } from './context';
 import { PaginationError } from './errors';
+import type { AccountScope } from './run-context';
 
 /** GetAccountAuthorizationDetails' largest page. */
 const ROLES_PAGE = 1000;

@@ -1,7 +1,7 @@
 import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { globalRegionOf } from './clients';
-import type { AccountScope } from './context';
 import { forEachPage } from './paginate';
+import type { AccountScope } from './run-context';
 
 /** The Account API caps ListRegions at 50 per page. */
 const REGIONS_PAGE = 50;

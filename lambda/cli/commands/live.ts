@@ -14,7 +14,7 @@ import { type CollectDeps, collectInventory } from '../../collect/collect';
 import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
 import { createProgressReporter } from '../../collect/progress';
-import { collectServiceAccountScope } from '../../collect/scope';
+import { collectServiceAccountInventory } from '../../collect/service-account-inventory';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
@@ -184,5 +184,5 @@ export async function collectForExplain(
   deps: CollectDeps = collectDeps(io),
 ): Promise<Inventory> {
   const options = optionsFrom(values, io);
-  return collecting(() => collectServiceAccountScope(target, options, deps));
+  return collecting(() => collectServiceAccountInventory(target, options, deps));
 }

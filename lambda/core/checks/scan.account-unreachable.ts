@@ -6,7 +6,7 @@ import type { CoverageCheck } from './types';
 
 export const check: CoverageCheck = {
   id: 'scan.account-unreachable',
-  scope: 'coverage',
+  runsOn: 'coverage',
   severity: 'medium',
   title: 'Account could not be audited',
   description:

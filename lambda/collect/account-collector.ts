@@ -1,13 +1,13 @@
 import type { Account, Cluster, CoverageError } from '../core/model';
-import type { AccountTarget } from './accounts';
+import type { AccountTarget } from './account-targets';
 import { classifyAwsError } from './aws-errors';
 import { readClusterKubernetes } from './cluster-kubernetes';
-import { AccountScope, type RunContext } from './context';
 import { AssumeRoleError } from './credentials';
 import { collectPodIdentityAssociations, describeCluster, listClusterNames } from './eks';
 import { trimMessage } from './errors';
 import { collectIam } from './iam';
 import { defaultRegionsOf, listEnabledRegions } from './regions';
+import { AccountScope, type RunContext } from './run-context';
 
 /** An account with nothing collected yet (also what a not-scanned account looks like). */
 export function emptyAccount(run: RunContext, target: AccountTarget, errors: CoverageError[] = []): Account {

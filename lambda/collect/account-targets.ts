@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { classifyAwsError } from './aws-errors';
 import { globalRegionOf } from './clients';
-import type { RunContext } from './context';
 import { CollectError, OrganizationsAccessError, PaginationError } from './errors';
 import { forEachPage } from './paginate';
+import type { RunContext } from './run-context';
 
 /** An account to audit, with its Organizations name when known. */
 export interface AccountTarget {

@@ -8,12 +8,12 @@ import {
 } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { readClusterKubernetes } from './cluster-kubernetes';
-import { AccountScope, type CollectDeps, createRunContext, type RunContext } from './context';
 import { AssumeRoleError } from './credentials';
 import { collectPodIdentityAssociations, describeCluster } from './eks';
 import { CollectError } from './errors';
 import { collectProviders, collectRoles } from './iam';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
+import { AccountScope, type CollectDeps, createRunContext, type RunContext } from './run-context';
 
 /** The one service account `explain --live` walks through. */
 export interface ServiceAccountTarget {
@@ -34,7 +34,7 @@ export interface ServiceAccountTarget {
  *   (STS resolves the provider in the role's account).
  * Failures are coverage errors as everywhere else; a cluster that does not exist is an error.
  */
-export async function collectServiceAccountScope(
+export async function collectServiceAccountInventory(
   target: ServiceAccountTarget,
   input: CollectOptionsInput | CollectOptions,
   deps: CollectDeps = {},
