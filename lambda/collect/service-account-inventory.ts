@@ -6,6 +6,7 @@ import {
   INVENTORY_SCHEMA_VERSION,
   type Inventory,
 } from '../core/model';
+import { emptyAccount } from './account-collector';
 import { classifyAwsError } from './aws-errors';
 import { readClusterKubernetes } from './cluster-kubernetes';
 import { AssumeRoleError } from './credentials';
@@ -74,7 +75,7 @@ export async function collectServiceAccountInventory(
 }
 
 async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Promise<Account> {
-  const account = emptyAccount(run, target.accountId);
+  const account = emptyAccount(run, { accountId: target.accountId });
   const scope = new AccountScope(run, target.accountId);
   if (!(await assumable(run, account))) return account;
   const errors: CoverageError[] = [];
@@ -101,7 +102,7 @@ async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Pr
 }
 
 async function iamAccount(run: RunContext, accountId: string, sequence: number): Promise<Account> {
-  const account = emptyAccount(run, accountId);
+  const account = emptyAccount(run, { accountId });
   if (!(await assumable(run, account))) return account;
   const scope = new AccountScope(run, accountId, sequence);
   const [, providers] = await Promise.all([addRoles(scope, account), collectProviders(scope)]);
@@ -128,15 +129,4 @@ async function assumable(run: RunContext, account: Account): Promise<boolean> {
     account.errors.push({ scope: 'account', code: failure.code, message: failure.message });
     return false;
   }
-}
-
-function emptyAccount(run: RunContext, accountId: string): Account {
-  return {
-    accountId,
-    partition: run.caller.partition,
-    oidcProviders: [],
-    roles: [],
-    clusters: [],
-    errors: [],
-  };
 }

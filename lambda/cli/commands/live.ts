@@ -66,7 +66,8 @@ async function collecting<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function coverageNote(inventory: Inventory, io: CliIO): void {
+/** One stderr line after a collection: what was collected and how many coverage errors it had. */
+function printCollectionSummary(inventory: Inventory, io: CliIO): void {
   const errors = inventory.accounts.reduce((sum, account) => sum + account.errors.length, 0);
   io.stderr(
     `collected ${inventory.accounts.length} account(s), ${inventory.accounts.reduce((sum, a) => sum + a.clusters.length, 0)} cluster(s)` +
@@ -88,7 +89,7 @@ export async function runSnapshot(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
   }
-  coverageNote(inventory, io);
+  printCollectionSummary(inventory, io);
   io.stderr(`wrote ${out}\n`);
   return EXIT_OK;
 }
@@ -136,7 +137,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
 
   if (!values.store) {
     const inventory = await collecting(() => collectInventory(options, deps));
-    coverageNote(inventory, io);
+    printCollectionSummary(inventory, io);
     const result = runChecks(inventory, CHECKS);
     io.stdout(renderScan(result, format));
     return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
@@ -158,7 +159,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       lockTtlSeconds: 3 * 3600,
       trigger: 'cli',
     });
-    coverageNote(summary.inventory, io);
+    printCollectionSummary(summary.inventory, io);
     io.stdout(renderScan(summary.scan, format));
     io.stderr(
       `run ${summary.runId}: ${summary.drift.new.length} new, ${summary.drift.resolved.length} resolved; notification ${summary.notificationOutcome.status}${summary.notificationOutcome.detail ? ` (${summary.notificationOutcome.detail})` : ''}\n`,
