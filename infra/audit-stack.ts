@@ -1,5 +1,5 @@
 /**
- * The audit stack (SPEC §7), deployed in the security/audit account: results table, notification topic
+ * The audit stack (docs/deployment.md), deployed in the security/audit account: results table, notification topic
  * (email, optional Slack through AWS Chatbot), the nightly audit function and its schedule, failure
  * queues, alarms, and the StackSet that puts the read-only member role into every account.
  */
@@ -110,7 +110,7 @@ export class AuditStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: config.memoryMb,
       timeout: Duration.minutes(config.timeoutMinutes),
-      // One run at a time (SPEC §5 run lock is the second line of defence).
+      // One run at a time (the run lock of docs/results-table.md is the second line of defence).
       reservedConcurrentExecutions: 1,
       role: this.functionRole,
       logGroup,
@@ -331,7 +331,7 @@ export class AuditStack extends Stack {
       }),
       new iam.PolicyStatement({
         sid: 'ResultsTableItems',
-        // No Scan (SPEC §5: every query pattern is a Query); no table management.
+        // No Scan (docs/results-table.md: every query pattern is a Query); no table management.
         actions: [
           'dynamodb:BatchWriteItem',
           'dynamodb:DeleteItem',

@@ -1,5 +1,5 @@
 /**
- * The read-only member role (SPEC §7) that the audit function assumes in every account, and the
+ * The read-only member role (docs/deployment.md, docs/collection.md "Permissions") that the audit function assumes in every account, and the
  * service-managed CloudFormation StackSet that rolls it out to the organization.
  *
  * The policy documents are generated here once and used twice: inside the StackSet's template body

@@ -23,7 +23,7 @@ export function emptyAccount(run: RunContext, target: AccountTarget, errors: Cov
 }
 
 /**
- * Collects one account (issue 3 §1-§6). Never throws: whatever fails becomes a coverage error at the
+ * Collects one account (docs/collection.md). Never throws: whatever fails becomes a coverage error at the
  * narrowest scope that is true — the account (role not assumable, IAM unreadable), a region (its
  * clusters could not be listed) or a cluster (describe, Pod Identity, Kubernetes) — and everything
  * else of the account is still collected.

@@ -8,7 +8,7 @@ import { type CollectDeps, createRunContext, type RunContext } from './run-conte
 export type { CollectDeps } from './run-context';
 
 /**
- * The live inventory of an organization (SPEC §2 "collect"). Accounts are collected
+ * The live inventory of an organization (docs/collection.md). Accounts are collected
  * `accountsInFlight` at a time, under the global and per-account call limits, starting while the
  * Organizations listing is still paging; the inventory lists them in the organization's order. Once the deadline has passed no account is started; the rest are recorded `NotScanned`.
  * Fault-isolated: whatever fails inside an account is coverage in that account, and the run

@@ -27,7 +27,7 @@ export interface ServiceAccountTarget {
 }
 
 /**
- * The smallest inventory that explains one service account (issue 3 §8, `explain --live`):
+ * The smallest inventory that explains one service account (`explain --live`, docs/collection.md):
  * - the cluster's account: that cluster only (DescribeCluster, no ListClusters), its Pod Identity
  *   associations for this service account (filtered server-side), the service account and its pods
  *   (namespace-scoped, field-selected Kubernetes lists), and the account's OIDC providers;

@@ -6,7 +6,7 @@ import { trimMessage } from './errors';
 import type { KubernetesOptions } from './options';
 
 /**
- * Why a cluster's Kubernetes API could not be read, phrased as what to do about it (SPEC §4
+ * Why a cluster's Kubernetes API could not be read, phrased as what to do about it (docs/checks.md
  * `scan.cluster-unreachable`): an access entry with AmazonEKSViewPolicy for the audit role, or network
  * reachability of a private endpoint. The code is stable; the reason is for people.
  */

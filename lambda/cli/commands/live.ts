@@ -29,7 +29,7 @@ import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
 export const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
 
-Collects the live inventory (SPEC §3) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
+Collects the live inventory (docs/inventory.md) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
 
 ${COLLECT_FLAGS_HELP}`;
 

@@ -39,7 +39,7 @@ export type ResourceKind =
 
 export interface CheckMeta {
   id: string;
-  /** Default severity; where §4 makes it depend on the case, `severityNote` says how. */
+  /** Default severity; where docs/checks.md makes it depend on the case, `severityNote` says how. */
   severity: Severity;
   severityNote?: string;
   title: string;
