@@ -112,6 +112,14 @@ module.exports = {
         pathNot: '^(lambda/settings/|lambda/core/|lambda/app/notify-mode\\.ts$)',
       },
     },
+    {
+      name: 'production-not-tooling',
+      comment:
+        'The Lambda, the CLI and the CDK app (lambda/, infra/) ship; scripts/, bench/ and test/ are tooling that may import them, never the other way round.',
+      severity: 'error',
+      from: { path: '^(lambda|infra)/' },
+      to: { path: '^(scripts|bench|test)/' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {
