@@ -45,14 +45,14 @@ import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
 import { orgIdParameter } from './member-role-stack';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
 /** Powertools' default `service` dimension; the handler's RunsSucceeded metric carries it. */
 export const SERVICE_NAME = 'irsa-auditor';
 /** Metric the handler emits (Count, 1) after a run stored its results; the staleness alarm watches it. */
 export const RUNS_SUCCEEDED_METRIC = METRICS.runsSucceeded;
 /** A nightly run plus two hours of slack for a late or slow run. */
-export const STALE_AFTER_HOURS = 26;
+const STALE_AFTER_HOURS = 26;
 
 export interface AuditStackProps extends StackProps {
   config: AuditorConfig;

@@ -98,7 +98,7 @@ export const MEMBER_ROLE_TAGS = [{ Key: 'managed-by', Value: 'irsa-auditor' }];
  * The template body each StackSet instance deploys. Values arrive as parameters, so the body is a
  * constant JSON document (reviewable and testable) and the audit role's ARN is passed by reference.
  */
-export function memberRoleTemplate(options: { withExternalId: boolean; withPath?: boolean }) {
+function memberRoleTemplate(options: { withExternalId: boolean; withPath?: boolean }) {
   const parameters: Record<string, unknown> = {
     AuditRoleArn: {
       Type: 'String',

@@ -17,9 +17,9 @@ import type { RunRecord, SeverityCounts } from './run-record';
 
 export const SNS_MAX_BYTES = 262_144;
 /** SNS: "less than 100 characters". */
-export const SUBJECT_MAX_CHARS = 99;
+const SUBJECT_MAX_CHARS = 99;
 /** Kept well under what Slack shows in one Chatbot card. */
-export const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
+const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
 
 export interface NotifyOptions {
   mode?: NotifyMode;

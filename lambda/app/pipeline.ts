@@ -85,7 +85,7 @@ export class PipelineError extends Error {
   }
 }
 
-export const DEFAULT_LOCK_TTL_SECONDS = 960;
+const DEFAULT_LOCK_TTL_SECONDS = 960;
 
 const silentLogger: AuditLogger = { info: () => {}, warn: () => {}, error: () => {} };
 

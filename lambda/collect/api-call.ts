@@ -13,7 +13,7 @@ export interface CallStats {
   byApi: Map<string, number>;
 }
 
-export function newCallStats(): CallStats {
+function newCallStats(): CallStats {
   return { apiCalls: 0, throttled: 0, retries: 0, byApi: new Map() };
 }
 

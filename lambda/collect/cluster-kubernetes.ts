@@ -98,7 +98,7 @@ export async function readClusterKubernetes(
  * The IAM principal behind an STS identity, as an access entry names it. An assumed-role ARN does not
  * carry the role's path; the role name is what matters for reading it.
  */
-export function iamPrincipalOf(arn: string): string {
+function iamPrincipalOf(arn: string): string {
   const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
   return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : arn;
 }

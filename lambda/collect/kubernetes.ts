@@ -117,7 +117,7 @@ async function readCluster(
 }
 
 /** Pages through one list; restarts it from the first page when the continue token expired. */
-export async function listAll<T, R>(
+async function listAll<T, R>(
   kind: string,
   fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
   map: (object: T) => R,

@@ -10,7 +10,7 @@ const REGIONS_PAGE = 50;
  * Regions enabled by default in each partition: what is scanned when an account's own list cannot be
  * read (opt-in regions are then not seen, and the coverage error says so).
  */
-export const DEFAULT_REGIONS: Readonly<Record<string, readonly string[]>> = {
+const DEFAULT_REGIONS: Readonly<Record<string, readonly string[]>> = {
   aws: [
     'us-east-1',
     'us-east-2',

@@ -110,7 +110,7 @@ export interface RunCache {
   sortedNames: Map<string, SortedNames>;
 }
 
-export function newRunCache(): RunCache {
+function newRunCache(): RunCache {
   return { policy: newNormalizeCache(), trust: newTrustCache(), sortedNames: new Map() };
 }
 

@@ -249,7 +249,7 @@ function runClusterChecks(
   }
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     a.checkId.localeCompare(b.checkId) ||

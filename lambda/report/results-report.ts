@@ -3,9 +3,8 @@
  * (documented in docs/results-table.md): `schemaVersion` changes if a field changes meaning.
  */
 
-import type { RunRecord, SeverityCounts } from '../app/run-record';
+import type { RunRecord } from '../app/run-record';
 import { type FindingHistory, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
-import { SEVERITIES } from '../core/model';
 import type { FindingsResult, RunsResult } from '../store/queries';
 import { shortResourceLabel, whereOf } from './labels';
 import { columns } from './text';
@@ -49,7 +48,7 @@ export function renderFindingsTable(result: FindingsResult): string {
   }\n${more}`;
 }
 
-export function findingJson(finding: StoredFinding): Record<string, unknown> {
+function findingJson(finding: StoredFinding): Record<string, unknown> {
   const { fingerprint, ...content } = withoutLifecycle(finding);
   return {
     fingerprint,
@@ -76,14 +75,6 @@ export function renderFindingsJson(result: FindingsResult): string {
     null,
     2,
   )}\n`;
-}
-
-export function formatSeverityCounts(counts: SeverityCounts | undefined): string {
-  if (!counts) return '-';
-  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map(
-    (severity) => `${severity} ${counts[severity]}`,
-  );
-  return parts.length ? parts.join(', ') : 'none';
 }
 
 function duration(ms: number | undefined): string {

@@ -46,7 +46,7 @@ function scanGapNotes(result: ScanResult): string[] {
   return notes;
 }
 
-export function renderScanText(result: ScanResult, width = 80): string {
+function renderScanText(result: ScanResult, width = 80): string {
   const out: string[] = [];
   out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, width));
   out.push(...wrap(`Findings: ${result.findings.length} (${countsLine(result)})`, width));
@@ -103,7 +103,7 @@ export function renderMarkdown(result: ScanResult): string {
   return `${out.join('\n')}\n`;
 }
 
-export function renderJson(result: ScanResult): string {
+function renderJson(result: ScanResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 

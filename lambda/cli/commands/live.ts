@@ -27,13 +27,13 @@ import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-sto
 import { oneOf, type Parsed, parse, required } from '../args';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
-export const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
+const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
 
 Collects the live inventory (docs/inventory.md) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
 
 ${COLLECT_FLAGS_HELP}`;
 
-export const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
+const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
                       [--store TABLE] [--notify TOPIC_ARN] [--notify-mode changes|new-only|always]
 
 Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With

@@ -10,7 +10,7 @@ import { evaluateClause, keyState, type Tri, type WebIdentityToken } from './eva
 import type { ConditionClause, NormalizedPolicy, NormalizedStatement } from './normalize';
 import { statementCoversAction } from './normalize';
 
-export const SUBJECT_PREFIX = 'system:serviceaccount:';
+const SUBJECT_PREFIX = 'system:serviceaccount:';
 
 export type SubjectKind = 'exact' | 'namespace' | 'cross-namespace' | 'unrestricted' | 'none';
 
