@@ -6,7 +6,14 @@
  */
 import { REGION_RE } from '../aws-ids';
 import type { Cluster, KubernetesStatus, Pod, PodIdentityAssociation, ServiceAccount } from '../model';
-import { isObject, type JsonObject, optionalString, requiredKubernetesName, requiredString } from './fields';
+import {
+  forEachObject,
+  isObject,
+  type JsonObject,
+  optionalString,
+  requiredKubernetesName,
+  requiredString,
+} from './fields';
 import type { Issues } from './issues';
 import { parseWorkloadField, type Routing } from './kubernetes';
 
@@ -20,16 +27,9 @@ export function parseClusters(value: unknown, issues: Issues): Cluster[] {
     issues.expected('an array of clusters', value);
     return [];
   }
-  const path = issues.path;
-  const depth = path.length;
-  path.push(0);
-  for (let i = 0; i < value.length; i++) {
-    path[depth] = i;
-    const raw = value[i];
-    if (!isObject(raw)) issues.expected('a cluster object', raw);
-    else value[i] = parseCluster(raw, issues);
-  }
-  path.length = depth;
+  forEachObject(value, 'a cluster object', issues, (raw, i) => {
+    value[i] = parseCluster(raw, issues);
+  });
   return value as Cluster[];
 }
 
