@@ -106,7 +106,8 @@ export function parseSubject(subject: string): { namespace: string; name: string
   return { namespace, name };
 }
 
-export function subjectOf(namespace: string, name: string): string {
+/** The `sub` claim of a service account's projected token: `system:serviceaccount:<namespace>:<name>`. */
+export function serviceAccountSubject(namespace: string, name: string): string {
   return `${SUBJECT_PREFIX}${namespace}:${name}`;
 }
 
