@@ -14,7 +14,7 @@ import { collectPodIdentityAssociations, describeCluster } from './eks';
 import { CollectError } from './errors';
 import { collectProviders, collectRoles } from './iam';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
-import { AccountScope, type CollectDeps, createRunContext, type RunContext } from './run-context';
+import { AccountSession, type CollectDeps, createRunContext, type RunContext } from './run-context';
 
 /** The one service account `explain --live` walks through. */
 export interface ServiceAccountTarget {
@@ -61,7 +61,7 @@ export async function collectServiceAccountInventory(
     const accounts = [home];
     let sequence = 1;
     for (const accountId of roleAccounts) {
-      if (accountId === home.accountId) await addRoles(new AccountScope(run, accountId), home);
+      if (accountId === home.accountId) await addRoles(new AccountSession(run, accountId), home);
       else accounts.push(await iamAccount(run, accountId, sequence++));
     }
     return {
@@ -76,12 +76,12 @@ export async function collectServiceAccountInventory(
 
 async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Promise<Account> {
   const account = emptyAccount(run, { accountId: target.accountId });
-  const scope = new AccountScope(run, target.accountId);
+  const session = new AccountSession(run, target.accountId);
   if (!(await assumable(run, account))) return account;
   const errors: CoverageError[] = [];
   const [described, providers] = await Promise.all([
-    describeCluster(scope, target.region, target.cluster, errors),
-    collectProviders(scope),
+    describeCluster(session, target.region, target.cluster, errors),
+    collectProviders(session),
   ]);
   if (!described) {
     throw new CollectError(
@@ -91,8 +91,8 @@ async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Pr
   }
   const only = { namespace: target.namespace, serviceAccount: target.serviceAccount };
   const [associations] = await Promise.all([
-    collectPodIdentityAssociations(scope, target.region, target.cluster, errors, only),
-    readClusterKubernetes(scope, described, errors, only),
+    collectPodIdentityAssociations(session, target.region, target.cluster, errors, only),
+    readClusterKubernetes(session, described, errors, only),
   ]);
   described.cluster.podIdentityAssociations = associations;
   account.clusters = [described.cluster];
@@ -104,15 +104,15 @@ async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Pr
 async function iamAccount(run: RunContext, accountId: string, sequence: number): Promise<Account> {
   const account = emptyAccount(run, { accountId });
   if (!(await assumable(run, account))) return account;
-  const scope = new AccountScope(run, accountId, sequence);
-  const [, providers] = await Promise.all([addRoles(scope, account), collectProviders(scope)]);
+  const session = new AccountSession(run, accountId, sequence);
+  const [, providers] = await Promise.all([addRoles(session, account), collectProviders(session)]);
   account.oidcProviders = providers.providers;
   account.errors.push(...providers.errors);
   return account;
 }
 
-async function addRoles(scope: AccountScope, account: Account): Promise<void> {
-  const roles = await collectRoles(scope);
+async function addRoles(session: AccountSession, account: Account): Promise<void> {
+  const roles = await collectRoles(session);
   account.roles = roles.roles;
   account.errors.push(...roles.errors);
 }

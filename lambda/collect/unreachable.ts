@@ -128,7 +128,7 @@ export function grantAdvice(cluster: ClusterEndpoint, principalArn: string): str
       'in aws-auth to a group bound to a read-only ClusterRole.'
     );
   }
-  return `Grant an EKS access entry with AmazonEKSViewPolicy (cluster scope): ${entry}`;
+  return `Grant an EKS access entry with AmazonEKSViewPolicy (cluster session): ${entry}`;
 }
 
 function networkAdvice(cluster: ClusterEndpoint): string {

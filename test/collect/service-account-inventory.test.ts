@@ -98,7 +98,7 @@ describe('collectServiceAccountInventory (explain --live)', () => {
     expect(roles.clusters).toEqual([]);
     expect(inventory.accounts.every((a) => a.errors.length === 0)).toBe(true);
     expect(sim.kubernetesReads).toEqual([
-      { cluster: 'prod', scope: { namespace: 'payments', serviceAccount: 'api' } },
+      { cluster: 'prod', filter: { namespace: 'payments', serviceAccount: 'api' } },
     ]);
     expect(mocks!.eks).toHaveReceivedCommandTimes(ListClustersCommand, 0);
     expect(mocks!.eks).toHaveReceivedCommandWith(ListPodIdentityAssociationsCommand, {
