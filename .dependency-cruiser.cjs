@@ -1,5 +1,5 @@
 /**
- * The dependency rule (README "Architecture"): imports run one way,
+ * The dependency rule (docs/architecture.md, README "Architecture"): imports run one way,
  *
  *   core  ←  app  ←  adapters (store, notify, collect)  ←  entry points (handler, cli)
  *                 ←  report (renderers)
