@@ -6,14 +6,7 @@
  */
 import { REGION_RE } from '../aws-ids';
 import type { Cluster, KubernetesStatus, Pod, PodIdentityAssociation, ServiceAccount } from '../model';
-import {
-  forEachObject,
-  isObject,
-  type JsonObject,
-  optionalString,
-  requiredKubernetesName,
-  requiredString,
-} from './fields';
+import { isObject, type JsonObject, optionalString, requiredKubernetesName, requiredString } from './fields';
 import type { Issues } from './issues';
 import { parseWorkloadField, type Routing } from './kubernetes';
 
@@ -27,9 +20,16 @@ export function parseClusters(value: unknown, issues: Issues): Cluster[] {
     issues.expected('an array of clusters', value);
     return [];
   }
-  forEachObject(value, 'a cluster object', issues, (raw, i) => {
-    value[i] = parseCluster(raw, issues);
-  });
+  const path = issues.path;
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < value.length; i++) {
+    path[depth] = i;
+    const raw = value[i];
+    if (!isObject(raw)) issues.expected('a cluster object', raw);
+    else value[i] = parseCluster(raw, issues);
+  }
+  path.length = depth;
   return value as Cluster[];
 }
 

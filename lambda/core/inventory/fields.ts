@@ -17,31 +17,6 @@ export function isObject(value: unknown): value is JsonObject {
 }
 
 /**
- * Visits each object of `list` with the issue path pointing at it (under `key` when given); an
- * element that is not an object is reported as `expected` and skipped. The path is as before after.
- */
-export function forEachObject(
-  list: unknown[],
-  expected: string,
-  issues: Issues,
-  visit: (raw: JsonObject, index: number) => void,
-  key?: string,
-): void {
-  const path = issues.path;
-  const base = path.length;
-  if (key !== undefined) path.push(key);
-  const depth = path.length;
-  path.push(0);
-  for (let i = 0; i < list.length; i++) {
-    path[depth] = i;
-    const raw = list[i];
-    if (isObject(raw)) visit(raw, i);
-    else issues.expected(expected, raw);
-  }
-  path.length = base;
-}
-
-/**
  * Kubernetes names and namespaces, loosely: non-empty, at most 253 characters, no white space, control
  * or invisible characters, `:` or `/` (they would break `system:serviceaccount:<ns>:<name>`). The API
  * server enforces the strict DNS rules; hand-written inventories are given some slack.

@@ -7,14 +7,7 @@
  */
 import { parseProviderArn, parseRoleArn, stripScheme } from '../arn';
 import type { OidcProvider, Role, TrustPolicy } from '../model';
-import {
-  forEachObject,
-  isObject,
-  type JsonObject,
-  optionalString,
-  optionalStringArray,
-  optionalTimestamp,
-} from './fields';
+import { isObject, type JsonObject, optionalString, optionalStringArray, optionalTimestamp } from './fields';
 import type { Issues } from './issues';
 import { decodeTrustPolicy, trustPolicyOfValue } from './trust-policy';
 
@@ -182,16 +175,21 @@ export function parseRoles(
     );
     return [];
   }
-  forEachObject(
-    list,
-    'a role object',
-    issues,
-    (raw, i) => {
-      if (raw.arn === undefined && raw.Arn !== undefined) list[i] = iamRole(raw, accountId, issues, cache);
-      else ownRole(raw, accountId, issues, cache);
-    },
-    wrapper,
-  );
+  const path = issues.path;
+  if (wrapper) path.push(wrapper);
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < list.length; i++) {
+    path[depth] = i;
+    const raw = list[i];
+    if (!isObject(raw)) {
+      issues.expected('a role object', raw);
+      continue;
+    }
+    if (raw.arn === undefined && raw.Arn !== undefined) list[i] = iamRole(raw, accountId, issues, cache);
+    else ownRole(raw, accountId, issues, cache);
+  }
+  path.length = wrapper ? depth - 1 : depth;
   return list as Role[];
 }
 
@@ -284,9 +282,19 @@ export function parseProviders(
     issues.expected('an array of OIDC providers', value);
     return [];
   }
-  forEachObject(value, 'an OIDC provider object', issues, (raw, i) => {
+  const path = issues.path;
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < value.length; i++) {
+    path[depth] = i;
+    const raw = value[i];
+    if (!isObject(raw)) {
+      issues.expected('an OIDC provider object', raw);
+      continue;
+    }
     const provider = parseProvider(raw, accountId, partition, issues);
     if (provider) value[i] = provider;
-  });
+  }
+  path.length = depth;
   return value as OidcProvider[];
 }

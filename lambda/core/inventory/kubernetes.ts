@@ -7,7 +7,6 @@
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
 import {
-  forEachObject,
   isKubernetesName,
   isObject,
   type JsonObject,
@@ -167,20 +166,26 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
     );
     return raw as unknown as Pod;
   }
-  forEachObject(
-    containers,
-    'a container object',
-    issues,
-    (container) => {
-      requiredString(container, 'name', issues);
-      const init = container.init;
-      if (init !== undefined && init !== null && typeof init !== 'boolean') {
-        issues.expected('true or false', init, 'init');
-      }
-      container.env = parseEnv(container.env, issues);
-    },
-    'containers',
-  );
+  const path = issues.path;
+  path.push('containers');
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < containers.length; i++) {
+    path[depth] = i;
+    const container = containers[i];
+    if (!isObject(container)) {
+      issues.expected('a container object', container);
+      continue;
+    }
+    requiredString(container, 'name', issues);
+    const init = container.init;
+    if (init !== undefined && init !== null && typeof init !== 'boolean') {
+      issues.expected('true or false', init, 'init');
+    }
+    container.env = parseEnv(container.env, issues);
+  }
+  path.pop();
+  path.pop();
   return raw as unknown as Pod;
 }
 
@@ -195,31 +200,37 @@ function parseEnv(value: unknown, issues: Issues, copy = false): EnvVar[] {
     issues.expected('an array of {"name", "value"} entries', value, 'env');
     return [];
   }
-  forEachObject(
-    value,
-    'an object {"name", "value"}',
-    issues,
-    (entry, i) => {
-      requiredString(entry, 'name', issues);
-      const valueFrom = entry.valueFrom;
-      if (valueFrom !== undefined && valueFrom !== null && valueFrom !== false) {
-        if (isObject(valueFrom) || valueFrom === true) entry.valueFrom = true;
-        else issues.expected('an object (Kubernetes) or true', valueFrom, 'valueFrom');
-      } else {
-        if (valueFrom !== undefined) entry.valueFrom = undefined;
-        const text = entry.value;
-        if (text === undefined || text === null) entry.value = '';
-        else if (typeof text !== 'string') issues.expected('a string', text, 'value');
-      }
-      if (copy) {
-        value[i] =
-          entry.valueFrom === true
-            ? { name: entry.name, valueFrom: true }
-            : { name: entry.name, value: entry.value };
-      }
-    },
-    'env',
-  );
+  const path = issues.path;
+  path.push('env');
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < value.length; i++) {
+    path[depth] = i;
+    const entry = value[i];
+    if (!isObject(entry)) {
+      issues.expected('an object {"name", "value"}', entry);
+      continue;
+    }
+    requiredString(entry, 'name', issues);
+    const valueFrom = entry.valueFrom;
+    if (valueFrom !== undefined && valueFrom !== null && valueFrom !== false) {
+      if (isObject(valueFrom) || valueFrom === true) entry.valueFrom = true;
+      else issues.expected('an object (Kubernetes) or true', valueFrom, 'valueFrom');
+    } else {
+      if (valueFrom !== undefined) entry.valueFrom = undefined;
+      const text = entry.value;
+      if (text === undefined || text === null) entry.value = '';
+      else if (typeof text !== 'string') issues.expected('a string', text, 'value');
+    }
+    if (copy) {
+      value[i] =
+        entry.valueFrom === true
+          ? { name: entry.name, valueFrom: true }
+          : { name: entry.name, value: entry.value };
+    }
+  }
+  path.pop();
+  path.pop();
   return value as EnvVar[];
 }
 
@@ -278,18 +289,23 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
 }
 
 function addContainers(list: unknown[], key: string, init: boolean, out: Container[], issues: Issues): void {
-  forEachObject(
-    list,
-    'a container object',
-    issues,
-    (raw) => {
-      const name = requiredString(raw, 'name', issues) ?? '';
-      // Plain entries with the model's keys only (client objects are class instances).
-      const env = parseEnv(raw.env, issues, true);
-      out.push(init ? { name, init: true, env } : { name, env });
-    },
-    key,
-  );
+  const path = issues.path;
+  path.push(key);
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < list.length; i++) {
+    path[depth] = i;
+    const raw = list[i];
+    if (!isObject(raw)) {
+      issues.expected('a container object', raw);
+      continue;
+    }
+    const name = requiredString(raw, 'name', issues) ?? '';
+    // Plain entries with the model's keys only (client objects are class instances).
+    const env = parseEnv(raw.env, issues, true);
+    out.push(init ? { name, init: true, env } : { name, env });
+  }
+  path.length = depth - 1;
 }
 
 /**

@@ -15,7 +15,7 @@ import { ACCOUNT_ID_RE } from '../aws-ids';
 import { type Account, type CoverageError, INVENTORY_SCHEMA_VERSION, type Inventory } from '../model';
 import { parseClusters } from './eks';
 import { InventoryError } from './errors';
-import { forEachObject, isObject, type JsonObject, optionalString, requiredString } from './fields';
+import { isObject, type JsonObject, optionalString, requiredString } from './fields';
 import { parseProviders, parseRoles, type TrustPolicyCache } from './iam';
 import { Issues } from './issues';
 
@@ -187,7 +187,16 @@ function parseCoverageErrors(value: unknown, issues: Issues): CoverageError[] {
     issues.expected('an array of coverage errors', value);
     return [];
   }
-  forEachObject(value, 'an object {"scope", "code", "message", "region"?, "cluster"?}', issues, (raw) => {
+  const path = issues.path;
+  const depth = path.length;
+  path.push(0);
+  for (let i = 0; i < value.length; i++) {
+    path[depth] = i;
+    const raw = value[i];
+    if (!isObject(raw)) {
+      issues.expected('an object {"scope", "code", "message", "region"?, "cluster"?}', raw);
+      continue;
+    }
     const scope = raw.scope;
     if (typeof scope !== 'string' || !SCOPES.includes(scope)) {
       issues.expected('"account", "region" or "cluster"', scope, 'scope');
@@ -200,6 +209,7 @@ function parseCoverageErrors(value: unknown, issues: Issues): CoverageError[] {
     else if (raw.cluster !== undefined) optionalString(raw, 'cluster', issues);
     requiredString(raw, 'code', issues, 'an error code such as "AccessDenied"');
     if (typeof raw.message !== 'string') issues.expected('a string', raw.message, 'message');
-  });
+  }
+  path.length = depth;
   return value as CoverageError[];
 }
