@@ -1,5 +1,5 @@
 /**
- * The dependency rule (README "Architecture"): imports run one way,
+ * The dependency rule (docs/architecture.md, README "Architecture"): imports run one way,
  *
  *   core  ←  app  ←  adapters (store, notify, collect)  ←  entry points (handler, cli)
  *                 ←  report (renderers)
@@ -111,6 +111,14 @@ module.exports = {
       to: {
         pathNot: '^(lambda/settings/|lambda/core/|lambda/app/notify-mode\\.ts$)',
       },
+    },
+    {
+      name: 'production-not-tooling',
+      comment:
+        'The Lambda, the CLI and the CDK app (lambda/, infra/) ship; scripts/, bench/ and test/ are tooling that may import them, never the other way round.',
+      severity: 'error',
+      from: { path: '^(lambda|infra)/' },
+      to: { path: '^(scripts|bench|test)/' },
     },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],

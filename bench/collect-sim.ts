@@ -9,7 +9,7 @@ import type { RoleDetail } from '@aws-sdk/client-iam';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import type { ApiClient, AwsClientFactory, ServiceName } from '../lambda/collect/clients';
 import type { ClusterEndpoint } from '../lambda/collect/cluster-endpoint';
-import type { KubernetesReader, KubernetesReadResult, ReadScope } from '../lambda/collect/kubernetes';
+import type { KubernetesReader, KubernetesReadResult, ReadFilter } from '../lambda/collect/kubernetes';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
 import type { Pod, ServiceAccount } from '../lambda/core/model';
 import { awsDocsTrust, oidcProvider, serviceTrust } from '../scripts/shapes/trust-policies';
@@ -116,7 +116,7 @@ export class SimulatedAws {
   throttled = 0;
   readonly callsByApi = new Map<string, number>();
   /** Kubernetes reads served by `kubernetesReader()`, with their scope. */
-  readonly kubernetesReads: { cluster: string; scope?: ReadScope }[] = [];
+  readonly kubernetesReads: { cluster: string; filter?: ReadFilter }[] = [];
   private readonly accounts = new Map<string, SimAccount>();
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   /** URL-encoded trust documents of generated roles, per account (see `prepare`). */
@@ -392,14 +392,14 @@ export class SimulatedAws {
         endpoint: ClusterEndpoint,
         token: string,
         _hint,
-        scope?: ReadScope,
+        filter?: ReadFilter,
       ): Promise<KubernetesReadResult> => {
         const cluster = this.cluster(endpoint.accountId, endpoint.region, endpoint.name);
-        this.kubernetesReads.push({ cluster: cluster.name, ...(scope ? { scope } : {}) });
-        const inScope = (namespace: string, serviceAccount: string) =>
-          !scope ||
-          (namespace === scope.namespace &&
-            (!scope.serviceAccount || serviceAccount === scope.serviceAccount));
+        this.kubernetesReads.push({ cluster: cluster.name, ...(filter ? { filter } : {}) });
+        const selected = (namespace: string, serviceAccount: string) =>
+          !filter ||
+          (namespace === filter.namespace &&
+            (!filter.serviceAccount || serviceAccount === filter.serviceAccount));
         if (!token.startsWith('k8s-aws-v1.') || cluster.unreachable) {
           return {
             status: 'unreachable',
@@ -411,10 +411,10 @@ export class SimulatedAws {
         return {
           status: 'ok',
           serviceAccounts: structuredClone(
-            (cluster.serviceAccounts ?? []).filter((sa) => inScope(sa.namespace, sa.name)),
+            (cluster.serviceAccounts ?? []).filter((sa) => selected(sa.namespace, sa.name)),
           ),
           pods: structuredClone(
-            (cluster.pods ?? []).filter((pod) => inScope(pod.namespace, pod.serviceAccountName)),
+            (cluster.pods ?? []).filter((pod) => selected(pod.namespace, pod.serviceAccountName)),
           ),
           requests: 2,
         };

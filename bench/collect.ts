@@ -1,5 +1,5 @@
 /**
- * Collection benchmark (SPEC §8, issue 3 §10): `npm run bench:collect`.
+ * Collection benchmark (docs/collection.md "Benchmark"): `npm run bench:collect`.
  *
  * A simulated organization answers the collectors' SDK commands (bench/collect-sim.ts) with a fixed
  * per-API latency and token-bucket throttling per (account, API); the collectors run unchanged

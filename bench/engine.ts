@@ -1,5 +1,5 @@
 /**
- * Engine benchmark (SPEC §8): the audit of a synthetic organization must take at most 2× the time
+ * Engine benchmark (docs/performance.md): the audit of a synthetic organization must take at most 2× the time
  * `JSON.parse` takes to read the inventory, stay under 2 GB at 200k roles / 100k service accounts /
  * 300k pods, and grow linearly (10× input ≤ 11× time).
  *

@@ -2,7 +2,7 @@
  * `npm run bench:lambda`: bundles lambda/handler.ts exactly as the CDK stack does (esbuild, minified,
  * CJS, node22 target, SDK included) and measures the bundle size and the module init time (the part
  * of a cold start the code controls) as the median of fresh Node processes. Prints one JSON line.
- * SPEC §8 targets: bundle ≤ 3 MB minified, init ≤ 500 ms.
+ * Targets (docs/performance.md): bundle ≤ 3 MB minified, init ≤ 500 ms.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, statSync } from 'node:fs';

@@ -1,5 +1,5 @@
 /**
- * The audit stack (SPEC §7), deployed in the security/audit account: results table, notification topic
+ * The audit stack (docs/deployment.md), deployed in the security/audit account: results table, notification topic
  * (email, optional Slack through AWS Chatbot), the nightly audit function and its schedule, failure
  * queues, alarms, and the StackSet that puts the read-only member role into every account.
  */
@@ -45,14 +45,14 @@ import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
 import { orgIdParameter } from './member-role-stack';
 
-export const REPO_ROOT = path.resolve(__dirname, '..');
-export const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
+const REPO_ROOT = path.resolve(__dirname, '..');
+const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
 /** Powertools' default `service` dimension; the handler's RunsSucceeded metric carries it. */
 export const SERVICE_NAME = 'irsa-auditor';
 /** Metric the handler emits (Count, 1) after a run stored its results; the staleness alarm watches it. */
 export const RUNS_SUCCEEDED_METRIC = METRICS.runsSucceeded;
 /** A nightly run plus two hours of slack for a late or slow run. */
-export const STALE_AFTER_HOURS = 26;
+const STALE_AFTER_HOURS = 26;
 
 export interface AuditStackProps extends StackProps {
   config: AuditorConfig;
@@ -110,7 +110,7 @@ export class AuditStack extends Stack {
       architecture: lambda.Architecture.ARM_64,
       memorySize: config.memoryMb,
       timeout: Duration.minutes(config.timeoutMinutes),
-      // One run at a time (SPEC §5 run lock is the second line of defence).
+      // One run at a time (the run lock of docs/results-table.md is the second line of defence).
       reservedConcurrentExecutions: 1,
       role: this.functionRole,
       logGroup,
@@ -331,7 +331,7 @@ export class AuditStack extends Stack {
       }),
       new iam.PolicyStatement({
         sid: 'ResultsTableItems',
-        // No Scan (SPEC §5: every query pattern is a Query); no table management.
+        // No Scan (docs/results-table.md: every query pattern is a Query); no table management.
         actions: [
           'dynamodb:BatchWriteItem',
           'dynamodb:DeleteItem',

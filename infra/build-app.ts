@@ -8,8 +8,8 @@ import { AuditStack } from './audit-stack';
 import { type AuditorConfig, parseConfig } from './config';
 import { MemberRoleStack } from './member-role-stack';
 
-export const AUDIT_STACK_NAME = 'IrsaAuditor';
-export const MEMBER_ROLE_STACK_NAME = 'IrsaAuditorMemberRole';
+const AUDIT_STACK_NAME = 'IrsaAuditor';
+const MEMBER_ROLE_STACK_NAME = 'IrsaAuditorMemberRole';
 
 export interface BuiltApp {
   config: AuditorConfig;

@@ -1,5 +1,5 @@
 /**
- * The read-only member role (SPEC §7) that the audit function assumes in every account, and the
+ * The read-only member role (docs/deployment.md, docs/collection.md "Permissions") that the audit function assumes in every account, and the
  * service-managed CloudFormation StackSet that rolls it out to the organization.
  *
  * The policy documents are generated here once and used twice: inside the StackSet's template body
@@ -98,7 +98,7 @@ export const MEMBER_ROLE_TAGS = [{ Key: 'managed-by', Value: 'irsa-auditor' }];
  * The template body each StackSet instance deploys. Values arrive as parameters, so the body is a
  * constant JSON document (reviewable and testable) and the audit role's ARN is passed by reference.
  */
-export function memberRoleTemplate(options: { withExternalId: boolean; withPath?: boolean }) {
+function memberRoleTemplate(options: { withExternalId: boolean; withPath?: boolean }) {
   const parameters: Record<string, unknown> = {
     AuditRoleArn: {
       Type: 'String',

@@ -17,9 +17,9 @@ import type { RunRecord, SeverityCounts } from './run-record';
 
 export const SNS_MAX_BYTES = 262_144;
 /** SNS: "less than 100 characters". */
-export const SUBJECT_MAX_CHARS = 99;
+const SUBJECT_MAX_CHARS = 99;
 /** Kept well under what Slack shows in one Chatbot card. */
-export const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
+const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
 
 export interface NotifyOptions {
   mode?: NotifyMode;
@@ -245,7 +245,7 @@ function assemble(
   const worst = maxSeverity([...drift.new, ...drift.resolved]);
   const newBySeverity = counts(drift.new);
   const resolvedBySeverity = counts(drift.resolved);
-  const coverageNote = coverageSentence(run);
+  const coverage = coverageSentence(run);
   const hints = queryHints(worstNew, suffix);
 
   const headline =
@@ -277,7 +277,7 @@ function assemble(
       `Audited: ${a.accounts} account(s), ${a.clusters} cluster(s), ${a.roles} role(s), ${a.serviceAccounts} service account(s)`,
     );
   }
-  if (coverageNote) email.push(`Coverage: ${coverageNote}`);
+  if (coverage) email.push(`Coverage: ${coverage}`);
   if (drift.unverified.length > 0) {
     email.push(
       `${drift.unverified.length} open finding(s) could not be re-checked and stay open until their scope is scanned again.`,
@@ -318,7 +318,7 @@ function assemble(
       openCount === undefined ? '' : ` · ${openCount} open`
     }`,
   );
-  if (coverageNote) description.push(`:warning: Coverage: ${coverageNote}`);
+  if (coverage) description.push(`:warning: Coverage: ${coverage}`);
   const chatSection = (heading: string, findings: readonly Finding[], totalCount: number): void => {
     if (totalCount === 0 || findings.length === 0) return;
     description.push('', `*${heading}*`);

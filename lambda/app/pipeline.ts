@@ -89,7 +89,7 @@ export class PipelineError extends AuditorError {
   }
 }
 
-export const DEFAULT_LOCK_TTL_SECONDS = 960;
+const DEFAULT_LOCK_TTL_SECONDS = 960;
 
 const silentLogger: AuditLogger = { info: () => {}, warn: () => {}, error: () => {} };
 

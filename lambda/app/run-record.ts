@@ -12,7 +12,7 @@ import type { NotifyMode } from './notify-mode';
 import type { StoredFinding } from './stored-finding';
 
 /** What a run record keeps of coverage errors, so one record stays a small item. */
-export const RUN_RECORD_LIMITS = {
+const RUN_RECORD_LIMITS = {
   coverageErrors: 100,
   errorMessage: 300,
 } as const;
@@ -113,11 +113,11 @@ export interface WriteStats {
   retries: number;
 }
 
-export function emptySeverityCounts(): SeverityCounts {
+function emptySeverityCounts(): SeverityCounts {
   return Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
 }
 
-export function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]): SeverityCounts {
+function countBySeverity(findings: readonly Pick<Finding, 'severity'>[]): SeverityCounts {
   const counts = emptySeverityCounts();
   for (const finding of findings) counts[finding.severity]++;
   return counts;
@@ -133,7 +133,7 @@ export function startRunRecord(runId: string, startedAt: Date, trigger?: string)
   };
 }
 
-export function auditedOf(inventory: Inventory, coverage: Coverage): RunAudited {
+function auditedOf(inventory: Inventory, coverage: Coverage): RunAudited {
   const gaps = gapCounts(coverage);
   const audited: RunAudited = {
     accounts: inventory.accounts.length,
@@ -156,7 +156,7 @@ export function auditedOf(inventory: Inventory, coverage: Coverage): RunAudited 
   return audited;
 }
 
-export function coverageErrorsOf(inventory: Inventory): { errors: RunCoverageError[]; count: number } {
+function coverageErrorsOf(inventory: Inventory): { errors: RunCoverageError[]; count: number } {
   const errors: RunCoverageError[] = [];
   let count = 0;
   for (const account of inventory.accounts) {

@@ -8,7 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InventoryError, isInventoryError } from '../core/inventory/errors';
 import type { ParseInventoryResult } from '../core/inventory/parse';
-import { parseInventoryText } from '../core/inventory/text';
+import { parseInventoryText } from '../core/inventory/parse-text';
 import type { Inventory } from '../core/model';
 import { CliError, type CliIO } from './io';
 

@@ -18,7 +18,7 @@ export const processIO: CliIO = {
   cwd: process.cwd(),
 };
 
-/** Exit codes (SPEC §6): 0 clean, 1 `--fail-on` met, 2 usage or input error. */
+/** Exit codes (docs/output.md "Exit codes"): 0 clean, 1 `--fail-on` met, 2 usage or input error. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;

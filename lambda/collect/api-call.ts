@@ -13,12 +13,12 @@ export interface CallStats {
   byApi: Map<string, number>;
 }
 
-export function newCallStats(): CallStats {
+function newCallStats(): CallStats {
   return { apiCalls: 0, throttled: 0, retries: 0, byApi: new Map() };
 }
 
 /** Where a request belongs. */
-export interface CallScope {
+export interface CallOptions {
   /** The account's own gate (per-account concurrency); absent for the caller's run-level calls. */
   gate?: Semaphore;
   /** Renews the credentials after the service said they expired; absent: nothing to renew. */
@@ -52,8 +52,8 @@ export class ApiCaller {
     private readonly random: () => number = Math.random,
   ) {}
 
-  async call<T>(api: string, send: () => Promise<T>, scope: CallScope = {}): Promise<T> {
-    const { gate, refresh, priority = 0 } = scope;
+  async call<T>(api: string, send: () => Promise<T>, options: CallOptions = {}): Promise<T> {
+    const { gate, refresh, priority = 0 } = options;
     let stormRound = 0;
     let refreshed = false;
     for (;;) {

@@ -1,10 +1,10 @@
 import type { CoverageError } from '../core/model';
 import { classifyAwsError } from './aws-errors';
-import type { AccountScope } from './context';
 import type { DescribedCluster } from './eks';
 import { eksToken } from './eks-token';
 import { trimMessage } from './errors';
-import type { KubernetesReadResult, ReadScope } from './kubernetes';
+import type { KubernetesReadResult, ReadFilter } from './kubernetes';
+import type { AccountSession } from './run-context';
 
 /**
  * Fills a cluster's Kubernetes data: the EKS token is presigned with the account's credentials (the
@@ -13,12 +13,12 @@ import type { KubernetesReadResult, ReadScope } from './kubernetes';
  * with the reason, plus a cluster-scope coverage error so drift keeps its Kubernetes findings open.
  */
 export async function readClusterKubernetes(
-  scope: AccountScope,
+  session: AccountSession,
   described: DescribedCluster,
   errors: CoverageError[],
-  readScope?: ReadScope,
+  readFilter?: ReadFilter,
 ): Promise<void> {
-  const { run } = scope;
+  const { run } = session;
   const { cluster, endpoint } = described;
   if (!endpoint) return; // no API endpoint: the reason was set when it was described
   if (!run.options.kubernetes.enabled) {
@@ -28,9 +28,9 @@ export async function readClusterKubernetes(
     };
     return;
   }
-  const principalArn = scope.isCaller
+  const principalArn = session.isCaller
     ? iamPrincipalOf(run.caller.arn)
-    : run.credentials.roleArnFor(scope.accountId);
+    : run.credentials.roleArnFor(session.accountId);
   const result = await run.kubernetesGate.run(async (): Promise<KubernetesReadResult> => {
     if (run.deadlinePassed()) {
       // Past the deadline only the started work finishes; a cluster read can take minutes.
@@ -43,7 +43,7 @@ export async function readClusterKubernetes(
     }
     let token: string;
     try {
-      const credentials = await run.credentials.get(scope.accountId);
+      const credentials = await run.credentials.get(session.accountId);
       token = await eksToken({
         clusterName: endpoint.name,
         region: endpoint.region,
@@ -61,7 +61,7 @@ export async function readClusterKubernetes(
       };
     }
     try {
-      return await run.kubernetes.read(endpoint, token, { principalArn }, readScope);
+      return await run.kubernetes.read(endpoint, token, { principalArn }, readFilter);
     } catch (error) {
       // The reader reports failures as results; an exception is a bug in it, kept to this cluster.
       return {
@@ -98,7 +98,7 @@ export async function readClusterKubernetes(
  * The IAM principal behind an STS identity, as an access entry names it. An assumed-role ARN does not
  * carry the role's path; the role name is what matters for reading it.
  */
-export function iamPrincipalOf(arn: string): string {
+function iamPrincipalOf(arn: string): string {
   const match = /^arn:([^:]+):sts::(\d{12}):assumed-role\/([^/]+)\/.+$/.exec(arn);
   return match ? `arn:${match[1]}:iam::${match[2]}:role/${match[3]}` : arn;
 }

@@ -1,14 +1,14 @@
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
-import { collectAccountIn, emptyAccount } from './account';
-import { type AccountTarget, accountTargets, resolveAccountTargets } from './accounts';
-import { type CollectDeps, createRunContext, type RunContext } from './context';
+import { collectAccountIn, emptyAccount } from './account-collector';
+import { type AccountTarget, accountTargets, resolveAccountTargets } from './account-targets';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
 import { prefetch, runPool } from './pool';
+import { type CollectDeps, createRunContext, type RunContext } from './run-context';
 
-export type { CollectDeps } from './context';
+export type { CollectDeps } from './run-context';
 
 /**
- * The live inventory of an organization (SPEC §2 "collect"). Accounts are collected
+ * The live inventory of an organization (docs/collection.md). Accounts are collected
  * `accountsInFlight` at a time, under the global and per-account call limits, starting while the
  * Organizations listing is still paging; the inventory lists them in the organization's order. Once the deadline has passed no account is started; the rest are recorded `NotScanned`.
  * Fault-isolated: whatever fails inside an account is coverage in that account, and the run

@@ -13,8 +13,8 @@ import { dnsSuffixOf } from './clients';
  */
 
 export const EKS_TOKEN_PREFIX = 'k8s-aws-v1.';
-export const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
-export const EKS_TOKEN_EXPIRES_SECONDS = 60;
+const EKS_CLUSTER_ID_HEADER = 'x-k8s-aws-id';
+const EKS_TOKEN_EXPIRES_SECONDS = 60;
 
 export interface EksTokenRequest {
   /** Cluster name (the cluster id for Outposts local clusters). */
@@ -27,11 +27,11 @@ export interface EksTokenRequest {
   signingDate?: Date;
 }
 
-export function stsHostFor(region: string, partition = partitionOfRegion(region)): string {
+function stsHostFor(region: string, partition = partitionOfRegion(region)): string {
   return `sts.${region}.${dnsSuffixOf(partition)}`;
 }
 
-export async function presignedCallerIdentityUrl(request: EksTokenRequest): Promise<string> {
+async function presignedCallerIdentityUrl(request: EksTokenRequest): Promise<string> {
   const host = stsHostFor(request.region, request.partition);
   const signer = new SignatureV4({
     credentials: request.credentials,

@@ -9,8 +9,8 @@ import { associationFromEks, clusterFromDescribe } from '../core/inventory/api-o
 import type { Cluster, CoverageError, PodIdentityAssociation } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { type ClusterEndpoint, endpointFromDescribe } from './cluster-endpoint';
-import type { AccountScope } from './context';
 import { forEachPage } from './paginate';
+import type { AccountSession } from './run-context';
 
 /** EKS list calls' largest page. */
 const EKS_PAGE = 100;
@@ -22,13 +22,13 @@ export interface DescribedCluster {
 }
 
 /** Names of the region's clusters. A failure is the caller's to record (a region-scope error). */
-export async function listClusterNames(scope: AccountScope, region: string): Promise<string[]> {
+export async function listClusterNames(session: AccountSession, region: string): Promise<string[]> {
   const names: string[] = [];
   await forEachPage(
     'eks:ListClusters',
     (nextToken) =>
-      scope.call('eks:ListClusters', () =>
-        scope.client('eks', region).send(new ListClustersCommand({ maxResults: EKS_PAGE, nextToken })),
+      session.call('eks:ListClusters', () =>
+        session.client('eks', region).send(new ListClustersCommand({ maxResults: EKS_PAGE, nextToken })),
       ),
     (page) => page.nextToken,
     (page) => names.push(...(page.clusters ?? [])),
@@ -41,19 +41,19 @@ export async function listClusterNames(scope: AccountScope, region: string): Pro
  * list is skipped; one that cannot be described is kept by name, with a cluster-scope error.
  */
 export async function describeCluster(
-  scope: AccountScope,
+  session: AccountSession,
   region: string,
   name: string,
   errors: CoverageError[],
 ): Promise<DescribedCluster | undefined> {
   try {
-    const described = await scope.call('eks:DescribeCluster', () =>
-      scope.client('eks', region).send(new DescribeClusterCommand({ name })),
+    const described = await session.call('eks:DescribeCluster', () =>
+      session.client('eks', region).send(new DescribeClusterCommand({ name })),
     );
     if (!described.cluster) throw new Error('DescribeCluster returned no cluster');
     const describedCluster = { ...described.cluster, name: described.cluster.name ?? name };
     const cluster = clusterFromDescribe(describedCluster, region);
-    const reach = endpointFromDescribe(describedCluster, scope.accountId, region);
+    const reach = endpointFromDescribe(describedCluster, session.accountId, region);
     if ('endpoint' in reach) return { cluster, endpoint: reach.endpoint };
     cluster.kubernetes = { status: 'not-collected', reason: reach.notReadableReason };
     return { cluster };
@@ -81,7 +81,7 @@ export async function describeCluster(
  * association without roles, and the cluster gets a coverage error.
  */
 export async function collectPodIdentityAssociations(
-  scope: AccountScope,
+  session: AccountSession,
   region: string,
   clusterName: string,
   errors: CoverageError[],
@@ -93,8 +93,8 @@ export async function collectPodIdentityAssociations(
     await forEachPage(
       'eks:ListPodIdentityAssociations',
       (nextToken) =>
-        scope.call('eks:ListPodIdentityAssociations', () =>
-          scope.client('eks', region).send(
+        session.call('eks:ListPodIdentityAssociations', () =>
+          session.client('eks', region).send(
             new ListPodIdentityAssociationsCommand({
               clusterName,
               maxResults: EKS_PAGE,
@@ -123,8 +123,8 @@ export async function collectPodIdentityAssociations(
     summaries.map(async (summary) => {
       if (!summary.associationId) return associationFromEks(summary);
       try {
-        const described = await scope.call('eks:DescribePodIdentityAssociation', () =>
-          scope.client('eks', region).send(
+        const described = await session.call('eks:DescribePodIdentityAssociation', () =>
+          session.client('eks', region).send(
             new DescribePodIdentityAssociationCommand({
               clusterName,
               associationId: summary.associationId,

@@ -8,8 +8,8 @@ import type { TrustPolicyCache } from '../core/inventory/iam';
 import type { CoverageError, OidcProvider, Role } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import { globalRegionOf } from './clients';
-import type { AccountScope } from './context';
 import { PaginationError } from './errors';
+import type { AccountSession } from './run-context';
 
 /** GetAccountAuthorizationDetails' largest page. */
 const ROLES_PAGE = 1000;
@@ -31,8 +31,8 @@ export interface IamInventory {
  * OIDC providers: one list call (it returns ARNs only), then one get per provider for its client ids.
  * Roles and providers fail independently: one failing still leaves the other collected.
  */
-export async function collectIam(scope: AccountScope): Promise<IamInventory> {
-  const [roles, providers] = await Promise.all([collectRoles(scope), collectProviders(scope)]);
+export async function collectIam(session: AccountSession): Promise<IamInventory> {
+  const [roles, providers] = await Promise.all([collectRoles(session), collectProviders(session)]);
   return {
     roles: roles.roles,
     oidcProviders: providers.providers,
@@ -40,19 +40,21 @@ export async function collectIam(scope: AccountScope): Promise<IamInventory> {
   };
 }
 
-function iam(scope: AccountScope) {
-  return scope.client('iam', globalRegionOf(scope.run.caller.partition));
+function iam(session: AccountSession) {
+  return session.client('iam', globalRegionOf(session.run.caller.partition));
 }
 
-export async function collectRoles(scope: AccountScope): Promise<{ roles: Role[]; errors: CoverageError[] }> {
+export async function collectRoles(
+  session: AccountSession,
+): Promise<{ roles: Role[]; errors: CoverageError[] }> {
   const roles: Role[] = [];
   const trustPolicies: TrustPolicyCache = new Map();
   const seenMarkers = new Set<string>();
   let marker: string | undefined;
   try {
     do {
-      const page = await scope.call('iam:GetAccountAuthorizationDetails', () =>
-        iam(scope).send(
+      const page = await session.call('iam:GetAccountAuthorizationDetails', () =>
+        iam(session).send(
           new GetAccountAuthorizationDetailsCommand({
             Filter: ['Role'],
             MaxItems: ROLES_PAGE,
@@ -98,12 +100,12 @@ export async function collectRoles(scope: AccountScope): Promise<{ roles: Role[]
 }
 
 export async function collectProviders(
-  scope: AccountScope,
+  session: AccountSession,
 ): Promise<{ providers: OidcProvider[]; errors: CoverageError[] }> {
   let arns: string[];
   try {
-    const listed = await scope.call('iam:ListOpenIDConnectProviders', () =>
-      iam(scope).send(new ListOpenIDConnectProvidersCommand({})),
+    const listed = await session.call('iam:ListOpenIDConnectProviders', () =>
+      iam(session).send(new ListOpenIDConnectProvidersCommand({})),
     );
     arns = (listed.OpenIDConnectProviderList ?? [])
       .map((entry) => entry.Arn)
@@ -125,8 +127,8 @@ export async function collectProviders(
   const providers = await Promise.all(
     arns.map(async (arn): Promise<OidcProvider | undefined> => {
       try {
-        const described = await scope.call('iam:GetOpenIDConnectProvider', () =>
-          iam(scope).send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
+        const described = await session.call('iam:GetOpenIDConnectProvider', () =>
+          iam(session).send(new GetOpenIDConnectProviderCommand({ OpenIDConnectProviderArn: arn })),
         );
         return providerFromIam(arn, described);
       } catch (error) {

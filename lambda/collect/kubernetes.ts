@@ -30,7 +30,7 @@ export interface AccessHint {
 }
 
 /** Restricts a read to one namespace, and optionally to one service account and its pods (`explain --live`). */
-export interface ReadScope {
+export interface ReadFilter {
   namespace: string;
   serviceAccount?: string;
 }
@@ -40,12 +40,12 @@ export interface KubernetesReader {
     cluster: ClusterEndpoint,
     token: string,
     hint: AccessHint,
-    scope?: ReadScope,
+    filter?: ReadFilter,
   ): Promise<KubernetesReadResult>;
 }
 
 export function createKubernetesReader(settings: KubernetesOptions): KubernetesReader {
-  return { read: (cluster, token, hint, scope) => readCluster(settings, cluster, token, hint, scope) };
+  return { read: (cluster, token, hint, filter) => readCluster(settings, cluster, token, hint, filter) };
 }
 
 interface ListPage<T> {
@@ -58,7 +58,7 @@ async function readCluster(
   cluster: ClusterEndpoint,
   token: string,
   hint: AccessHint,
-  scope: ReadScope | undefined,
+  filter: ReadFilter | undefined,
 ): Promise<KubernetesReadResult> {
   const budget = new AbortController();
   const timer = setTimeout(
@@ -75,12 +75,12 @@ async function readCluster(
       listAll(
         'ServiceAccount',
         (_continue) =>
-          scope
+          filter
             ? api.listNamespacedServiceAccount({
-                namespace: scope.namespace,
+                namespace: filter.namespace,
                 limit,
                 _continue,
-                ...(scope.serviceAccount ? { fieldSelector: `metadata.name=${scope.serviceAccount}` } : {}),
+                ...(filter.serviceAccount ? { fieldSelector: `metadata.name=${filter.serviceAccount}` } : {}),
               })
             : api.listServiceAccountForAllNamespaces({ limit, _continue }),
         serviceAccountFromObject,
@@ -90,13 +90,13 @@ async function readCluster(
       listAll(
         'Pod',
         (_continue) =>
-          scope
+          filter
             ? api.listNamespacedPod({
-                namespace: scope.namespace,
+                namespace: filter.namespace,
                 limit,
                 _continue,
-                ...(scope.serviceAccount
-                  ? { fieldSelector: `spec.serviceAccountName=${scope.serviceAccount}` }
+                ...(filter.serviceAccount
+                  ? { fieldSelector: `spec.serviceAccountName=${filter.serviceAccount}` }
                   : {}),
               })
             : api.listPodForAllNamespaces({ limit, _continue }),
@@ -117,7 +117,7 @@ async function readCluster(
 }
 
 /** Pages through one list; restarts it from the first page when the continue token expired. */
-export async function listAll<T, R>(
+async function listAll<T, R>(
   kind: string,
   fetchPage: (continueToken: string | undefined) => Promise<ListPage<T>>,
   map: (object: T) => R,

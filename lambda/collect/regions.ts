@@ -1,7 +1,7 @@
 import { ListRegionsCommand } from '@aws-sdk/client-account';
 import { globalRegionOf } from './clients';
-import type { AccountScope } from './context';
 import { forEachPage } from './paginate';
+import type { AccountSession } from './run-context';
 
 /** The Account API caps ListRegions at 50 per page. */
 const REGIONS_PAGE = 50;
@@ -10,7 +10,7 @@ const REGIONS_PAGE = 50;
  * Regions enabled by default in each partition: what is scanned when an account's own list cannot be
  * read (opt-in regions are then not seen, and the coverage error says so).
  */
-export const DEFAULT_REGIONS: Readonly<Record<string, readonly string[]>> = {
+const DEFAULT_REGIONS: Readonly<Record<string, readonly string[]>> = {
   aws: [
     'us-east-1',
     'us-east-2',
@@ -42,13 +42,13 @@ export function defaultRegionsOf(partition: string): string[] {
  * Every region enabled for the account, opt-in regions included (`ENABLED` and `ENABLED_BY_DEFAULT`),
  * from the Account API with the account's own credentials. Sorted, so runs are comparable.
  */
-export async function listEnabledRegions(scope: AccountScope): Promise<string[]> {
-  const account = () => scope.client('account', globalRegionOf(scope.run.caller.partition));
+export async function listEnabledRegions(session: AccountSession): Promise<string[]> {
+  const account = () => session.client('account', globalRegionOf(session.run.caller.partition));
   const regions: string[] = [];
   await forEachPage(
     'account:ListRegions',
     (NextToken) =>
-      scope.call('account:ListRegions', () =>
+      session.call('account:ListRegions', () =>
         account().send(
           new ListRegionsCommand({
             RegionOptStatusContains: ['ENABLED', 'ENABLED_BY_DEFAULT'],

@@ -7,7 +7,7 @@ import { trimMessage } from './errors';
 import type { KubernetesOptions } from './options';
 
 /**
- * Why a cluster's Kubernetes API could not be read, phrased as what to do about it (SPEC §4
+ * Why a cluster's Kubernetes API could not be read, phrased as what to do about it (docs/checks.md
  * `scan.cluster-unreachable`): an access entry with AmazonEKSViewPolicy for the audit role, or network
  * reachability of a private endpoint. The code is stable; the reason is for people.
  */
@@ -129,7 +129,7 @@ export function grantAdvice(cluster: ClusterEndpoint, principalArn: string): str
       'in aws-auth to a group bound to a read-only ClusterRole.'
     );
   }
-  return `Grant an EKS access entry with AmazonEKSViewPolicy (cluster scope): ${entry}`;
+  return `Grant an EKS access entry with AmazonEKSViewPolicy (cluster session): ${entry}`;
 }
 
 function networkAdvice(cluster: ClusterEndpoint): string {

@@ -33,7 +33,7 @@ import {
   type IrsaGrant,
   newTrustCache,
   parseSubject,
-  subjectOf,
+  serviceAccountSubject,
   type TrustAnalysis,
   type TrustCache,
 } from './policy/trust';
@@ -110,7 +110,7 @@ export interface RunCache {
   sortedNames: Map<string, SortedNames>;
 }
 
-export function newRunCache(): RunCache {
+function newRunCache(): RunCache {
   return { policy: newNormalizeCache(), trust: newTrustCache(), sortedNames: new Map() };
 }
 
@@ -173,7 +173,7 @@ function buildClusterView(account: Account, cluster: Cluster, partition: string)
     view.serviceAccounts.set(key, {
       cluster: view,
       serviceAccount,
-      subject: subjectOf(serviceAccount.namespace, serviceAccount.name),
+      subject: serviceAccountSubject(serviceAccount.namespace, serviceAccount.name),
       roleArn: serviceAccount.annotations[ANNOTATION_ROLE_ARN],
       association: view.associations.get(key),
     });

@@ -1,10 +1,10 @@
 /**
  * The engine: builds the audit context once, then walks each resource kind once and runs every check
- * of that scope on it. A check that throws is recorded for that resource and the walk goes on
+ * of that kind on it. A check that throws is recorded for that resource and the walk goes on
  * (cdk-nag style isolation). Checks that need Kubernetes data are skipped, and reported as skipped,
  * for clusters whose API could not be read.
  */
-import type { Check, CheckScope } from './checks/types';
+import type { Check, ResourceKind } from './checks/types';
 import { GUIDE_STEPS } from './checks/types';
 import { type AuditContext, buildContext, type ClusterView } from './context';
 import { type Finding, type FindingDraft, fingerprintOf, trimEvidence } from './findings';
@@ -53,10 +53,10 @@ export function emptyWork(): EngineWork {
   return { roles: 0, providers: 0, clusters: 0, serviceAccounts: 0, workloads: 0 };
 }
 
-type ChecksByScope = { [S in CheckScope]: Extract<Check, { scope: S }>[] };
+type ChecksByKind = { [S in ResourceKind]: Extract<Check, { runsOn: S }>[] };
 
-function groupByScope(checks: readonly Check[], only?: ReadonlySet<string>): ChecksByScope {
-  const groups: ChecksByScope = {
+function groupByKind(checks: readonly Check[], only?: ReadonlySet<string>): ChecksByKind {
+  const groups: ChecksByKind = {
     account: [],
     provider: [],
     cluster: [],
@@ -68,7 +68,7 @@ function groupByScope(checks: readonly Check[], only?: ReadonlySet<string>): Che
   };
   for (const check of checks) {
     if (only && !only.has(check.id)) continue;
-    (groups[check.scope] as Check[]).push(check);
+    (groups[check.runsOn] as Check[]).push(check);
   }
   return groups;
 }
@@ -81,7 +81,7 @@ export function runChecks(
   const filter = options.filter;
   const ctx =
     options.context ?? buildContext(inventory.accounts, filter ? { role: (arn) => filter.role(arn) } : {});
-  const groups = groupByScope(checks, options.only);
+  const groups = groupByKind(checks, options.only);
   const work = options.work ?? emptyWork();
   const findings: Finding[] = [];
   const skipped: SkippedCheck[] = [];
@@ -179,7 +179,7 @@ export function runChecks(
 function runClusterChecks(
   cluster: ClusterView,
   ctx: AuditContext,
-  groups: ChecksByScope,
+  groups: ChecksByKind,
   emit: (check: Check, drafts: FindingDraft[]) => void,
   fail: (check: Check, label: string, error: unknown) => void,
   skipped: SkippedCheck[],
@@ -249,7 +249,7 @@ function runClusterChecks(
   }
 }
 
-export function compareFindings(a: Finding, b: Finding): number {
+function compareFindings(a: Finding, b: Finding): number {
   return (
     severityRank(b.severity) - severityRank(a.severity) ||
     a.checkId.localeCompare(b.checkId) ||

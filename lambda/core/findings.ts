@@ -32,7 +32,7 @@ export interface Finding {
 export interface FindingDraft {
   message: string;
   resource: FindingResource;
-  /** Overrides the check's default severity where §4 makes it depend on the case. */
+  /** Overrides the check's default severity where docs/checks.md makes it depend on the case. */
   severity?: Severity;
   evidence?: unknown;
   /** Overrides the check's generic remediation with a concrete command or policy fragment. */

@@ -15,7 +15,7 @@ export interface PublishRetry {
   random: () => number;
 }
 
-export const DEFAULT_PUBLISH_RETRY: PublishRetry = {
+const DEFAULT_PUBLISH_RETRY: PublishRetry = {
   maxAttempts: 3,
   baseDelayMs: 200,
   maxDelayMs: 2_000,

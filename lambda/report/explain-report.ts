@@ -4,7 +4,7 @@
  */
 import type { Credentials, ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
 import { MECHANISM_NAMES } from '../core/explain/index';
-import { resourceLabel } from './scan-report';
+import { resourceLabel } from './labels';
 import { indentCode, plural, wrap } from './text';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'markdown'] as const;

@@ -3,23 +3,11 @@
  * (documented in docs/results-table.md): `schemaVersion` changes if a field changes meaning.
  */
 
-import type { RunRecord, SeverityCounts } from '../app/run-record';
+import type { RunRecord } from '../app/run-record';
 import { type FindingHistory, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
-import type { FindingResource } from '../core/findings';
-import { SEVERITIES } from '../core/model';
 import type { FindingsResult, RunsResult } from '../store/queries';
-
-export function renderTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = headers.map((header, column) =>
-    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const line = (cells: readonly string[]): string =>
-    cells
-      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
-      .join('  ')
-      .trimEnd();
-  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
-}
+import { shortResourceLabel, whereOf } from './labels';
+import { columns } from './text';
 
 function clip(text: string, max: number): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -27,26 +15,6 @@ function clip(text: string, max: number): string {
 }
 
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '-');
-
-/** Where a finding is: `region/cluster`, a region, or `-` for account-wide (IAM) findings. */
-export function whereOf(resource: FindingResource): string {
-  if (resource.cluster) return `${resource.region ?? '?'}/${resource.cluster}`;
-  return resource.region ?? '-';
-}
-
-/** The most specific thing a finding is about, short. */
-export function subjectOf(resource: FindingResource): string {
-  if (resource.workload) return `${resource.namespace ?? '?'}/${resource.workload}`;
-  if (resource.serviceAccount) return `${resource.namespace ?? '?'}/${resource.serviceAccount}`;
-  if (resource.roleArn) {
-    const name = resource.roleArn.slice(resource.roleArn.lastIndexOf('/') + 1);
-    return `role/${name}${resource.statement === undefined ? '' : ` #${resource.statement}`}`;
-  }
-  if (resource.providerArn)
-    return `provider/${resource.providerArn.slice(resource.providerArn.lastIndexOf('/') + 1)}`;
-  if (resource.namespace) return `ns/${resource.namespace}`;
-  return '-';
-}
 
 export function renderFindingsTable(result: FindingsResult): string {
   if (result.findings.length === 0) return `No ${result.filter.status} findings match.\n`;
@@ -56,12 +24,12 @@ export function renderFindingsTable(result: FindingsResult): string {
     finding.checkId,
     finding.resource.accountId,
     whereOf(finding.resource),
-    clip(subjectOf(finding.resource), 48),
+    clip(shortResourceLabel(finding.resource), 48),
     day(resolved ? finding.resolvedAt : finding.firstSeen) + (finding.unverifiedSince ? ' (unverified)' : ''),
     finding.fingerprint,
     clip(finding.message, 100),
   ]);
-  const table = renderTable(
+  const table = columns(
     [
       'SEVERITY',
       'CHECK',
@@ -80,7 +48,7 @@ export function renderFindingsTable(result: FindingsResult): string {
   }\n${more}`;
 }
 
-export function findingJson(finding: StoredFinding): Record<string, unknown> {
+function findingJson(finding: StoredFinding): Record<string, unknown> {
   const { fingerprint, ...content } = withoutLifecycle(finding);
   return {
     fingerprint,
@@ -109,14 +77,6 @@ export function renderFindingsJson(result: FindingsResult): string {
   )}\n`;
 }
 
-export function formatSeverityCounts(counts: SeverityCounts | undefined): string {
-  if (!counts) return '-';
-  const parts = SEVERITIES.filter((severity) => counts[severity] > 0).map(
-    (severity) => `${severity} ${counts[severity]}`,
-  );
-  return parts.length ? parts.join(', ') : 'none';
-}
-
 function duration(ms: number | undefined): string {
   if (ms === undefined) return '-';
   if (ms < 1000) return `${ms}ms`;
@@ -142,7 +102,7 @@ export function renderRunsTable(result: RunsResult): string {
   ]);
   const more = result.cursor ? `Older runs: repeat with --cursor ${result.cursor}\n` : '';
   return (
-    renderTable(
+    columns(
       ['STARTED (UTC)', 'RUN', 'STATUS', 'DURATION', 'ACCOUNTS', 'NEW', 'RESOLVED', 'OPEN', 'GAPS', 'NOTIFY'],
       rows,
     ) + more
@@ -164,7 +124,7 @@ export function renderHistoryTable(history: FindingHistory): string {
     lines.push(`  ${state.title}`);
     lines.push(`  ${state.message}`);
     lines.push(
-      `  account ${state.resource.accountId}  ${whereOf(state.resource)}  ${subjectOf(state.resource)}`,
+      `  account ${state.resource.accountId}  ${whereOf(state.resource)}  ${shortResourceLabel(state.resource)}`,
     );
     if (state.resource.roleArn) lines.push(`  role ${state.resource.roleArn}`);
     lines.push(`  fix: ${state.remediation}`);
@@ -176,7 +136,7 @@ export function renderHistoryTable(history: FindingHistory): string {
     lines.push('');
   }
   lines.push(
-    renderTable(
+    columns(
       ['WHEN (UTC)', 'EVENT', 'SEVERITY', 'RUN'],
       history.events.map((event) => [
         event.at.replace('T', ' ').slice(0, 19),

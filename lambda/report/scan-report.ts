@@ -2,33 +2,15 @@
  * Renders a ScanResult as an 80-column terminal table grouped by severity, as Markdown, or as the
  * stable JSON document of docs/output.md. Pure functions of the result.
  */
-import type { Finding, FindingResource } from '../core/findings';
+import type { Finding } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
+import { resourceLabel } from './labels';
 import { indentCode, plural, wrap } from './text';
 
 export type ReportFormat = 'table' | 'json' | 'markdown';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown'];
-
-export function resourceLabel(resource: FindingResource): string {
-  const parts: string[] = [];
-  if (resource.cluster) parts.push(`${resource.cluster} (${resource.region ?? '?'})`);
-  else if (resource.region) parts.push(resource.region);
-  if (resource.namespace) {
-    parts.push(
-      resource.serviceAccount
-        ? `${resource.namespace}/${resource.serviceAccount}`
-        : `ns ${resource.namespace}`,
-    );
-  }
-  if (resource.workload) parts.push(resource.workload);
-  if (resource.roleArn && !resource.serviceAccount) parts.push(resource.roleArn);
-  else if (resource.roleArn && resource.workload === undefined) parts.push(`→ ${resource.roleArn}`);
-  if (resource.providerArn && !resource.roleArn) parts.push(resource.providerArn);
-  if (resource.statement !== undefined) parts.push(`stmt ${resource.statement}`);
-  return `${resource.accountId}${parts.length ? ` ${parts.join(' ')}` : ''}`;
-}
 
 function summaryLine(result: ScanResult): string {
   const s = result.summary;
@@ -42,7 +24,8 @@ function countsLine(result: ScanResult): string {
   return counts.length ? counts.join(', ') : 'none';
 }
 
-function coverageNote(result: ScanResult): string[] {
+/** What the scan could not see or check: collection errors, skipped clusters, failed checks. */
+function scanGapNotes(result: ScanResult): string[] {
   const notes: string[] = [];
   if (result.summary.coverageErrors > 0) {
     notes.push(
@@ -63,11 +46,11 @@ function coverageNote(result: ScanResult): string[] {
   return notes;
 }
 
-export function renderTable(result: ScanResult, width = 80): string {
+function renderScanText(result: ScanResult, width = 80): string {
   const out: string[] = [];
   out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, width));
   out.push(...wrap(`Findings: ${result.findings.length} (${countsLine(result)})`, width));
-  for (const note of coverageNote(result)) out.push(...wrap(note, width));
+  for (const note of scanGapNotes(result)) out.push(...wrap(note, width));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
     if (group.length === 0) continue;
@@ -99,7 +82,7 @@ export function renderMarkdown(result: ScanResult): string {
   const out: string[] = ['# irsa-audit report', '', `Scanned ${summaryLine(result)}.`, ''];
   out.push('| severity | findings |', '|---|---|');
   for (const severity of SEVERITIES) out.push(`| ${severity} | ${result.summary.bySeverity[severity]} |`);
-  const notes = coverageNote(result);
+  const notes = scanGapNotes(result);
   if (notes.length) out.push('', ...notes.map((note) => `> ${note}`));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
@@ -120,7 +103,7 @@ export function renderMarkdown(result: ScanResult): string {
   return `${out.join('\n')}\n`;
 }
 
-export function renderJson(result: ScanResult): string {
+function renderJson(result: ScanResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
@@ -131,7 +114,7 @@ export function renderScan(result: ScanResult, format: ReportFormat): string {
     case 'markdown':
       return renderMarkdown(result);
     default:
-      return renderTable(result);
+      return renderScanText(result);
   }
 }
 

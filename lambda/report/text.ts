@@ -36,3 +36,16 @@ export function plural(count: number, noun: string, pluralNoun = `${noun}s`): st
 export function indentCode(text: string, indent = ''): string[] {
   return text.split('\n').map((line) => indent + line);
 }
+
+/** Left-aligned columns two spaces apart, each as wide as its widest cell; the last column is not padded. */
+export function columns(headers: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = headers.map((header, column) =>
+    Math.max(header.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column])))
+      .join('  ')
+      .trimEnd();
+  return `${[line(headers), ...rows.map(line)].join('\n')}\n`;
+}

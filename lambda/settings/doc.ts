@@ -4,9 +4,9 @@
  */
 import { defaultText, SETTING_NAMES, SETTINGS, type Setting, type SettingGroup } from './settings';
 
-export const SETTINGS_DOC_BEGIN =
+const SETTINGS_DOC_BEGIN =
   '<!-- settings: generated from lambda/settings/settings.ts by `npm run docs:settings`; a test fails when this part is stale -->';
-export const SETTINGS_DOC_END = '<!-- settings: end -->';
+const SETTINGS_DOC_END = '<!-- settings: end -->';
 
 const GROUPS: readonly SettingGroup[] = [
   'Schedule and scope',

@@ -55,8 +55,8 @@ export interface DynamoResultsStoreOptions {
   writeConcurrency?: number;
 }
 
-export const DEFAULT_RUN_RETENTION_DAYS = 400;
-export const DEFAULT_PAGE_LIMIT = 500;
+const DEFAULT_RUN_RETENTION_DAYS = 400;
+const DEFAULT_PAGE_LIMIT = 500;
 
 /** A document client that drops `undefined` (optional fields) instead of failing on them. */
 export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {

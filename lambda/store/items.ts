@@ -11,14 +11,13 @@ import { hash64 } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
 
-export const FINDING_PREFIX = 'FINDING#';
+const FINDING_PREFIX = 'FINDING#';
 export const STATE_SK = 'STATE';
 export const EVENT_PREFIX = 'EVENT#';
 export const RUN_PK = 'RUN';
 export const LOCK_PK = 'LOCK';
 export const LOCK_SK = 'RUN';
 
-export type ItemType = 'finding' | 'event' | 'run' | 'lock';
 export type TableItem = Record<string, unknown> & { pk: string; sk: string };
 
 /** Caps that keep every item far below DynamoDB's 400 KB (and index keys below 1 KB / 2 KB). */
@@ -37,7 +36,7 @@ export const MAX_ITEM_BYTES = 400 * 1024;
 
 export const findingPk = (fingerprint: string): string => `${FINDING_PREFIX}${fingerprint}`;
 export const eventSk = (at: string, runId: string): string => `${EVENT_PREFIX}${at}#${runId}`;
-export const runSk = (startedAt: string, runId: string): string => `${startedAt}#${runId}`;
+const runSk = (startedAt: string, runId: string): string => `${startedAt}#${runId}`;
 
 /** `0` for critical … `4` for info: index sort keys list the worst first. */
 export function severityKey(severity: Severity): string {
@@ -81,7 +80,7 @@ function cap(value: string, max: number): string {
 }
 
 /** The index attributes of a finding state item for its status and content. */
-export function indexAttributes(finding: Finding, status: FindingStatus): Record<string, string> {
+function indexAttributes(finding: Finding, status: FindingStatus): Record<string, string> {
   const { accountId, region, cluster, roleArn } = finding.resource;
   const severity = severityKey(finding.severity);
   const fingerprint = finding.fingerprint;
@@ -137,7 +136,7 @@ function evidenceJson(evidence: unknown): string | undefined {
  * The finding as it is stored: strings capped, evidence trimmed. Content comparison uses this form, so
  * a finding whose only difference is beyond the caps counts as unchanged.
  */
-export function storableFinding(finding: Finding): Finding {
+function storableFinding(finding: Finding): Finding {
   const evidence = evidenceJson(finding.evidence);
   return {
     checkId: finding.checkId,
@@ -153,7 +152,7 @@ export function storableFinding(finding: Finding): Finding {
 }
 
 /** Canonical JSON (sorted keys), so the hash does not depend on property order. */
-export function canonicalJson(value: unknown): string {
+function canonicalJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   const entries = Object.entries(value as Record<string, unknown>)

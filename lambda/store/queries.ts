@@ -70,7 +70,7 @@ export async function listRuns(
 }
 
 /** Fingerprints are 16 hex digits (core/findings.ts `hash64`). */
-export const FINGERPRINT_RE = /^[0-9a-f]{16}$/;
+const FINGERPRINT_RE = /^[0-9a-f]{16}$/;
 
 export async function findingHistory(
   store: ResultsStore,

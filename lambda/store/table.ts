@@ -13,7 +13,7 @@ import {
 import { StoreError } from '../app/store-errors';
 import { TABLE_SCHEMA } from './table-schema';
 
-export function createTableInput(tableName: string): CreateTableCommandInput {
+function createTableInput(tableName: string): CreateTableCommandInput {
   const keyNames = new Set<string>([TABLE_SCHEMA.partitionKey, TABLE_SCHEMA.sortKey]);
   for (const index of TABLE_SCHEMA.globalSecondaryIndexes) {
     keyNames.add(index.partitionKey);

@@ -12,6 +12,7 @@
  * first); IAM and the auditor read keys in any order, so the fixtures are compared structurally.
  */
 import { DEFAULT_AUDIENCE, POD_IDENTITY_SERVICE, WEB_IDENTITY_ACTION } from '../../lambda/core/model';
+import { serviceAccountSubject } from '../../lambda/core/policy/trust';
 
 export type TrustDocument = Record<string, unknown>;
 type Condition = Record<string, Record<string, unknown>>;
@@ -31,9 +32,8 @@ export function oidcProvider(accountId: string, issuer: string): OidcProviderRef
   return { arn: `arn:aws:iam::${accountId}:oidc-provider/${issuer}`, issuer };
 }
 
-export function serviceAccountSubject(namespace: string, name: string): string {
-  return `system:serviceaccount:${namespace}:${name}`;
-}
+/** One builder for the `sub` value: the auditor's own. */
+export { serviceAccountSubject };
 
 /** `StringEquals` on `sub` then `aud` under the given issuer's keys (the AWS docs' order). */
 export function subjectAndAudience(issuer: string, subject: unknown, audience = DEFAULT_AUDIENCE): Condition {

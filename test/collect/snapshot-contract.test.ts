@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 /**
- * The collector's output is the inventory file `snapshot` writes and `scan` reads (SPEC §3): it must
+ * The collector's output is the inventory file `snapshot` writes and `scan` reads (docs/inventory.md): it must
  * survive JSON, pass the loader without a warning, and give the same findings before and after.
  */
 describe('a live inventory is a valid snapshot', () => {

@@ -13,9 +13,9 @@ import {
   type ExplainReport,
   ExplainTargetError,
   explainServiceAccount,
-  inScope,
+  inNeighbourhood,
+  neighbourhoodOf,
   resolveTarget,
-  serviceAccountScope,
 } from '../../lambda/core/explain/index';
 import { FINDING_EFFECT, unclassifiedChecks } from '../../lambda/core/explain/verdict';
 import type { Finding } from '../../lambda/core/findings';
@@ -69,11 +69,11 @@ describe('explain over every service account of the demo organization', () => {
     '%s: shows exactly the full scan findings of its scope, for less work',
     (_, accountId, cluster, namespace, name) => {
       const report = explainServiceAccount(demo, { cluster, namespace, serviceAccount: name, accountId });
-      const scope = serviceAccountScope(
+      const area = neighbourhoodOf(
         resolveTarget(demo, { cluster, namespace, serviceAccount: name, accountId }),
       );
       const expected = fullScan.findings.filter((finding) =>
-        inScope(scope, finding, CHECKS_BY_ID.get(finding.checkId)!),
+        inNeighbourhood(area, finding, CHECKS_BY_ID.get(finding.checkId)!),
       );
 
       expect(shownFindings(report).map(key).sort()).toEqual(expected.map(key).sort());

@@ -1,9 +1,9 @@
 /**
  * A deliberately simple, brute-force reference evaluator for web-identity trust policies, written
- * from reference/irsa-semantics.md §2.2–2.3 and SPEC §4 alone (nothing imported from
+ * from reference/irsa-semantics.md §2.2–2.3 and docs/checks.md alone (nothing imported from
  * lambda/core/policy). It reads the policy JSON as written and answers for one token with Kleene
  * (three-valued) logic: `undefined` is "cannot be decided" (unknown operator, unresolvable policy
- * variable, NotAction, Principal "*" — SPEC §4 `trust.indeterminate`).
+ * variable, NotAction, Principal "*" — docs/checks.md `trust.indeterminate`).
  *
  * It only has to be right on the well-formed policies the oracle generator produces: Version
  * present or absent, Effect Allow/Deny, Principal.Federated string or array, Action/NotAction string
@@ -206,7 +206,7 @@ export function statementApplies(
 
   let actionHit: Tri;
   if ('NotAction' in statement) {
-    // NotAction in a trust policy is undocumented (SPEC §4: indeterminate), unless it names the action.
+    // NotAction in a trust policy is undocumented (docs/checks.md: indeterminate), unless it names the action.
     actionHit = list(statement.NotAction).some((pattern) => actionMatches(String(pattern), ACTION))
       ? false
       : undefined;
@@ -219,7 +219,7 @@ export function statementApplies(
   for (const [operatorName, keys] of Object.entries(block)) {
     for (const [key, values] of Object.entries(keys)) {
       conditions.push(clause(operatorName, key, values, token, version));
-      // SPEC §4: a construct whose meaning is unknown is reported, not guessed. With no Version a
+      // docs/checks.md: a construct whose meaning is unknown is reported, not guessed. With no Version a
       // `${` makes the statement at best undecidable (it can still be definitely inapplicable).
       if (version === undefined && list(values).some((value) => String(value).includes('${'))) {
         conditions.push(undefined);

@@ -1,5 +1,5 @@
 /**
- * SPEC §9: malformed trust policies (wrong types, huge documents, odd Unicode, deep nesting, unknown
+ * Malformed trust policies (wrong types, huge documents, odd Unicode, deep nesting, unknown
  * operators and keys, policy variables, NotAction / NotPrincipal, Principal "*", URL-encoded and
  * broken JSON strings) give a finding or an indeterminate verdict — never a crash, never a silent
  * "allow".

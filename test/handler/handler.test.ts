@@ -8,8 +8,8 @@ import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/cl
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SimOrganization, type SimSettings, SimulatedAws } from '../../bench/collect-sim';
 import type { StoredFinding } from '../../lambda/app/stored-finding';
-import type { CollectDeps } from '../../lambda/collect/context';
 import type { ProgressListener } from '../../lambda/collect/progress';
+import type { CollectDeps } from '../../lambda/collect/run-context';
 import { ConfigError } from '../../lambda/config';
 import {
   type HandlerDeps,

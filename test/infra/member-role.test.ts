@@ -4,7 +4,7 @@ import { arnOf, BASE_CONTEXT, logicalId, ORG_ID, properties, synth } from './hel
 
 const AUDIT_ROLE_ARN = 'arn:aws:iam::111122223333:role/IrsaAuditor-AuditFunctionRoleA885DC2B-AbCdEf';
 
-/** What SPEC §7 and the issue ask the member role to do, and nothing else. */
+/** What docs/deployment.md and docs/collection.md ask the member role to do, and nothing else. */
 const EXPECTED_PERMISSIONS = {
   Version: '2012-10-17',
   Statement: [
@@ -98,7 +98,7 @@ describe('member role StackSet', () => {
     expect(body.Parameters.OrgId.AllowedPattern).toBe('^o-[a-z0-9]{10,32}$');
   });
 
-  it('grants exactly the read-only permissions of SPEC §7', () => {
+  it('grants exactly the read-only permissions of docs/collection.md', () => {
     const { role } = stackSetOf(template);
 
     expect(role.Policies).toEqual([

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { parseInventory } from '../../lambda/core/inventory/parse';
-import { parseInventoryText } from '../../lambda/core/inventory/text';
+import { parseInventoryText } from '../../lambda/core/inventory/parse-text';
 import { ACCOUNT, FIXTURES, fixture, ISSUER, inventoryError, PROVIDER_ARN } from './helpers';
 import { SchemaValidator } from './json-schema-lite';
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadInventoryFile } from '../../lambda/cli/inventory-file';
-import { parseInventoryText } from '../../lambda/core/inventory/text';
+import { parseInventoryText } from '../../lambda/core/inventory/parse-text';
 import { inventoryError, inventoryErrorAsync, validDocument } from './helpers';
 
 describe('loadInventoryFile', () => {

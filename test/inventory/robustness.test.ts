@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InventoryError } from '../../lambda/core/inventory/errors';
 import { parseInventory } from '../../lambda/core/inventory/parse';
-import { parseInventoryText } from '../../lambda/core/inventory/text';
+import { parseInventoryText } from '../../lambda/core/inventory/parse-text';
 import { fixture, validDocument } from './helpers';
 
 // biome-ignore lint/suspicious/noExplicitAny: fuzzed documents are untyped

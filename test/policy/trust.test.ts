@@ -5,13 +5,13 @@
  */
 import { normalizePolicy } from '../../lambda/core/policy/normalize';
 import {
+  type AdmittedSubjects,
   analyzeTrust,
   classifySubjects,
   grantAdmitsAudience,
   grantRestrictsAudience,
   type IrsaGrant,
   parseSubject,
-  type SubjectScope,
   subjectValueProblem,
 } from '../../lambda/core/policy/trust';
 import {
@@ -35,7 +35,7 @@ function grantsOf(document: unknown): readonly IrsaGrant[] {
 }
 
 /** The subject scope of the only grant of a one-statement policy with `condition`. */
-function scopeOf(condition?: Record<string, unknown>): SubjectScope {
+function admittedOf(condition?: Record<string, unknown>): AdmittedSubjects {
   const grants = grantsOf(trustPolicy(statement(condition)));
   expect(grants).toHaveLength(1);
   return grants[0].subjects;
@@ -43,7 +43,7 @@ function scopeOf(condition?: Record<string, unknown>): SubjectScope {
 
 describe('subject classification', () => {
   test('exact: one service account', () => {
-    const scope = scopeOf({ StringEquals: { [SUB]: subject('payments', 'api'), [AUD]: AUDIENCE } });
+    const scope = admittedOf({ StringEquals: { [SUB]: subject('payments', 'api'), [AUD]: AUDIENCE } });
     expect(scope).toMatchObject({
       kind: 'exact',
       exact: [subject('payments', 'api')],
@@ -53,7 +53,7 @@ describe('subject classification', () => {
   });
 
   test('exact: several service accounts (terraform v6 list)', () => {
-    const scope = scopeOf({
+    const scope = admittedOf({
       StringEquals: {
         [SUB]: [subject('kube-system', 'aws-node'), subject('default', 'app')],
         [AUD]: AUDIENCE,
@@ -64,12 +64,12 @@ describe('subject classification', () => {
   });
 
   test('exact: an IgnoreCase value admits its lower-case form (Kubernetes names are lower case)', () => {
-    const scope = scopeOf({ StringEqualsIgnoreCase: { [SUB]: 'system:serviceaccount:Payments:API' } });
+    const scope = admittedOf({ StringEqualsIgnoreCase: { [SUB]: 'system:serviceaccount:Payments:API' } });
     expect(scope).toMatchObject({ kind: 'exact', exact: [subject('payments', 'api')] });
   });
 
   test('namespace: every service account of one namespace', () => {
-    const scope = scopeOf({ StringLike: { [SUB]: subject('payments', '*'), [AUD]: AUDIENCE } });
+    const scope = admittedOf({ StringLike: { [SUB]: subject('payments', '*'), [AUD]: AUDIENCE } });
     expect(scope.kind).toBe('namespace');
     expect(scope.namespaces).toEqual([
       { namespace: 'payments', pattern: subject('payments', '*'), everyServiceAccount: true },
@@ -77,7 +77,7 @@ describe('subject classification', () => {
   });
 
   test('namespace: a name prefix pattern inside one namespace (EKS Blueprints argocd-*)', () => {
-    const scope = scopeOf({ StringLike: { [SUB]: subject('argocd', 'argocd-*'), [AUD]: AUDIENCE } });
+    const scope = admittedOf({ StringLike: { [SUB]: subject('argocd', 'argocd-*'), [AUD]: AUDIENCE } });
     expect(scope.kind).toBe('namespace');
     expect(scope.namespaces).toEqual([
       { namespace: 'argocd', pattern: subject('argocd', 'argocd-*'), everyServiceAccount: false },
@@ -90,13 +90,13 @@ describe('subject classification', () => {
     'system:serviceaccount:team-?:*',
     'system:*:payments:api',
   ])('cross-namespace: %s', (pattern) => {
-    const scope = scopeOf({ StringLike: { [SUB]: pattern }, StringEquals: { [AUD]: AUDIENCE } });
+    const scope = admittedOf({ StringLike: { [SUB]: pattern }, StringEquals: { [AUD]: AUDIENCE } });
     expect(scope.kind).toBe('cross-namespace');
     expect(scope.broad).toEqual([pattern]);
   });
 
   test('the narrowest positive clause governs: an exact subject ANDed with a namespace pattern is exact', () => {
-    const scope = scopeOf({
+    const scope = admittedOf({
       StringEquals: { [SUB]: subject('payments', 'api') },
       StringLike: { [SUB]: subject('payments', '*') },
     });
@@ -118,7 +118,7 @@ describe('subject classification', () => {
     ],
     ['StringLike "*"', { StringLike: { [SUB]: '*' } }],
   ] as const)('unrestricted: %s', (_name, condition) => {
-    const scope = scopeOf(condition);
+    const scope = admittedOf(condition);
     expect(scope.kind).toBe('unrestricted');
     expect(scope.why).toEqual(expect.any(String));
   });
@@ -143,12 +143,12 @@ describe('subject classification', () => {
       },
     ],
   ] as const)('none (conflicting): %s', (_name, condition) => {
-    const scope = scopeOf(condition);
+    const scope = admittedOf(condition);
     expect(scope).toMatchObject({ kind: 'none', conflicting: true, exact: [], namespaces: [], broad: [] });
   });
 
   test("none, not conflicting: a positive condition on another issuer's key closes the statement", () => {
-    const scope = scopeOf({ StringEquals: { [OTHER_SUB]: subject('payments', 'api'), [AUD]: AUDIENCE } });
+    const scope = admittedOf({ StringEquals: { [OTHER_SUB]: subject('payments', 'api'), [AUD]: AUDIENCE } });
     expect(scope.kind).toBe('none');
     expect(scope.conflicting).toBeFalsy();
     expect(scope.why).toContain(OTHER_SUB);

@@ -234,7 +234,7 @@ describe('DynamoResultsStore writes', () => {
   });
 });
 
-describe('DynamoResultsStore queries (SPEC §5), all served by Query', () => {
+describe('DynamoResultsStore queries (docs/results-table.md), all served by Query', () => {
   let sent: string[];
   beforeEach(async () => {
     const store = dynamo.store();

@@ -1,6 +1,6 @@
 /**
  * `irsa-audit access`: prints the EKS access-entry commands that let the member role read every cluster
- * the last run could not read (SPEC §7: AmazonEKSViewPolicy, cluster scope). It only prints: creating
+ * the last run could not read (docs/deployment.md "Granting cluster access": AmazonEKSViewPolicy, cluster scope). It only prints: creating
  * access entries needs write access to each cluster, which the read-only audit never has.
  */
 import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
@@ -30,7 +30,7 @@ export const usage = `Usage: irsa-audit access (--inventory FILE | --table TABLE
 Prints the aws eks commands that grant the member role ${VIEW_POLICY_NAME} (cluster scope) on every
 cluster the audit could not read: the clusters of FILE whose kubernetes.status is "unreachable", or,
 from the results table, the clusters with an open scan.cluster-unreachable finding (the last run's).
-  --inventory FILE          an inventory (irsa-audit snapshot output; SPEC §3 format)
+  --inventory FILE          an inventory (irsa-audit snapshot output; docs/inventory.md)
   --member-role-name NAME   the audit's member role (default: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})
   --partition P             partition for clusters whose ARN does not say (default: aws)
 

@@ -14,7 +14,7 @@ import { type CollectDeps, collectInventory } from '../../collect/collect';
 import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
 import { createProgressReporter } from '../../collect/progress';
-import { collectServiceAccountScope } from '../../collect/scope';
+import { collectServiceAccountInventory } from '../../collect/service-account-inventory';
 import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
@@ -27,13 +27,13 @@ import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-sto
 import { oneOf, type Parsed, parse, required } from '../args';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
-export const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
+const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
 
-Collects the live inventory (SPEC §3) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
+Collects the live inventory (docs/inventory.md) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
 
 ${COLLECT_FLAGS_HELP}`;
 
-export const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
+const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
                       [--store TABLE] [--notify TOPIC_ARN] [--notify-mode changes|new-only|always]
 
 Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With
@@ -66,7 +66,8 @@ async function collecting<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-function coverageNote(inventory: Inventory, io: CliIO): void {
+/** One stderr line after a collection: what was collected and how many coverage errors it had. */
+function printCollectionSummary(inventory: Inventory, io: CliIO): void {
   const errors = inventory.accounts.reduce((sum, account) => sum + account.errors.length, 0);
   io.stderr(
     `collected ${inventory.accounts.length} account(s), ${inventory.accounts.reduce((sum, a) => sum + a.clusters.length, 0)} cluster(s)` +
@@ -88,7 +89,7 @@ export async function runSnapshot(argv: string[], io: CliIO): Promise<number> {
   } catch (error) {
     throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
   }
-  coverageNote(inventory, io);
+  printCollectionSummary(inventory, io);
   io.stderr(`wrote ${out}\n`);
   return EXIT_OK;
 }
@@ -136,7 +137,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
 
   if (!values.store) {
     const inventory = await collecting(() => collectInventory(options, deps));
-    coverageNote(inventory, io);
+    printCollectionSummary(inventory, io);
     const result = runChecks(inventory, CHECKS);
     io.stdout(renderScan(result, format));
     return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
@@ -158,7 +159,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       lockTtlSeconds: 3 * 3600,
       trigger: 'cli',
     });
-    coverageNote(summary.inventory, io);
+    printCollectionSummary(summary.inventory, io);
     io.stdout(renderScan(summary.scan, format));
     io.stderr(
       `run ${summary.runId}: ${summary.drift.new.length} new, ${summary.drift.resolved.length} resolved; notification ${summary.notificationOutcome.status}${summary.notificationOutcome.detail ? ` (${summary.notificationOutcome.detail})` : ''}\n`,
@@ -184,5 +185,5 @@ export async function collectForExplain(
   deps: CollectDeps = collectDeps(io),
 ): Promise<Inventory> {
   const options = optionsFrom(values, io);
-  return collecting(() => collectServiceAccountScope(target, options, deps));
+  return collecting(() => collectServiceAccountInventory(target, options, deps));
 }

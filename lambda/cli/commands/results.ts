@@ -21,20 +21,20 @@ import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';
 
 const FORMAT = { format: { type: 'string', short: 'f' } } as const;
 
-export const findingsUsage = `Usage: irsa-audit findings [--status open|resolved] [--account ID] [--cluster NAME|ARN]
+const findingsUsage = `Usage: irsa-audit findings [--status open|resolved] [--account ID] [--cluster NAME|ARN]
                            [--role ARN|NAME] [--check ID] [--severity SEV] [--all] [--format table|json]
 
 Queries the results table. Defaults to open findings; --all follows every page.
 
 ${STORE_USAGE}`;
 
-export const runsUsage = `Usage: irsa-audit runs [--limit N] [--format table|json]
+const runsUsage = `Usage: irsa-audit runs [--limit N] [--format table|json]
 
 Lists audit runs, newest first: duration, what was audited, coverage errors, drift.
 
 ${STORE_USAGE}`;
 
-export const historyUsage = `Usage: irsa-audit history FINGERPRINT [--format table|json]
+const historyUsage = `Usage: irsa-audit history FINGERPRINT [--format table|json]
 
 Shows one finding's history: when it was opened and resolved, run by run.
 

@@ -9,7 +9,7 @@ import { type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 
 export const usage = `Usage: irsa-audit scan --inventory FILE [--format table|json|markdown] [--fail-on SEVERITY]
 
-Audits an inventory file offline (SPEC §3 format; see docs/inventory.md).
+Audits an inventory file offline (format: docs/inventory.md).
   --inventory FILE   the inventory (irsa-audit snapshot output, or assembled from AWS CLI / kubectl exports)
   --format FORMAT    table (default), json (docs/output.md) or markdown
   --fail-on SEV      exit 1 when a finding at or above SEV exists (critical, high, medium, low, info)

@@ -11,7 +11,7 @@ import type { ClusterCheck } from './types';
 
 export const check: ClusterCheck = {
   id: 'cluster.no-oidc-provider',
-  scope: 'cluster',
+  runsOn: 'cluster',
   severity: 'high',
   severityNote:
     'high if a service account of the cluster depends on IRSA with a role in the cluster account: annotated, and without a Pod Identity association that all its running pods use; else low',

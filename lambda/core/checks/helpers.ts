@@ -55,17 +55,13 @@ export function clusterLabel(cluster: ClusterView): string {
   return `${cluster.cluster.name} (${cluster.cluster.region}, account ${cluster.account.accountId})`;
 }
 
-export function roleLabel(role: RoleView): string {
-  return `role ${role.role.arn}`;
-}
-
 /** The statement as written, for evidence (trimmed by the engine). */
 export function statementEvidence(statement: NormalizedStatement): unknown {
   return statement.raw;
 }
 
 /** A trust statement scoped to one service account, as the AWS docs write it. */
-export function scopedStatement(
+function scopedStatement(
   providerArn: string,
   issuer: string,
   subjects: string[],
@@ -168,7 +164,7 @@ export function editDistance(
  * (`system:serviceaccount:` + 63 + 253) are shorter; longer values in a hand-made inventory are not
  * "near" anything, and comparing them would cost length² per pair.
  */
-export const NEAREST_MAX_LENGTH = 1024;
+const NEAREST_MAX_LENGTH = 1024;
 
 /**
  * The closest of `candidates` to `target` (the first one on ties), or undefined when none is within
@@ -253,16 +249,6 @@ function neighbours(
   return sorted.slice(Math.max(0, low - width), low + width);
 }
 
-export function envValue(
-  pod: Pod,
-  containerName: string,
-  name: string,
-): { value?: string; present: boolean } {
-  const container = pod.containers.find((c) => c.name === containerName);
-  const variable = container?.env.find((env) => env.name === name);
-  return { value: variable?.value, present: Boolean(variable) };
-}
-
 /** Running pods of the service account with a container that carries the IRSA variables. */
 export function podsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): Pod[] {
   const pods: Pod[] = [];
@@ -299,7 +285,7 @@ export function podIdentityNote(sa: ServiceAccountView, ctx: AuditContext): stri
 }
 
 export const SKIP_POD_LABEL = 'eks.amazonaws.com/skip-pod-identity-webhook';
-export const SKIP_CONTAINERS_ANNOTATION = 'eks.amazonaws.com/skip-containers';
+const SKIP_CONTAINERS_ANNOTATION = 'eks.amazonaws.com/skip-containers';
 
 /** Pods that are running or about to (the webhook's effect matters only for live pods). */
 export function isLive(pod: Pod): boolean {

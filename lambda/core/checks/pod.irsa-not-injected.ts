@@ -18,7 +18,7 @@ import type { WorkloadCheck } from './types';
 
 export const check: WorkloadCheck = {
   id: 'pod.irsa-not-injected',
-  scope: 'workload',
+  runsOn: 'workload',
   severity: 'high',
   title: 'Running pods of an annotated service account lack IRSA credentials',
   description:

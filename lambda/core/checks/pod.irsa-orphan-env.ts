@@ -8,7 +8,7 @@ import type { WorkloadCheck } from './types';
 
 export const check: WorkloadCheck = {
   id: 'pod.irsa-orphan-env',
-  scope: 'workload',
+  runsOn: 'workload',
   severity: 'low',
   title: 'Pods carry IRSA variables but the service account is not annotated',
   description:

@@ -9,7 +9,7 @@ import type { WorkloadCheck } from './types';
 
 export const check: WorkloadCheck = {
   id: 'pod.irsa-stale-role',
-  scope: 'workload',
+  runsOn: 'workload',
   severity: 'medium',
   title: "Pods run with a role that differs from the service account's annotation",
   description:

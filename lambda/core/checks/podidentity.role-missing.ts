@@ -8,7 +8,7 @@ import type { AssociationCheck } from './types';
 
 export const check: AssociationCheck = {
   id: 'podidentity.role-missing',
-  scope: 'association',
+  runsOn: 'association',
   severity: 'high',
   title: 'Pod Identity association names a role that does not exist',
   description:

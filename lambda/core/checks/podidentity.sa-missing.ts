@@ -8,7 +8,7 @@ import type { AssociationCheck } from './types';
 
 export const check: AssociationCheck = {
   id: 'podidentity.sa-missing',
-  scope: 'association',
+  runsOn: 'association',
   severity: 'low',
   title: 'Pod Identity association for a service account that does not exist',
   description: 'The association names a namespace/service account that does not exist in the cluster.',

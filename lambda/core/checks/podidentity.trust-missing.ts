@@ -35,7 +35,7 @@ export function podIdentityTrust(
 
 export const check: AssociationCheck = {
   id: 'podidentity.trust-missing',
-  scope: 'association',
+  runsOn: 'association',
   severity: 'high',
   severityNote:
     'low when only conditions on keys not documented for Pod Identity (aws:SourceArn, aws:PrincipalTag/…) could allow it: unconfirmed',

@@ -10,7 +10,7 @@ import type { ProviderCheck } from './types';
 
 export const check: ProviderCheck = {
   id: 'provider.missing-audience',
-  scope: 'provider',
+  runsOn: 'provider',
   severity: 'high',
   title: 'OIDC provider lacks the sts.amazonaws.com audience',
   description:

@@ -9,7 +9,7 @@ import type { ProviderCheck } from './types';
 
 export const check: ProviderCheck = {
   id: 'provider.orphaned',
-  scope: 'provider',
+  runsOn: 'provider',
   severity: 'medium',
   title: 'OIDC provider for an EKS issuer with no cluster',
   description:

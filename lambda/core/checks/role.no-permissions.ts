@@ -7,7 +7,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'role.no-permissions',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'low',
   title: 'IRSA role has no permissions policy',
   description: 'The role is used for IRSA but has neither attached managed policies nor inline policies.',

@@ -32,7 +32,7 @@ function isRoleArnKeyTypo(key: string): boolean {
 
 export const check: ServiceAccountCheck = {
   id: 'sa.annotation-key-typo',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'high',
   title: 'Annotation key is a typo of eks.amazonaws.com/role-arn',
   description:

@@ -11,7 +11,7 @@ import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
   id: 'sa.audience-not-registered',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'high',
   title: 'Requested audience is not a client id of the OIDC provider',
   description:

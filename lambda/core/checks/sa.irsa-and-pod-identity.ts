@@ -13,7 +13,7 @@ import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
   id: 'sa.irsa-and-pod-identity',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'medium',
   severityNote:
     'medium while running pods still carry the IRSA variables (two roles in one workload); low once none does (an unused annotation)',

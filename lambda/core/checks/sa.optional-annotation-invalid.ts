@@ -26,7 +26,7 @@ const MIN_TOKEN_EXPIRATION = 600;
 
 export const check: ServiceAccountCheck = {
   id: 'sa.optional-annotation-invalid',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'low',
   title: 'Optional IRSA annotation has a value the webhook ignores',
   description:

@@ -12,7 +12,7 @@ import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
   id: 'sa.role-arn-malformed',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'high',
   title: 'role-arn annotation is not a valid role ARN',
   description:

@@ -16,7 +16,7 @@ import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
   id: 'sa.role-missing',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'high',
   title: 'Annotated role does not exist',
   description:

@@ -9,7 +9,7 @@ import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
   id: 'sa.role-not-audited',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'info',
   title: 'Annotated role is in an account outside the audit',
   description:

@@ -139,7 +139,7 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
 
 export const check: ServiceAccountCheck = {
   id: 'sa.role-untrusted',
-  scope: 'serviceAccount',
+  runsOn: 'serviceAccount',
   severity: 'high',
   title: "Annotated role's trust does not admit the service account",
   description:

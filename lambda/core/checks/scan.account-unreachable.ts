@@ -9,7 +9,7 @@ const ASSUME_ROLE_FAILED: ErrorCode = 'AssumeRoleFailed';
 
 export const check: CoverageCheck = {
   id: 'scan.account-unreachable',
-  scope: 'coverage',
+  runsOn: 'coverage',
   severity: 'medium',
   title: 'Account could not be audited',
   description:

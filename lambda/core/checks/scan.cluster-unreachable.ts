@@ -18,7 +18,7 @@ function accessFix(accountId: string, region: string, cluster: string, partition
 
 export const check: AccountCheck = {
   id: 'scan.cluster-unreachable',
-  scope: 'account',
+  runsOn: 'account',
   severity: 'medium',
   title: "Cluster's Kubernetes API could not be read",
   description:

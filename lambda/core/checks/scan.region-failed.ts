@@ -6,7 +6,7 @@ import type { CoverageCheck } from './types';
 
 export const check: CoverageCheck = {
   id: 'scan.region-failed',
-  scope: 'coverage',
+  runsOn: 'coverage',
   severity: 'medium',
   title: 'Region could not be listed',
   description:

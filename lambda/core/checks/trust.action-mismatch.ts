@@ -9,7 +9,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.action-mismatch',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'OIDC statement does not allow sts:AssumeRoleWithWebIdentity',
   description:

@@ -10,7 +10,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.aud-mismatch',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'aud condition excludes the audience tokens carry',
   description:

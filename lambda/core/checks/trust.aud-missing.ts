@@ -10,7 +10,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.aud-missing',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'low',
   title: 'No aud condition',
   description:

@@ -52,7 +52,7 @@ function effectOf(clause: ConditionClause): string {
 
 export const check: RoleCheck = {
   id: 'trust.condition-key-foreign',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: "Condition key names another issuer than the statement's provider",
   description:

@@ -11,7 +11,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.indeterminate',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'medium',
   title: 'Trust policy cannot be evaluated for EKS tokens',
   description:

@@ -9,7 +9,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.principal-malformed',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'Federated principal is not a valid OIDC provider ARN',
   description:

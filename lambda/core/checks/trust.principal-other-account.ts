@@ -9,7 +9,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.principal-other-account',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'Federated provider is in another account than the role',
   description:

@@ -9,7 +9,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.provider-missing',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'Trust names an OIDC provider that does not exist',
   description:

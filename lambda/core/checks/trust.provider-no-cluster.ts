@@ -10,7 +10,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.provider-no-cluster',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'low',
   title: 'Trust names a provider whose issuer no cluster has',
   description:

@@ -8,7 +8,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.stringequals-wildcard',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'Wildcard under StringEquals is literal and never matches',
   description:

@@ -8,7 +8,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.sub-conflicting',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'sub conditions contradict each other',
   description:

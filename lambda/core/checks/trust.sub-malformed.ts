@@ -8,7 +8,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.sub-malformed',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'sub value is not a service account subject',
   description:

@@ -10,7 +10,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.sub-target-missing',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'medium',
   severityNote: 'high when the namespace itself does not exist',
   title: 'sub names a service account that does not exist',

@@ -18,7 +18,7 @@ const PROBE_SUBJECT = 'system:serviceaccount:irsa-auditor-probe:any-service-acco
 
 export const check: RoleCheck = {
   id: 'trust.sub-unrestricted',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'critical',
   title: 'Any service account in the cluster can assume the role',
   description:

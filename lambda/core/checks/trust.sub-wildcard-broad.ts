@@ -10,7 +10,7 @@ import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
   id: 'trust.sub-wildcard-broad',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'high',
   title: 'sub pattern matches service accounts across namespaces',
   description:

@@ -18,7 +18,7 @@ function narrowing(denies: readonly number[]): string {
 
 export const check: RoleCheck = {
   id: 'trust.sub-wildcard-namespace',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'low',
   title: 'sub pattern admits service accounts of a whole namespace',
   description:

@@ -19,7 +19,7 @@ function describeAnnotation(annotation: string | undefined, roleArn: string): st
 
 export const check: RoleCheck = {
   id: 'trust.target-not-annotated',
-  scope: 'role',
+  runsOn: 'role',
   severity: 'medium',
   title: 'Trusted service account is not annotated with the role',
   description:

@@ -27,7 +27,7 @@ export const GUIDE_STEPS: Record<GuideStep, string> = {
 };
 
 /** The resource kind a check runs on; the engine iterates each kind once and calls every check of it. */
-export type CheckScope =
+export type ResourceKind =
   | 'account'
   | 'provider'
   | 'cluster'
@@ -39,7 +39,7 @@ export type CheckScope =
 
 export interface CheckMeta {
   id: string;
-  /** Default severity; where §4 makes it depend on the case, `severityNote` says how. */
+  /** Default severity; where docs/checks.md makes it depend on the case, `severityNote` says how. */
   severity: Severity;
   severityNote?: string;
   title: string;
@@ -52,39 +52,39 @@ export interface CheckMeta {
 }
 
 interface CheckBase extends CheckMeta {
-  scope: CheckScope;
+  runsOn: ResourceKind;
 }
 
 export interface AccountCheck extends CheckBase {
-  scope: 'account';
+  runsOn: 'account';
   run(account: Account, ctx: AuditContext): FindingDraft[];
 }
 export interface ProviderCheck extends CheckBase {
-  scope: 'provider';
+  runsOn: 'provider';
   run(provider: OidcProvider, account: Account, ctx: AuditContext): FindingDraft[];
 }
 export interface ClusterCheck extends CheckBase {
-  scope: 'cluster';
+  runsOn: 'cluster';
   run(cluster: ClusterView, ctx: AuditContext): FindingDraft[];
 }
 export interface RoleCheck extends CheckBase {
-  scope: 'role';
+  runsOn: 'role';
   run(role: RoleView, ctx: AuditContext): FindingDraft[];
 }
 export interface ServiceAccountCheck extends CheckBase {
-  scope: 'serviceAccount';
+  runsOn: 'serviceAccount';
   run(serviceAccount: ServiceAccountView, ctx: AuditContext): FindingDraft[];
 }
 export interface WorkloadCheck extends CheckBase {
-  scope: 'workload';
+  runsOn: 'workload';
   run(workload: WorkloadView, ctx: AuditContext): FindingDraft[];
 }
 export interface AssociationCheck extends CheckBase {
-  scope: 'association';
+  runsOn: 'association';
   run(association: PodIdentityAssociation, cluster: ClusterView, ctx: AuditContext): FindingDraft[];
 }
 export interface CoverageCheck extends CheckBase {
-  scope: 'coverage';
+  runsOn: 'coverage';
   run(error: CoverageError, account: Account, ctx: AuditContext): FindingDraft[];
 }
 

@@ -1,6 +1,6 @@
 /**
  * `explain`: one service account through the AWS troubleshooting guide, built from the engine. The
- * checks run on that service account's scope only (its cluster, roles, providers, association); their
+ * checks run on that service account's neighbourhood only (its cluster, roles, providers, association); their
  * findings are grouped by the guide step each check declares, and the steps without findings show
  * the data the checks looked at. The verdict names the credentials the pods actually get (IRSA, Pod
  * Identity, both, neither) and whether that works. Nothing here decides what a check decides.
@@ -15,13 +15,13 @@ import type { Finding } from '../findings';
 import type { Inventory } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import { type Credentials, MECHANISM_NAMES, type MechanismReport, podMechanism } from './mechanism';
-import { scopeFilter, serviceAccountScope } from './scope';
+import { neighbourhoodFilter, neighbourhoodOf } from './neighbourhood';
 import { type ExplainOptions, type ExplainTarget, resolveTarget } from './target';
 import { type Verdict, verdictOf } from './verdict';
 
 export type { Credentials, Mechanism, MechanismReport, RunningPod } from './mechanism';
 export { MECHANISM_NAMES, podCredentials } from './mechanism';
-export { inScope, type ServiceAccountScope, scopeFilter, serviceAccountScope } from './scope';
+export { inNeighbourhood, type Neighbourhood, neighbourhoodFilter, neighbourhoodOf } from './neighbourhood';
 export {
   type ExplainOptions,
   type ExplainTarget,
@@ -56,7 +56,7 @@ export interface ExplainReport {
   /** One line: the mechanism and whether it works. */
   summary: string;
   steps: ExplainStep[];
-  /** What was evaluated: the roles and providers of the scope, and the engine's work. */
+  /** What was evaluated: the roles and providers of the neighbourhood, and the engine's work. */
   scope: { roles: string[]; providers: string[]; work: EngineWork };
 }
 
@@ -73,8 +73,8 @@ export function explainServiceAccount(
   options: ExplainOptions = {},
 ): ExplainReport {
   const resolved = resolveTarget(inventory, target, options);
-  const scope = serviceAccountScope(resolved);
-  const filter = scopeFilter(scope);
+  const area = neighbourhoodOf(resolved);
+  const filter = neighbourhoodFilter(area);
   const ctx = buildContext(inventory.accounts, { role: filter.role });
   const work = emptyWork();
   const scan = runChecks(inventory, CHECKS, { filter, work, context: ctx });
@@ -82,13 +82,13 @@ export function explainServiceAccount(
   const { account, cluster, namespace, serviceAccount } = resolved;
   const clusterView = ctx.clusters.find((view) => view.cluster === cluster)!;
   const saView = clusterView.serviceAccounts.get(nsKey(namespace, serviceAccount));
-  const mechanism = podMechanism(scope);
-  const { verdict, summary, stops, undecided } = verdictOf(scope, mechanism, scan);
+  const mechanism = podMechanism(area);
+  const { verdict, summary, stops, undecided } = verdictOf(area, mechanism, scan);
   const readable = clusterView.readable;
   const notRead = 'the service account and its pods were not read';
   const issuer = clusterView.issuer;
-  const annotated = scope.annotatedRole;
-  const association = scope.association;
+  const annotated = area.annotatedRole;
+  const association = area.association;
 
   const accountState = (arn: string): string | undefined => {
     const id = accountOfArn(arn);
@@ -147,7 +147,7 @@ export function explainServiceAccount(
     'role-permissions': () => {
       const lines: string[] = [];
       let status: Evidence['status'] = 'pass';
-      for (const arn of scope.ownRoles) {
+      for (const arn of area.ownRoles) {
         const role = ctx.rolesByArn.get(arn);
         const unaudited = accountState(arn);
         if (!role && unaudited) {
@@ -262,7 +262,7 @@ export function explainServiceAccount(
     steps,
     scope: {
       roles: ctx.roles.map((role) => role.role.arn),
-      providers: [...scope.providers],
+      providers: [...area.providers],
       work,
     },
   };

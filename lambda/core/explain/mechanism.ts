@@ -7,7 +7,7 @@
  */
 import { hasIrsaEnv, hasPodIdentityEnv, isLive, mutatedContainers } from '../checks/helpers';
 import type { Pod } from '../model';
-import type { ServiceAccountScope } from './scope';
+import type { Neighbourhood } from './neighbourhood';
 
 export type Credentials = 'irsa' | 'pod-identity' | 'none';
 export type Mechanism = 'irsa' | 'pod-identity' | 'both' | 'none' | 'unknown';
@@ -37,13 +37,13 @@ export function podCredentials(pod: Pod): Credentials {
   return 'none';
 }
 
-export function podMechanism(scope: ServiceAccountScope): MechanismReport {
-  const { cluster, namespace, serviceAccount } = scope.target;
+export function podMechanism(area: Neighbourhood): MechanismReport {
+  const { cluster, namespace, serviceAccount } = area.target;
   const readable = cluster.kubernetes.status === 'ok';
   let newPods: MechanismReport['newPods'];
-  if (scope.association) newPods = 'pod-identity';
+  if (area.association) newPods = 'pod-identity';
   else if (!readable) newPods = 'unknown';
-  else newPods = scope.annotatedRole ? 'irsa' : 'none';
+  else newPods = area.annotatedRole ? 'irsa' : 'none';
   if (!readable) return { newPods, effective: newPods === 'unknown' ? 'unknown' : newPods };
   const runningPods = cluster.pods
     .filter((pod) => pod.namespace === namespace && pod.serviceAccountName === serviceAccount && isLive(pod))

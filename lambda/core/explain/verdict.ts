@@ -8,7 +8,7 @@ import { CHECKS_BY_ID } from '../checks/index';
 import type { Finding } from '../findings';
 import type { ScanResult } from '../scan-result';
 import { type Credentials, MECHANISM_NAMES, type MechanismReport } from './mechanism';
-import type { ServiceAccountScope } from './scope';
+import type { Neighbourhood } from './neighbourhood';
 
 export type Verdict = 'works' | 'broken' | 'unknown' | 'unused';
 
@@ -63,10 +63,10 @@ export const FINDING_EFFECT: Readonly<Record<string, Effect>> = {
 };
 
 /** Whether the finding is about this service account's `credentials`, not a neighbour's. */
-function concerns(scope: ServiceAccountScope, finding: Finding, credentials: Credentials): boolean {
+function concerns(area: Neighbourhood, finding: Finding, credentials: Credentials): boolean {
   const r = finding.resource;
   if (r.serviceAccount !== undefined) {
-    const { account, cluster, namespace, serviceAccount } = scope.target;
+    const { account, cluster, namespace, serviceAccount } = area.target;
     return (
       r.accountId === account.accountId &&
       r.cluster === cluster.name &&
@@ -76,15 +76,15 @@ function concerns(scope: ServiceAccountScope, finding: Finding, credentials: Cre
     );
   }
   if (r.roleArn !== undefined) {
-    if (credentials === 'irsa') return r.roleArn === scope.annotatedRole;
-    if (credentials === 'pod-identity') return r.roleArn === scope.association?.roleArn;
+    if (credentials === 'irsa') return r.roleArn === area.annotatedRole;
+    if (credentials === 'pod-identity') return r.roleArn === area.association?.roleArn;
     return false;
   }
   return true;
 }
 
 export function verdictOf(
-  scope: ServiceAccountScope,
+  area: Neighbourhood,
   mechanism: MechanismReport,
   scan: ScanResult,
 ): { verdict: Verdict; summary: string; stops: Set<Finding>; undecided: Set<Finding> } {
@@ -97,9 +97,7 @@ export function verdictOf(
     const effect = FINDING_EFFECT[finding.checkId] ?? 'context';
     if (effect === 'context') continue;
     const affected = 'stops' in effect ? effect.stops : effect.undecides;
-    if (
-      !affected.some((credentials) => active.includes(credentials) && concerns(scope, finding, credentials))
-    )
+    if (!affected.some((credentials) => active.includes(credentials) && concerns(area, finding, credentials)))
       continue;
     ('stops' in effect ? stops : undecided).add(finding);
   }

@@ -10,7 +10,7 @@ export type PathSegment = string | number;
 /** Stop after this many problems: enough to fix several at once, bounded for huge broken files. */
 export const MAX_INVENTORY_PROBLEMS = 20;
 /** Warnings beyond this are counted, not listed. */
-export const MAX_INVENTORY_WARNINGS = 100;
+const MAX_INVENTORY_WARNINGS = 100;
 
 const MAX_QUOTED_LENGTH = 60;
 const IDENTIFIER_RE = /^[A-Za-z_$][\w$]*$/;
@@ -27,7 +27,7 @@ export function quote(text: string): string {
 }
 
 /** What a value is, for `expected …, got <this>`; never prints a whole object or array. */
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing (the field is missing)';
   if (value === null) return 'null';
   switch (typeof value) {
@@ -44,7 +44,7 @@ export function describeValue(value: unknown): string {
   }
 }
 
-export function formatPath(segments: readonly PathSegment[], extra?: readonly PathSegment[]): string {
+function formatPath(segments: readonly PathSegment[], extra?: readonly PathSegment[]): string {
   let text = '$';
   const append = (segment: PathSegment): void => {
     if (typeof segment === 'number') text += `[${segment}]`;

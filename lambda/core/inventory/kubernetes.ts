@@ -314,7 +314,7 @@ function addContainers(list: unknown[], key: string, init: boolean, out: Contain
  * even when there is just one: such a pod is reported as a bare pod (docs/inventory.md). A ReplicaSet
  * named `<deployment>-<pod-template-hash>` is reported as that Deployment (what people recognise).
  */
-export function workloadOwner(
+function workloadOwner(
   value: unknown,
   labels: Record<string, string> | undefined,
   issues: Issues,

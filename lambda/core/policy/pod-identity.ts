@@ -15,7 +15,7 @@ import type { ConditionClause, NormalizedPolicy, NormalizedStatement } from './n
 import { statementCoversAction } from './normalize';
 
 /** Both are needed: EKS tags the session (EKS user guide, pod-id-role). */
-export const POD_IDENTITY_ACTIONS: readonly string[] = ['sts:AssumeRole', 'sts:TagSession'];
+const POD_IDENTITY_ACTIONS: readonly string[] = ['sts:AssumeRole', 'sts:TagSession'];
 
 /** What EKS puts in the session tags for pods of one association. */
 export interface PodIdentitySession {
@@ -48,7 +48,7 @@ type SessionKeyState =
   | { kind: 'unknown' };
 
 /** What the request context holds for a condition key when EKS assumes the role for `session`. */
-export function sessionKeyState(clause: ConditionClause, session: PodIdentitySession): SessionKeyState {
+function sessionKeyState(clause: ConditionClause, session: PodIdentitySession): SessionKeyState {
   if (!clause.keyLower.startsWith(REQUEST_TAG)) return { kind: 'unknown' };
   switch (clause.keyLower.slice(REQUEST_TAG.length)) {
     case 'kubernetes-namespace':

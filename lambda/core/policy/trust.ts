@@ -10,7 +10,7 @@ import { evaluateClause, keyState, type Tri, type WebIdentityToken } from './eva
 import type { ConditionClause, NormalizedPolicy, NormalizedStatement } from './normalize';
 import { statementCoversAction } from './normalize';
 
-export const SUBJECT_PREFIX = 'system:serviceaccount:';
+const SUBJECT_PREFIX = 'system:serviceaccount:';
 
 export type SubjectKind = 'exact' | 'namespace' | 'cross-namespace' | 'unrestricted' | 'none';
 
@@ -22,7 +22,8 @@ export interface NamespacePattern {
   everyServiceAccount: boolean;
 }
 
-export interface SubjectScope {
+/** The service accounts a trust's `sub` conditions admit. */
+export interface AdmittedSubjects {
   kind: SubjectKind;
   /** Exact subjects admitted (already checked against every other `sub` condition). */
   exact: string[];
@@ -51,7 +52,7 @@ export interface IrsaGrant {
   issuer: string;
   /** `issuer` lower-cased (shared with the provider's analysis). */
   issuerLower: string;
-  subjects: SubjectScope;
+  subjects: AdmittedSubjects;
   subClauses: ConditionClause[];
   audClauses: ConditionClause[];
   /** Clauses whose key is absent for this issuer's tokens (foreign issuer, typo, missing claim). */
@@ -106,7 +107,8 @@ export function parseSubject(subject: string): { namespace: string; name: string
   return { namespace, name };
 }
 
-export function subjectOf(namespace: string, name: string): string {
+/** The `sub` claim of a service account's projected token: `system:serviceaccount:<namespace>:<name>`. */
+export function serviceAccountSubject(namespace: string, name: string): string {
   return `${SUBJECT_PREFIX}${namespace}:${name}`;
 }
 
@@ -172,8 +174,8 @@ export function classifySubjects(
   undecidable: string[],
   exclusions: readonly ConditionClause[] = [],
   issuerLower = issuer.toLowerCase(),
-): SubjectScope {
-  const scope: SubjectScope = { kind: 'none', exact: [], namespaces: [], broad: [] };
+): AdmittedSubjects {
+  const admitted: AdmittedSubjects = { kind: 'none', exact: [], namespaces: [], broad: [] };
   // A Deny's exclusion is one more ANDed condition on `sub` (see denyExclusion).
   const subClauses =
     exclusions.length > 0
@@ -187,14 +189,14 @@ export function classifySubjects(
     }
   }
   if (positive.length === 0) {
-    scope.kind = 'unrestricted';
-    scope.why =
+    admitted.kind = 'unrestricted';
+    admitted.why =
       subClauses.length === 0
         ? 'no condition restricts `sub`'
         : statementSubClauses.length === 0
           ? 'Deny statements exclude only some service accounts: every other one passes'
           : 'only negated conditions constrain `sub`: every other service account passes';
-    return scope;
+    return admitted;
   }
   // The narrowest positive clause bounds the admitted set (clauses are ANDed).
   let governing = positive[0];
@@ -207,9 +209,9 @@ export function classifySubjects(
     }
   }
   if (governingRank === 3) {
-    scope.kind = 'unrestricted';
-    scope.why = `\`${governing.operatorRaw}\` \`sub\` is only \`*\``;
-    return scope;
+    admitted.kind = 'unrestricted';
+    admitted.why = `\`${governing.operatorRaw}\` \`sub\` is only \`*\``;
+    return admitted;
   }
   const probe = (sub: string): Tri => {
     const token: WebIdentityToken = { issuer, issuerLower, sub, aud: '' };
@@ -231,28 +233,28 @@ export function classifySubjects(
       // Kubernetes names are lower case, so an IgnoreCase value admits exactly its lower-case form.
       const literal = value.literal ?? value.raw;
       const subject = governing.operator?.ignoreCase ? literal.toLowerCase() : literal;
-      if (probe(subject) !== false) scope.exact.push(subject);
-    } else if (reach.rank === 1) scope.namespaces.push(reach.ns);
-    else scope.broad.push(reach.pattern);
+      if (probe(subject) !== false) admitted.exact.push(subject);
+    } else if (reach.rank === 1) admitted.namespaces.push(reach.ns);
+    else admitted.broad.push(reach.pattern);
   }
-  if (scope.broad.length > 0) scope.kind = 'cross-namespace';
-  else if (scope.namespaces.length > 0) scope.kind = 'namespace';
-  else if (scope.exact.length > 0) scope.kind = 'exact';
+  if (admitted.broad.length > 0) admitted.kind = 'cross-namespace';
+  else if (admitted.namespaces.length > 0) admitted.kind = 'namespace';
+  else if (admitted.exact.length > 0) admitted.kind = 'exact';
   else {
-    scope.kind = 'none';
-    scope.conflicting = positive.length + subClauses.filter((c) => c.operator?.negated).length > 1;
-    scope.why = scope.conflicting
+    admitted.kind = 'none';
+    admitted.conflicting = positive.length + subClauses.filter((c) => c.operator?.negated).length > 1;
+    admitted.why = admitted.conflicting
       ? 'no service account satisfies all the `sub` conditions together'
       : 'no value of the `sub` condition can match';
-    return scope;
+    return admitted;
   }
   // Namespace-confined patterns ANDed with patterns confined to other namespaces can never match.
-  if (scope.kind === 'namespace' && positive.length > 1) {
+  if (admitted.kind === 'namespace' && positive.length > 1) {
     const others = positive.filter((clause) => clause !== governing);
     const disjoint = others.some((clause) =>
       clause.values.every((value) => {
         const reach = reachOfValue(value.raw, value.hasWildcard);
-        return reach.rank === 1 && !scope.namespaces.some((ns) => ns.namespace === reach.ns.namespace);
+        return reach.rank === 1 && !admitted.namespaces.some((ns) => ns.namespace === reach.ns.namespace);
       }),
     );
     if (disjoint) {
@@ -266,7 +268,7 @@ export function classifySubjects(
       };
     }
   }
-  return scope;
+  return admitted;
 }
 
 function providerRef(value: string, rolePartition: string, cache: TrustCache): ProviderRef | null {
@@ -450,7 +452,7 @@ function grantFor(
     if (exclusion === 'all') why = `statement ${deny.index} denies every token from \`${issuer}\``;
     else exclusions.push(exclusion);
   }
-  const subjects: SubjectScope = why
+  const subjects: AdmittedSubjects = why
     ? { kind: 'none', exact: [], namespaces: [], broad: [], why }
     : classifySubjects(issuer, subClauses, undecidable, exclusions, issuerLower);
   return {

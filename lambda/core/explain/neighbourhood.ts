@@ -13,16 +13,16 @@ import type { PodIdentityAssociation } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import type { ResolvedTarget } from './target';
 
-export interface ServiceAccountScope {
+export interface Neighbourhood {
   target: ResolvedTarget;
   /** The `eks.amazonaws.com/role-arn` value; undefined when absent or the Kubernetes API was not read. */
   annotatedRole?: string;
   association?: PodIdentityAssociation;
-  /** The annotated role and the association's role: every finding on them is in scope. */
+  /** The annotated role and the association's role: every finding on them is in the neighbourhood. */
   ownRoles: ReadonlySet<string>;
   /**
    * Roles whose trust may name the service account (a superset, by text): only their findings about
-   * this service account are in scope.
+   * this service account are in the neighbourhood.
    */
   trustingRoles: ReadonlySet<string>;
   providers: ReadonlySet<string>;
@@ -36,7 +36,7 @@ function mayName(document: unknown, namespace: string, name: string): boolean {
   return text.includes(namespace.toLowerCase()) && text.includes(name.toLowerCase());
 }
 
-export function serviceAccountScope(target: ResolvedTarget): ServiceAccountScope {
+export function neighbourhoodOf(target: ResolvedTarget): Neighbourhood {
   const { account, cluster, namespace, serviceAccount } = target;
   const sa = cluster.serviceAccounts.find((s) => s.namespace === namespace && s.name === serviceAccount);
   const annotatedRole =
@@ -69,43 +69,43 @@ export function serviceAccountScope(target: ResolvedTarget): ServiceAccountScope
 }
 
 /**
- * Whether a finding belongs to the service account's scope. The scoped run keeps exactly these, and
+ * Whether a finding belongs to the service account's neighbourhood. The scoped run keeps exactly these, and
  * a full scan filtered with it gives the same findings (test/explain).
  */
-export function inScope(scope: ServiceAccountScope, finding: Finding, check: Check): boolean {
-  const { account, cluster, namespace, serviceAccount } = scope.target;
+export function inNeighbourhood(area: Neighbourhood, finding: Finding, check: Check): boolean {
+  const { account, cluster, namespace, serviceAccount } = area.target;
   const r = finding.resource;
   const sameCluster =
     r.accountId === account.accountId && r.region === cluster.region && r.cluster === cluster.name;
   const sameServiceAccount = sameCluster && r.namespace === namespace && r.serviceAccount === serviceAccount;
-  switch (check.scope) {
+  switch (check.runsOn) {
     case 'serviceAccount':
     case 'workload':
     case 'association':
       return sameServiceAccount;
     case 'role':
-      return (r.roleArn !== undefined && scope.ownRoles.has(r.roleArn)) || sameServiceAccount;
+      return (r.roleArn !== undefined && area.ownRoles.has(r.roleArn)) || sameServiceAccount;
     case 'cluster':
       return sameCluster && r.namespace === undefined;
     case 'provider':
-      return r.providerArn !== undefined && scope.providers.has(r.providerArn);
+      return r.providerArn !== undefined && area.providers.has(r.providerArn);
     case 'account':
     case 'coverage':
       return (
-        scope.accounts.has(r.accountId) &&
+        area.accounts.has(r.accountId) &&
         (r.cluster === undefined ? r.region === undefined || r.region === cluster.region : sameCluster)
       );
   }
 }
 
-export function scopeFilter(scope: ServiceAccountScope): ResourceFilter {
-  const { account, cluster, namespace, serviceAccount } = scope.target;
+export function neighbourhoodFilter(area: Neighbourhood): ResourceFilter {
+  const { account, cluster, namespace, serviceAccount } = area.target;
   return {
-    account: (accountId) => scope.accounts.has(accountId),
-    provider: (arn) => scope.providers.has(arn),
-    role: (arn) => scope.ownRoles.has(arn) || scope.trustingRoles.has(arn),
+    account: (accountId) => area.accounts.has(accountId),
+    provider: (arn) => area.providers.has(arn),
+    role: (arn) => area.ownRoles.has(arn) || area.trustingRoles.has(arn),
     cluster: (view) => view.account === account && view.cluster === cluster,
     serviceAccount: (ns, name) => ns === namespace && name === serviceAccount,
-    finding: (finding, check) => inScope(scope, finding, check),
+    finding: (finding, check) => inNeighbourhood(area, finding, check),
   };
 }

@@ -1,13 +1,13 @@
 import type { Account, Cluster, CoverageError } from '../core/model';
-import type { AccountTarget } from './accounts';
+import type { AccountTarget } from './account-targets';
 import { classifyAwsError } from './aws-errors';
 import { readClusterKubernetes } from './cluster-kubernetes';
-import { AccountScope, type RunContext } from './context';
 import { AssumeRoleError } from './credentials';
 import { collectPodIdentityAssociations, describeCluster, listClusterNames } from './eks';
 import { trimMessage } from './errors';
 import { collectIam } from './iam';
 import { defaultRegionsOf, listEnabledRegions } from './regions';
+import { AccountSession, type RunContext } from './run-context';
 
 /** An account with nothing collected yet (also what a not-scanned account looks like). */
 export function emptyAccount(run: RunContext, target: AccountTarget, errors: CoverageError[] = []): Account {
@@ -23,7 +23,7 @@ export function emptyAccount(run: RunContext, target: AccountTarget, errors: Cov
 }
 
 /**
- * Collects one account (issue 3 §1-§6). Never throws: whatever fails becomes a coverage error at the
+ * Collects one account (docs/collection.md). Never throws: whatever fails becomes a coverage error at the
  * narrowest scope that is true — the account (role not assumable, IAM unreadable), a region (its
  * clusters could not be listed) or a cluster (describe, Pod Identity, Kubernetes) — and everything
  * else of the account is still collected.
@@ -34,7 +34,7 @@ export async function collectAccountIn(
   sequence = 0,
 ): Promise<Account> {
   const account = emptyAccount(run, target);
-  const scope = new AccountScope(run, target.accountId, sequence);
+  const session = new AccountSession(run, target.accountId, sequence);
   try {
     await run.credentials.get(target.accountId, sequence);
   } catch (error) {
@@ -42,7 +42,7 @@ export async function collectAccountIn(
     return account;
   }
   try {
-    const [iam] = await Promise.all([collectIam(scope), collectClusters(scope, account)]);
+    const [iam] = await Promise.all([collectIam(session), collectClusters(session, account)]);
     account.roles = iam.roles;
     account.oidcProviders = iam.oidcProviders;
     account.errors.push(...iam.errors);
@@ -61,13 +61,13 @@ export async function collectAccountIn(
   return account;
 }
 
-async function collectClusters(scope: AccountScope, account: Account): Promise<void> {
-  const regions = await regionsOf(scope, account.errors);
+async function collectClusters(session: AccountSession, account: Account): Promise<void> {
+  const regions = await regionsOf(session, account.errors);
   await Promise.all(
     regions.map(async (region) => {
       let names: string[];
       try {
-        names = await listClusterNames(scope, region);
+        names = await listClusterNames(session, region);
       } catch (error) {
         const failure = classifyAwsError(error);
         account.errors.push({
@@ -76,44 +76,44 @@ async function collectClusters(scope: AccountScope, account: Account): Promise<v
           code: failure.code,
           message: `EKS clusters could not be listed (eks:ListClusters): ${failure.message}`,
         });
-        scope.run.progress('region-finished', { accountId: scope.accountId, region });
+        session.run.progress('region-finished', { accountId: session.accountId, region });
         return;
       }
-      await Promise.all(names.map((name) => collectCluster(scope, region, name, account)));
-      scope.run.progress('region-finished', { accountId: scope.accountId, region });
+      await Promise.all(names.map((name) => collectCluster(session, region, name, account)));
+      session.run.progress('region-finished', { accountId: session.accountId, region });
     }),
   );
 }
 
 async function collectCluster(
-  scope: AccountScope,
+  session: AccountSession,
   region: string,
   name: string,
   account: Account,
 ): Promise<void> {
   const errors: CoverageError[] = [];
-  const described = await describeCluster(scope, region, name, errors);
+  const described = await describeCluster(session, region, name, errors);
   if (described) {
     const [associations] = await Promise.all([
-      collectPodIdentityAssociations(scope, region, name, errors),
-      readClusterKubernetes(scope, described, errors),
+      collectPodIdentityAssociations(session, region, name, errors),
+      readClusterKubernetes(session, described, errors),
     ]);
     described.cluster.podIdentityAssociations = associations;
     account.clusters.push(described.cluster);
-    scope.run.snapshot.clusters++;
+    session.run.snapshot.clusters++;
   }
   account.errors.push(...errors);
 }
 
 /** Configured regions, else the account's enabled ones; the partition defaults if those cannot be listed. */
-async function regionsOf(scope: AccountScope, errors: CoverageError[]): Promise<string[]> {
-  const configured = scope.run.options.regions;
+async function regionsOf(session: AccountSession, errors: CoverageError[]): Promise<string[]> {
+  const configured = session.run.options.regions;
   if (configured) return configured;
   try {
-    return await listEnabledRegions(scope);
+    return await listEnabledRegions(session);
   } catch (error) {
     const failure = classifyAwsError(error);
-    const fallback = defaultRegionsOf(scope.run.caller.partition);
+    const fallback = defaultRegionsOf(session.run.caller.partition);
     // Account scope: which opt-in regions exist is unknown, so nothing of this account may be
     // considered resolved on the strength of this run.
     errors.push({

@@ -82,7 +82,7 @@ export class RunContext {
 }
 
 /** One account's view of the run: its own concurrency gate, clients on its own credentials. */
-export class AccountScope {
+export class AccountSession {
   readonly gate: Semaphore;
 
   constructor(

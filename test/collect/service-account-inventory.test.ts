@@ -3,7 +3,7 @@ import { GetAccountAuthorizationDetailsCommand } from '@aws-sdk/client-iam';
 import 'aws-sdk-client-mock-jest';
 import { SimulatedAws } from '../../bench/collect-sim';
 import { CollectError } from '../../lambda/collect/errors';
-import { collectServiceAccountScope } from '../../lambda/collect/scope';
+import { collectServiceAccountInventory } from '../../lambda/collect/service-account-inventory';
 import { account, accountId, cluster, organization } from './org-fixture';
 import { type AwsMocks, mockAwsWithSimulation } from './sim-mocks';
 
@@ -72,11 +72,11 @@ const target = {
   serviceAccount: 'api',
 };
 
-describe('collectServiceAccountScope (explain --live)', () => {
+describe('collectServiceAccountInventory (explain --live)', () => {
   it('collects only the cluster, the service account and the accounts of the roles it names', async () => {
     const { sim, deps } = simulate();
 
-    const inventory = await collectServiceAccountScope(target, { runId: 'explain' }, deps);
+    const inventory = await collectServiceAccountInventory(target, { runId: 'explain' }, deps);
 
     expect(inventory.accounts.map((a) => a.accountId)).toEqual([HOME, ROLES]);
     const [home, roles] = inventory.accounts;
@@ -98,7 +98,7 @@ describe('collectServiceAccountScope (explain --live)', () => {
     expect(roles.clusters).toEqual([]);
     expect(inventory.accounts.every((a) => a.errors.length === 0)).toBe(true);
     expect(sim.kubernetesReads).toEqual([
-      { cluster: 'prod', scope: { namespace: 'payments', serviceAccount: 'api' } },
+      { cluster: 'prod', filter: { namespace: 'payments', serviceAccount: 'api' } },
     ]);
     expect(mocks!.eks).toHaveReceivedCommandTimes(ListClustersCommand, 0);
     expect(mocks!.eks).toHaveReceivedCommandWith(ListPodIdentityAssociationsCommand, {
@@ -112,7 +112,7 @@ describe('collectServiceAccountScope (explain --live)', () => {
   it('says plainly when the cluster does not exist', async () => {
     const { deps } = simulate();
 
-    const failure = await collectServiceAccountScope(
+    const failure = await collectServiceAccountInventory(
       { ...target, cluster: 'nope' },
       { runId: 'explain' },
       deps,

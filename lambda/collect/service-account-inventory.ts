@@ -6,14 +6,15 @@ import {
   INVENTORY_SCHEMA_VERSION,
   type Inventory,
 } from '../core/model';
+import { emptyAccount } from './account-collector';
 import { classifyAwsError } from './aws-errors';
 import { readClusterKubernetes } from './cluster-kubernetes';
-import { AccountScope, type CollectDeps, createRunContext, type RunContext } from './context';
 import { AssumeRoleError } from './credentials';
 import { collectPodIdentityAssociations, describeCluster } from './eks';
 import { CollectError } from './errors';
 import { collectProviders, collectRoles } from './iam';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
+import { AccountSession, type CollectDeps, createRunContext, type RunContext } from './run-context';
 
 /** The one service account `explain --live` walks through. */
 export interface ServiceAccountTarget {
@@ -26,7 +27,7 @@ export interface ServiceAccountTarget {
 }
 
 /**
- * The smallest inventory that explains one service account (issue 3 §8, `explain --live`):
+ * The smallest inventory that explains one service account (`explain --live`, docs/collection.md):
  * - the cluster's account: that cluster only (DescribeCluster, no ListClusters), its Pod Identity
  *   associations for this service account (filtered server-side), the service account and its pods
  *   (namespace-scoped, field-selected Kubernetes lists), and the account's OIDC providers;
@@ -34,7 +35,7 @@ export interface ServiceAccountTarget {
  *   (STS resolves the provider in the role's account).
  * Failures are coverage errors as everywhere else; a cluster that does not exist is an error.
  */
-export async function collectServiceAccountScope(
+export async function collectServiceAccountInventory(
   target: ServiceAccountTarget,
   input: CollectOptionsInput | CollectOptions,
   deps: CollectDeps = {},
@@ -60,7 +61,7 @@ export async function collectServiceAccountScope(
     const accounts = [home];
     let sequence = 1;
     for (const accountId of roleAccounts) {
-      if (accountId === home.accountId) await addRoles(new AccountScope(run, accountId), home);
+      if (accountId === home.accountId) await addRoles(new AccountSession(run, accountId), home);
       else accounts.push(await iamAccount(run, accountId, sequence++));
     }
     return {
@@ -74,13 +75,13 @@ export async function collectServiceAccountScope(
 }
 
 async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Promise<Account> {
-  const account = emptyAccount(run, target.accountId);
-  const scope = new AccountScope(run, target.accountId);
+  const account = emptyAccount(run, { accountId: target.accountId });
+  const session = new AccountSession(run, target.accountId);
   if (!(await assumable(run, account))) return account;
   const errors: CoverageError[] = [];
   const [described, providers] = await Promise.all([
-    describeCluster(scope, target.region, target.cluster, errors),
-    collectProviders(scope),
+    describeCluster(session, target.region, target.cluster, errors),
+    collectProviders(session),
   ]);
   if (!described) {
     throw new CollectError(
@@ -90,8 +91,8 @@ async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Pr
   }
   const only = { namespace: target.namespace, serviceAccount: target.serviceAccount };
   const [associations] = await Promise.all([
-    collectPodIdentityAssociations(scope, target.region, target.cluster, errors, only),
-    readClusterKubernetes(scope, described, errors, only),
+    collectPodIdentityAssociations(session, target.region, target.cluster, errors, only),
+    readClusterKubernetes(session, described, errors, only),
   ]);
   described.cluster.podIdentityAssociations = associations;
   account.clusters = [described.cluster];
@@ -101,17 +102,17 @@ async function clusterAccount(run: RunContext, target: ServiceAccountTarget): Pr
 }
 
 async function iamAccount(run: RunContext, accountId: string, sequence: number): Promise<Account> {
-  const account = emptyAccount(run, accountId);
+  const account = emptyAccount(run, { accountId });
   if (!(await assumable(run, account))) return account;
-  const scope = new AccountScope(run, accountId, sequence);
-  const [, providers] = await Promise.all([addRoles(scope, account), collectProviders(scope)]);
+  const session = new AccountSession(run, accountId, sequence);
+  const [, providers] = await Promise.all([addRoles(session, account), collectProviders(session)]);
   account.oidcProviders = providers.providers;
   account.errors.push(...providers.errors);
   return account;
 }
 
-async function addRoles(scope: AccountScope, account: Account): Promise<void> {
-  const roles = await collectRoles(scope);
+async function addRoles(session: AccountSession, account: Account): Promise<void> {
+  const roles = await collectRoles(session);
   account.roles = roles.roles;
   account.errors.push(...roles.errors);
 }
@@ -128,15 +129,4 @@ async function assumable(run: RunContext, account: Account): Promise<boolean> {
     account.errors.push({ scope: 'account', code: failure.code, message: failure.message });
     return false;
   }
-}
-
-function emptyAccount(run: RunContext, accountId: string): Account {
-  return {
-    accountId,
-    partition: run.caller.partition,
-    oidcProviders: [],
-    roles: [],
-    clusters: [],
-    errors: [],
-  };
 }

@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-organizations';
 import { classifyAwsError } from './aws-errors';
 import { globalRegionOf } from './clients';
-import type { RunContext } from './context';
 import { CollectError, OrganizationsAccessError, PaginationError } from './errors';
 import { forEachPage } from './paginate';
+import type { RunContext } from './run-context';
 
 /** An account to audit, with its Organizations name when known. */
 export interface AccountTarget {
@@ -23,7 +23,7 @@ const RUN_LEVEL = { priority: -1 };
 const ORGANIZATIONS_PAGE = 20;
 
 /**
- * Which accounts the run audits (SPEC §1, issue 3 §1), as a stream so collection starts with the
+ * Which accounts the run audits (docs/collection.md; settings in docs/deployment.md), as a stream so collection starts with the
  * first page of the organization instead of waiting for the last:
  * - `accounts` and/or `ous` given: their union (OUs expanded recursively, ACTIVE accounts only);
  * - neither: every ACTIVE account of the organization (`ListAccounts`, every page);
