@@ -6,7 +6,7 @@
  * The mix follows what an org-wide audit meets in practice: most IRSA roles are correct single-SA
  * trusts as eksctl / terraform / CDK / the AWS docs render them (scripts/shapes/trust-policies.ts,
  * shared with the demo organization and the tests), some are namespace-wide (`StringLike
- * …:<ns>:*`), a few percent are broken in the ways reference §7 lists; most other roles are not IRSA
+ * …:<ns>:*`), a few percent are broken in the ways docs/irsa-semantics.md §7 lists; most other roles are not IRSA
  * (Lambda, EC2, SAML, GitHub OIDC, Pod Identity); service accounts are annotated, pods carry the
  * injected environment, and a few are stale. One account in four stores its trust policies as the
  * URL-encoded strings IAM returns. Everything is ASCII so the text stays a one-byte string.
@@ -85,7 +85,7 @@ type IrsaKind =
   | 'cdk' // F4: aud before sub
   | 'namespace' // F1b: StringLike …:<ns>:*
   | 'prefix' // F2b content (StringLike …:<ns>:<app>-*, aud under StringEquals), docs' key order
-  // Broken ones (reference §7):
+  // Broken ones (docs/irsa-semantics.md §7):
   | 'aud-only'
   | 'equals-wildcard'
   | 'wrong-namespace'

@@ -5,7 +5,7 @@ import { partitionOfRegion } from '../core/arn';
 import { dnsSuffixOf } from './clients';
 
 /**
- * The bearer token EKS accepts (reference §5.1), as `aws eks get-token` and aws-iam-authenticator make
+ * The bearer token EKS accepts (docs/irsa-semantics.md §5.1), as `aws eks get-token` and aws-iam-authenticator make
  * it: `k8s-aws-v1.` + unpadded base64url of a presigned STS `GetCallerIdentity` URL on the regional
  * endpoint, with `x-k8s-aws-id: <cluster>` among the signed headers and `X-Amz-Expires=60` (the server
  * rejects more than 900; it honours the token for 15 minutes after X-Amz-Date). Presigning is local:

@@ -1,5 +1,5 @@
 /**
- * ARN and issuer helpers. Issuers are compared exactly, scheme stripped (reference §1.2:
+ * ARN and issuer helpers. Issuers are compared exactly, scheme stripped (docs/irsa-semantics.md §1.2:
  * `stripScheme(issuer) == provider.Url == arnResource(providerArn)`); never rebuilt from a region.
  */
 
@@ -11,7 +11,7 @@ export interface RoleArnParts {
   name: string;
 }
 
-/** The pod-identity webhook's own validation regex (reference §3.1). */
+/** The pod-identity webhook's own validation regex (docs/irsa-semantics.md §3.1). */
 const ROLE_ARN_RE = /^arn:(aws[a-z0-9-]*):iam::(\d{12}):role(\/[\w\-/.@+=,]*\/|\/)([\w\-.@+=,]+)$/;
 
 export function parseRoleArn(value: string): RoleArnParts | undefined {
@@ -113,7 +113,7 @@ export function isEksIssuer(issuer: string): boolean {
   return eksIssuerParts(issuer) !== undefined;
 }
 
-/** True when two issuers name the same cluster through the two EKS host families (reference §1.1). */
+/** True when two issuers name the same cluster through the two EKS host families (docs/irsa-semantics.md §1.1). */
 export function sameClusterOtherHostFamily(a: string, b: string): boolean {
   if (a === b) return false;
   const pa = eksIssuerParts(a);

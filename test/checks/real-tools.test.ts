@@ -1,5 +1,5 @@
 /**
- * No false positives on real tool output (reference/irsa-semantics.md §6): trust
+ * No false positives on real tool output (docs/irsa-semantics.md §6): trust
  * policies exactly as the AWS docs, eksctl, terraform-aws-modules v5/v6, EKS Blueprints and AWS CDK
  * render them, each in a realistic inventory with the service account it was made for. The only
  * findings allowed are the ones §6 names (listed per fixture in `requiredFindings`, which must fire):
@@ -98,7 +98,7 @@ function annotatedServiceAccounts(inventory: Inventory) {
   );
 }
 
-test('the real-tool fixtures cover every shape reference §6 lists', () => {
+test('the real-tool fixtures cover every shape docs/irsa-semantics.md §6 lists', () => {
   expect(fixtures.map((entry) => entry.name)).toEqual([
     'f1-aws-docs',
     'f1b-aws-docs-namespace-wide',

@@ -332,7 +332,7 @@ export const policyObject: fc.Arbitrary<Record<string, unknown>> = fc
   )
   .map((policy) => policy as Record<string, unknown>);
 
-/** A well-formed IRSA trust (the tool shapes of reference §6), for mutation and inventories. */
+/** A well-formed IRSA trust (the tool shapes of docs/irsa-semantics.md §6), for mutation and inventories. */
 export const irsaPolicy = (
   accountId: string,
   issuer: string,

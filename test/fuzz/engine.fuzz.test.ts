@@ -97,7 +97,7 @@ function assertEvaluatedOrReported(document: Inventory, findings: Finding[]): vo
         aud,
       });
       if (decision.verdict === 'deny' && sa.association) {
-        // New pods use the association instead (reference §4.3): sa.irsa-and-pod-identity speaks for
+        // New pods use the association instead (docs/irsa-semantics.md §4.3): sa.irsa-and-pod-identity speaks for
         // it, and sa.role-untrusted only while some pod still carries the IRSA variables.
         const found = reported(
           'sa.irsa-and-pod-identity',

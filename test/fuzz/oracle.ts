@@ -1,6 +1,6 @@
 /**
  * A deliberately simple, brute-force reference evaluator for web-identity trust policies, written
- * from reference/irsa-semantics.md §2.2–2.3 and docs/checks.md alone (nothing imported from
+ * from docs/irsa-semantics.md §2.2–2.3 and docs/checks.md alone (nothing imported from
  * lambda/core/policy). It reads the policy JSON as written and answers for one token with Kleene
  * (three-valued) logic: `undefined` is "cannot be decided" (unknown operator, unresolvable policy
  * variable, NotAction, Principal "*" — docs/checks.md `trust.indeterminate`).
@@ -50,7 +50,7 @@ type Token = { literal: string } | { wildcard: '*' | '?' };
 /**
  * Tokenises a condition value. Version 2012-10-17: `${*}`, `${?}`, `${$}` are literal characters and
  * any other `${…}` is a policy variable (unknown here → undefined). 2008-10-17: `${…}` is plain text.
- * No Version: either reading is possible (reference §2.2.6 [U]); `valueMatches` tries both.
+ * No Version: either reading is possible (docs/irsa-semantics.md §2.2.6 [U]); `valueMatches` tries both.
  * Wildcards are only wildcards for Like operators.
  */
 function tokens(value: string, version: string | undefined, like: boolean): Token[] | undefined {
@@ -180,7 +180,7 @@ function clause(
     if (operator.set === 'ForAnyValue') return false;
     return operator.negated;
   }
-  // One present value: set operators behave like the base operator (reference §2.2.5).
+  // One present value: set operators behave like the base operator (docs/irsa-semantics.md §2.2.5).
   const matched = or(values.map((value) => valueMatches(operator, value, actual, version)));
   return operator.negated ? not(matched) : matched;
 }
@@ -229,7 +229,7 @@ export function statementApplies(
   return and([principalHit, actionHit, ...conditions]);
 }
 
-/** The verdict IAM would give (or indeterminate), following reference §2.3 with Kleene logic. */
+/** The verdict IAM would give (or indeterminate), following docs/irsa-semantics.md §2.3 with Kleene logic. */
 export function oracleVerdict(
   policy: Record<string, unknown>,
   role: OracleRole,

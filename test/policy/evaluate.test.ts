@@ -1,6 +1,6 @@
 /**
- * evaluateWebIdentity against reference/irsa-semantics.md §2.2–2.3: the golden table of
- * reference/dependencies.md §5 (the 15 cases a general IAM simulator got wrong), then each rule of
+ * evaluateWebIdentity against docs/irsa-semantics.md §2.2–2.3: the golden table of
+ * 15 cases a general IAM simulator (@cloud-copilot/iam-simulate) got wrong, then each rule of
  * condition evaluation, statement shapes, and everything that must come out "indeterminate", never
  * "allow".
  */

@@ -1,6 +1,6 @@
 /**
  * Pod Identity trust evaluation (policy/pod-identity.ts): EKS assumes the role with sts:AssumeRole and
- * sts:TagSession and the session tags of the association (reference §4.2); conditions on those tags
+ * sts:TagSession and the session tags of the association (docs/irsa-semantics.md §4.2); conditions on those tags
  * are decided, Deny wins, keys the reference does not document for this request are indeterminate.
  */
 import { normalizePolicy } from '../../lambda/core/policy/normalize';

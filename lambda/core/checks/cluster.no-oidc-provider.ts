@@ -2,7 +2,7 @@
  * cluster.no-oidc-provider — guide step 1: the cluster's OIDC issuer has no IAM OIDC provider in the
  * cluster's account, so STS answers `InvalidIdentityToken: No OpenIDConnect provider found` for every
  * service account whose role lives there. Service accounts with a Pod Identity association do not
- * count once their pods use it: the webhook injects Pod Identity instead of IRSA (reference §4.3).
+ * count once their pods use it: the webhook injects Pod Identity instead of IRSA (docs/irsa-semantics.md §4.3).
  */
 import { accountOfArn, sameClusterOtherHostFamily } from '../arn';
 import { DEFAULT_AUDIENCE } from '../model';

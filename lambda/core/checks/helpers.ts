@@ -259,7 +259,7 @@ export function podsOnIrsa(sa: ServiceAccountView, ctx: AuditContext): Pod[] {
 }
 
 /**
- * Whether the service account's pods can depend on IRSA (reference §4.3). With a Pod Identity
+ * Whether the service account's pods can depend on IRSA (docs/irsa-semantics.md §4.3). With a Pod Identity
  * association the webhook injects the Pod Identity variables instead of the IRSA ones ("container
  * credentials method takes precedence"), so only pods that still carry the IRSA variables — created
  * before the association, or with them written in their spec — use the annotated role.

@@ -3,7 +3,7 @@
  * (`eks.amazonaws.com/audience`) that the OIDC provider STS will use (in the role's account) does not
  * list among its client ids: `InvalidIdentityToken: Incorrect token audience`.
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
- * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
+ * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
 import { ANNOTATION_AUDIENCE } from '../model';
 import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';

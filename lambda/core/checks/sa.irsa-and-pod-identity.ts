@@ -1,7 +1,7 @@
 /**
  * sa.irsa-and-pod-identity — the service account is annotated for IRSA and also has a Pod Identity
  * association. The webhook gives new pods Pod Identity only ("container credentials method takes
- * precedence", reference §4.3), while pods created before the association keep IRSA: two roles in one
+ * precedence", docs/irsa-semantics.md §4.3), while pods created before the association keep IRSA: two roles in one
  * workload (medium). Once no running pod carries the IRSA variables, the annotation is unused (low),
  * and the IRSA findings of the service account (sa.role-untrusted, sa.role-missing…) are not reported:
  * this finding says whether the annotated role would still admit it.

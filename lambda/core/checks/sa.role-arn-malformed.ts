@@ -3,7 +3,7 @@
  * a role name without `arn:`, `arn:aws:iam::::…`). The webhook only logs "arn is invalid" and injects
  * it anyway; STS answers `ValidationError: Request ARN is invalid`.
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
- * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
+ * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
 import { roleArnProblem } from '../arn';
 import { ANNOTATION_ROLE_ARN } from '../model';

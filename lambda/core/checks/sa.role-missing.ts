@@ -2,7 +2,7 @@
  * sa.role-missing — the annotation names a role that does not exist in an audited account (deleted,
  * renamed, or a typo): every assume fails. A close existing role name is suggested.
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
- * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
+ * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
 import {
   closeCandidates,

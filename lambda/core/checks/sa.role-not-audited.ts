@@ -2,7 +2,7 @@
  * sa.role-not-audited — the annotation names a role in an account outside the audited scope (or an
  * account that could not be read): its trust cannot be checked. Informational, so the gap is visible.
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
- * variables: new pods get Pod Identity instead (reference §4.3; sa.irsa-and-pod-identity).
+ * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
 import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';
 import type { ServiceAccountCheck } from './types';

@@ -5,7 +5,7 @@
  * provider missing in the role's account, `sub` naming another namespace or name (with the nearest
  * match), `aud`, the action, or an explicit Deny. A service account with a Pod Identity association
  * gets it only while some of its running pods still carry the IRSA variables: new pods get Pod Identity
- * instead (reference §4.3), and sa.irsa-and-pod-identity reports the unused annotation.
+ * instead (docs/irsa-semantics.md §4.3), and sa.irsa-and-pod-identity reports the unused annotation.
  */
 import { providerArnFor, sameClusterOtherHostFamily } from '../arn';
 import type { AuditContext, RoleView, ServiceAccountView } from '../context';

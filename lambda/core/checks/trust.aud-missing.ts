@@ -1,6 +1,6 @@
 /**
  * trust.aud-missing — no `:aud` condition. STS already rejects audiences missing from the provider's
- * client ids, so this is hardening (reference §2.2.11): it matters when the provider lists other
+ * client ids, so this is hardening (docs/irsa-semantics.md §2.2.11): it matters when the provider lists other
  * audiences than sts.amazonaws.com.
  */
 import { DEFAULT_AUDIENCE } from '../model';

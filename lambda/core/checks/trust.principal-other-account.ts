@@ -1,7 +1,7 @@
 /**
  * trust.principal-other-account — the Federated provider ARN is in another account than the role.
  * STS resolves the provider in the role's own account, so cross-account IRSA needs a provider for
- * the cluster's issuer in the role's account (reference §2.2.10); this statement never matches.
+ * the cluster's issuer in the role's account (docs/irsa-semantics.md §2.2.10); this statement never matches.
  */
 import { providerArnFor } from '../arn';
 import { roleResource, statementEvidence } from './helpers';

@@ -3,7 +3,7 @@ import type { FindingDraft } from '../findings';
 import type { Account, CoverageError, OidcProvider, PodIdentityAssociation, Severity } from '../model';
 
 /**
- * Which step of the AWS troubleshooting guide (reference/seed-irsa-troubleshooting.txt) a check
+ * Which step of the AWS troubleshooting guide (https://repost.aws/knowledge-center/eks-pods-iam-role-service-accounts) a check
  * automates.
  */
 export type GuideStep =

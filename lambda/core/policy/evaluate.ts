@@ -1,5 +1,5 @@
 /**
- * Evaluates a normalised trust policy for one EKS web-identity token, exactly as reference §2.2–2.3
+ * Evaluates a normalised trust policy for one EKS web-identity token, exactly as docs/irsa-semantics.md §2.2–2.3
  * describes: key names case-insensitive, values case-sensitive; anchored globs; AND across operators
  * and keys, OR across values, NOR for negated operators; absent keys make positive operators false and
  * negated / IfExists / ForAllValues true; Deny wins; the Federated provider must be the role account's
@@ -58,7 +58,7 @@ function issuerClaim(keyLower: string, issuerLower: string): 'sub' | 'aud' | und
   return keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
 }
 
-/** What the request context holds for a condition key, for a token from `issuer` (reference §2.1). */
+/** What the request context holds for a condition key, for a token from `issuer` (docs/irsa-semantics.md §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
   const issuerLower = token.issuerLower ?? token.issuer.toLowerCase();
   const claim = issuerClaim(clause.keyLower, issuerLower);
@@ -90,7 +90,7 @@ function globPattern(value: ConditionValue, ignoreCase: boolean): Int32Array {
 /** Whether `actual` matches one policy value under a String* operator; undefined if not decidable. */
 export function valueMatches(value: ConditionValue, actual: string, like: boolean, ignoreCase: boolean): Tri {
   const result = readingMatches(value, actual, like, ignoreCase);
-  // Version absent (reference §2.2.6 [U]): decided only when the 2012 and 2008 readings agree.
+  // Version absent (docs/irsa-semantics.md §2.2.6 [U]): decided only when the 2012 and 2008 readings agree.
   if (!value.alternative || result === undefined) return result;
   return readingMatches(value.alternative, actual, like, ignoreCase) === result ? result : undefined;
 }
@@ -123,7 +123,7 @@ export function evaluateClause(clause: ConditionClause, token: WebIdentityToken)
 }
 
 /**
- * Evaluates one condition clause given what the request context holds for its key (reference §2.2.4–5):
+ * Evaluates one condition clause given what the request context holds for its key (docs/irsa-semantics.md §2.2.4–5):
  * shared by the web-identity evaluator and the Pod Identity one (policy/pod-identity.ts). A present key
  * whose value is not known statically (`value` undefined) is undecidable unless the operator is Null.
  */
@@ -145,7 +145,7 @@ export function evaluateClauseWith(
     if (operator.set === 'ForAnyValue') return false;
     return operator.negated;
   }
-  // A present, single-valued key: set operators behave as the base operator (reference §2.2.5).
+  // A present, single-valued key: set operators behave as the base operator (docs/irsa-semantics.md §2.2.5).
   if (operator.family !== 'String' || state.value === undefined) return undefined;
   const match = anyValueMatches(clause, state.value);
   if (match === undefined) return undefined;
@@ -255,7 +255,7 @@ export function evaluateStatement(
   return outcome;
 }
 
-/** The verdict of a trust policy for one web-identity token (reference §2.3). */
+/** The verdict of a trust policy for one web-identity token (docs/irsa-semantics.md §2.3). */
 export function evaluateWebIdentity(
   policy: NormalizedPolicy,
   role: RoleIdentity,

@@ -2,7 +2,7 @@
  * Trust-policy normalisation: every legal JSON shape (Statement object or array, Principal and
  * Action as string or array, all condition operator families, policy variables by Version) becomes
  * one typed structure. Anything not understood is kept as an `issue` so the evaluator answers
- * "indeterminate" instead of guessing (reference §2.2).
+ * "indeterminate" instead of guessing (docs/irsa-semantics.md §2.2).
  */
 import type { TrustPolicy } from '../model';
 
@@ -470,7 +470,7 @@ export function wildcardMatch(pattern: Int32Array, text: string): boolean {
 }
 
 /**
- * IAM action matching: case-insensitive, `*` and `?` wildcards (reference §2.2.8). A pattern with
+ * IAM action matching: case-insensitive, `*` and `?` wildcards (docs/irsa-semantics.md §2.2.8). A pattern with
  * wildcards is compiled per call: trust statements list one or two short actions.
  */
 export function actionMatches(pattern: string, action: string): boolean {

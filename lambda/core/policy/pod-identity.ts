@@ -1,5 +1,5 @@
 /**
- * Evaluates a Pod Identity role's trust for one association (reference §4.2). The EKS Auth service
+ * Evaluates a Pod Identity role's trust for one association (docs/irsa-semantics.md §4.2). The EKS Auth service
  * (`pods.eks.amazonaws.com`) calls `sts:AssumeRole` and `sts:TagSession`, tagging the session with
  * `eks-cluster-arn`, `eks-cluster-name`, `kubernetes-namespace`, `kubernetes-service-account`,
  * `kubernetes-pod-name` and `kubernetes-pod-uid`; so a condition on `aws:RequestTag/<tag>` is decided

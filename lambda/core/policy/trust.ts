@@ -366,7 +366,7 @@ const NEGATED_OPERATOR: Record<string, string> = {
 };
 
 /**
- * What a Deny statement removes from the subjects a grant admits (reference §2.2.7: Deny wins), as a
+ * What a Deny statement removes from the subjects a grant admits (docs/irsa-semantics.md §2.2.7: Deny wins), as a
  * condition every admitted subject must also meet: `all` when it denies every token of the issuer,
  * the negation of its one `sub` clause when that is its only live condition (a Deny on
  * `StringNotLike sub …:apps:*` leaves `StringLike sub …:apps:*`). Undefined when it never applies to
