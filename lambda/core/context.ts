@@ -93,6 +93,12 @@ export interface IssuerGrants {
 }
 
 /** Names sorted forwards and by reversed text, for "did you mean" neighbours (checks/helpers closeCandidates). */
+/** Scratch rows for `editDistance`, reused across calls to spare two allocations per comparison. */
+export interface EditRows {
+  previous: Int32Array;
+  current: Int32Array;
+}
+
 export interface SortedNames {
   forward: readonly string[];
   backward: readonly string[];
@@ -108,10 +114,17 @@ export interface RunCache {
   trust: TrustCache;
   /** By a key naming the list (`roles:<account>`, `subjects:<cluster>`). */
   sortedNames: Map<string, SortedNames>;
+  /** Two rows lent to `editDistance` by checks that call it per annotation or condition key. */
+  editRows: EditRows;
 }
 
 function newRunCache(): RunCache {
-  return { policy: newNormalizeCache(), trust: newTrustCache(), sortedNames: new Map() };
+  return {
+    policy: newNormalizeCache(),
+    trust: newTrustCache(),
+    sortedNames: new Map(),
+    editRows: { previous: new Int32Array(256), current: new Int32Array(256) },
+  };
 }
 
 export interface AuditContext {

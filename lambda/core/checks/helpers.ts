@@ -2,6 +2,7 @@
 import type {
   AuditContext,
   ClusterView,
+  EditRows,
   RoleView,
   ServiceAccountView,
   SortedNames,
@@ -111,12 +112,7 @@ export function updateTrustCommand(role: RoleView): string {
  * 2·max+1 is computed, with an exit as soon as a whole row exceeds `max`: `nearest` calls this for
  * every candidate of an account or cluster, so it must cost O(max · length), not O(length²).
  */
-export function editDistance(
-  a: string,
-  b: string,
-  max = Number.POSITIVE_INFINITY,
-  rows?: { previous: Int32Array; current: Int32Array },
-): number {
+export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY, rows?: EditRows): number {
   if (Math.abs(a.length - b.length) > max) return max + 1;
   let start = 0;
   let endA = a.length;
@@ -131,7 +127,7 @@ export function editDistance(
   if (n === 0 || m === 0) return n + m;
   const band = Math.min(Math.floor(max), Math.max(n, m));
   const over = band + 1;
-  // `nearest` lends two rows for all its candidates; a lone call allocates its own.
+  // Callers in hot loops lend two rows (RunCache.editRows, or nearest's own); a lone call allocates.
   const fits = rows !== undefined && rows.previous.length > m;
   let previous = fits ? rows.previous : new Int32Array(m + 1);
   let current = fits ? rows.current : new Int32Array(m + 1);

@@ -3,6 +3,8 @@
  * (`eks.amazon.com/role-arn`, `eks.amazonaws.com/role_arn`, …). The webhook ignores it, so pods get
  * the node role while the service account "looks annotated".
  */
+
+import type { EditRows } from '../context';
 import {
   ANNOTATION_AUDIENCE,
   ANNOTATION_ROLE_ARN,
@@ -21,11 +23,11 @@ const KNOWN: ReadonlySet<string> = new Set([
 const TARGET = ANNOTATION_ROLE_ARN.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** True for keys that are almost, but not exactly, the role-arn annotation key. */
-function isRoleArnKeyTypo(key: string): boolean {
+function isRoleArnKeyTypo(key: string, rows: EditRows): boolean {
   if (KNOWN.has(key)) return false;
   const lower = key.toLowerCase();
   if (lower.replace(/[^a-z0-9]/g, '') === TARGET) return true;
-  if (editDistance(lower, ANNOTATION_ROLE_ARN, 4) <= 4) return true;
+  if (editDistance(lower, ANNOTATION_ROLE_ARN, 4, rows) <= 4) return true;
   // e.g. `iam.amazonaws.com/role-arn`, `eks.amazon.com/rolearn`
   return /role[-_.]?arn$/.test(lower) && /(eks|amazon|aws)/.test(lower);
 }
@@ -40,10 +42,10 @@ export const check: ServiceAccountCheck = {
   remediation: 'Rename the annotation key to eks.amazonaws.com/role-arn and restart the pods.',
   guideStep: 'service-account',
   needsKubernetes: true,
-  run(sa) {
+  run(sa, ctx) {
     if (sa.roleArn) return [];
     return Object.entries(sa.serviceAccount.annotations)
-      .filter(([key]) => isRoleArnKeyTypo(key))
+      .filter(([key]) => isRoleArnKeyTypo(key, ctx.cache.editRows))
       .map(([key, value]) => ({
         message: `Service account ${saLabel(sa)} has annotation "${key}", not "${ANNOTATION_ROLE_ARN}"; the webhook ignores it and pods get the node role.`,
         resource: serviceAccountResource(sa),

@@ -34,7 +34,7 @@ function diagnose(prefix: string, issuers: string[], ctx: AuditContext): string 
   }
   const clusters = ctx.clustersByIssuer.get(prefix);
   if (clusters?.length) return `the key names the issuer of another cluster, ${clusterLabel(clusters[0])}`;
-  if (issuers.some((issuer) => editDistance(issuer.toLowerCase(), lower, 4) <= 4))
+  if (issuers.some((issuer) => editDistance(issuer.toLowerCase(), lower, 4, ctx.cache.editRows) <= 4))
     return 'the key looks like a typo of the provider issuer';
   if (isEksIssuer(prefix))
     return 'the key names an EKS issuer no audited cluster has (stale, re-created cluster?)';

@@ -61,7 +61,13 @@ function issuerClaim(keyLower: string, issuerLower: string): 'sub' | 'aud' | und
 /** What the request context holds for a condition key, for a token from `issuer` (docs/irsa-semantics.md §2.1). */
 export function keyState(clause: ConditionClause, token: WebIdentityToken): KeyState {
   const issuerLower = token.issuerLower ?? token.issuer.toLowerCase();
-  const claim = issuerClaim(clause.keyLower, issuerLower);
+  const split = clause.claimKey;
+  const claim =
+    split === undefined
+      ? issuerClaim(clause.keyLower, issuerLower)
+      : split !== null && split.issuerLower === issuerLower
+        ? split.claim
+        : undefined;
   if (claim === 'sub') return { kind: 'present', value: token.sub };
   if (claim === 'aud') return { kind: 'present', value: token.aud };
   const identity = parseIdentityKey(clause.key);

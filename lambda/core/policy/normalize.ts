@@ -45,6 +45,12 @@ export interface ConditionClause {
   operator?: Operator;
   key: string;
   keyLower: string;
+  /**
+   * For a key ending in `:sub` / `:aud`: that claim and the lower-cased issuer before it, split once
+   * per key when the policy is normalised (the evaluator compares them for every clause of every
+   * evaluation); `null` for any other key; absent on clauses built by hand (the evaluator splits then).
+   */
+  claimKey?: { claim: 'sub' | 'aud'; issuerLower: string } | null;
   values: ConditionValue[];
 }
 
@@ -85,10 +91,12 @@ export interface NormalizedPolicy {
  */
 export interface NormalizeCache {
   lowerKeys: Map<string, string>;
+  /** By lower-cased key: its claim split (ConditionClause.claimKey), shared by every clause with that key. */
+  claimKeys: Map<string, ConditionClause['claimKey']>;
 }
 
 export function newNormalizeCache(): NormalizeCache {
-  return { lowerKeys: new Map() };
+  return { lowerKeys: new Map(), claimKeys: new Map() };
 }
 
 const STRING_OPS: Record<string, Omit<Operator, 'raw' | 'ifExists' | 'set' | 'base'>> = {
@@ -307,7 +315,8 @@ function normalizeConditions(
           `\`${key}\` uses \`\${…}\` but the policy has no Version: whether it is a variable is not known`,
         );
       }
-      clauses.push({ operatorRaw, operator, key, keyLower: lowerKey(cache, key), values });
+      const keyLower = lowerKey(cache, key);
+      clauses.push({ operatorRaw, operator, key, keyLower, claimKey: claimKeyOf(cache, keyLower), values });
     }
   }
   return clauses;
@@ -315,6 +324,16 @@ function normalizeConditions(
 
 const isScalar = (item: unknown) =>
   typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean';
+
+function claimKeyOf(cache: NormalizeCache, keyLower: string): ConditionClause['claimKey'] {
+  let split = cache.claimKeys.get(keyLower);
+  if (split === undefined) {
+    const claim = keyLower.endsWith(':sub') ? 'sub' : keyLower.endsWith(':aud') ? 'aud' : undefined;
+    split = claim ? { claim, issuerLower: keyLower.slice(0, -4) } : null;
+    cache.claimKeys.set(keyLower, split);
+  }
+  return split;
+}
 
 function lowerKey(cache: NormalizeCache, key: string): string {
   let lower = cache.lowerKeys.get(key);
