@@ -13,8 +13,9 @@
  * - a regular expression with the `g` or `y` flag (its `lastIndex` is state shared by every caller);
  * - a static class property that is not `readonly`.
  *
- * Constant tables stay allowed when their type says so: `ReadonlyMap` / `ReadonlySet` (the compiler
- * rejects any write, so they cannot turn into caches), and plain constant arrays and objects. The
+ * A `ReadonlyMap` / `ReadonlySet` type does not make a module-level Map or Set constant: it is a
+ * compile-time view of a mutable object (one cast and it is a cache), so it fails too. Constant
+ * tables are frozen arrays and frozen records (`Object.freeze`), which nothing can write to. The
  * ALLOWED list below is for a module-level mutable value that has a reason to exist, and an entry
  * must say why it cannot be per-run or readonly (today: two RegExps whose every use sets or resets
  * `lastIndex`).
@@ -54,6 +55,9 @@ const MUTABLE_COLLECTIONS = new Set([
   'BigInt64Array',
   'BigUint64Array',
 ]);
+
+/** Compile-time views of a Map or Set: the object behind them still accepts writes. */
+const READONLY_VIEWS = new Set(['ReadonlyMap', 'ReadonlySet']);
 
 function sourceFiles(root: string): string[] {
   return readdirSync(root, { withFileTypes: true, recursive: true })
@@ -118,6 +122,12 @@ function moduleState(root: string, files: string[]): Violation[] {
           const typeName = checker.getTypeAtLocation(declaration.name).getSymbol()?.getName();
           if (typeName && MUTABLE_COLLECTIONS.has(typeName)) {
             report(declaration, name, `a module-level ${typeName} (a cache or a mutable table)`);
+          } else if (typeName && READONLY_VIEWS.has(typeName)) {
+            report(
+              declaration,
+              name,
+              `a module-level ${typeName} (a mutable collection behind a readonly type)`,
+            );
           }
           const initializer = declaration.initializer && unwrap(declaration.initializer);
           if (
@@ -220,6 +230,16 @@ describe('module-level state in lambda/core', () => {
         'cache: a module-level Map',
       ],
       [
+        'a Set behind a ReadonlySet type',
+        "const KNOWN: ReadonlySet<string> = new Set(['a']);\nexport const f = (k: string) => KNOWN.has(k);",
+        'KNOWN: a module-level ReadonlySet',
+      ],
+      [
+        'a Map behind a ReadonlyMap type, built by a factory',
+        'function make(): Map<string, number> { return new Map(); }\nconst TABLE: ReadonlyMap<string, number> = make();\nexport const f = (k: string) => TABLE.get(k);',
+        'TABLE: a module-level ReadonlyMap',
+      ],
+      [
         'a WeakMap cache',
         'const seen = new WeakMap<object, number>();\nexport const f = () => seen;',
         'seen: a module-level WeakMap',
@@ -255,14 +275,14 @@ describe('module-level state in lambda/core', () => {
       expect(found.some((violation) => violation.startsWith(expected))).toBe(true);
     });
 
-    test('constant tables typed readonly, frozen readonly arrays, per-call state and sticky-free RegExps pass', () => {
+    test('frozen constant arrays and records, per-call state and sticky-free RegExps pass', () => {
       const text = [
-        "const KNOWN: ReadonlySet<string> = new Set(['a']);",
-        "const TABLE: ReadonlyMap<string, number> = new Map([['a', 1]]);",
+        "const KNOWN: readonly string[] = Object.freeze(['a']);",
+        'const TABLE: Readonly<Record<string, number>> = Object.freeze({ a: 1 });',
         'const NONE: readonly string[] = Object.freeze([]);',
         'const PATTERN = /^a+$/i;',
         'export class Box { static readonly LIMIT = 3; }',
-        'export function f(k: string): number { const cache = new Map<string, number>(); let n = 0; n += cache.get(k) ?? 0; return n + (KNOWN.has(k) ? TABLE.get(k) ?? 0 : 0) + NONE.length + (PATTERN.test(k) ? 1 : 0); }',
+        'export function f(k: string): number { const cache = new Map<string, number>(); let n = 0; n += cache.get(k) ?? 0; return n + (KNOWN.includes(k) ? TABLE[k] ?? 0 : 0) + NONE.length + (PATTERN.test(k) ? 1 : 0); }',
       ].join('\n');
       expect(scan(text)).toEqual([]);
     });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKS, CHECKS_BY_ID } from '../../lambda/core/checks/index';
+import { CHECKS, checkById } from '../../lambda/core/checks/index';
 import type { GuideStep } from '../../lambda/core/checks/types';
 import { emptyWork, runChecks } from '../../lambda/core/engine';
 import {
@@ -73,14 +73,14 @@ describe('explain over every service account of the demo organization', () => {
         resolveTarget(demo, { cluster, namespace, serviceAccount: name, accountId }),
       );
       const expected = fullScan.findings.filter((finding) =>
-        inNeighbourhood(area, finding, CHECKS_BY_ID.get(finding.checkId)!),
+        inNeighbourhood(area, finding, checkById(finding.checkId)!),
       );
 
       expect(shownFindings(report).map(key).sort()).toEqual(expected.map(key).sort());
       // Each finding sits in the step its check declares.
       for (const step of report.steps) {
         for (const finding of step.findings)
-          expect(CHECKS_BY_ID.get(finding.checkId)?.guideStep).toBe(step.id);
+          expect(checkById(finding.checkId)?.guideStep).toBe(step.id);
       }
       // A step fails only on a finding, and a broken verdict always shows the failing step.
       for (const step of report.steps.filter((s) => s.status === 'fail')) {

@@ -83,9 +83,17 @@ export const CHECKS: readonly Check[] = [
   scanClusterUnreachable,
 ];
 
-export const CHECKS_BY_ID: ReadonlyMap<string, Check> = new Map(CHECKS.map((check) => [check.id, check]));
+/** Frozen, so the registry can never turn into a cache (test/core/module-state.test.ts). */
+const CHECKS_BY_ID: Readonly<Record<string, Check>> = Object.freeze(
+  Object.fromEntries(CHECKS.map((check) => [check.id, check])),
+);
+
+/** The check with this id, or undefined for an unknown id. */
+export function checkById(id: string): Check | undefined {
+  return Object.hasOwn(CHECKS_BY_ID, id) ? CHECKS_BY_ID[id] : undefined;
+}
 
 /** Whether findings of this check depend on Kubernetes data (drift keeps them open for unread clusters). */
 export function needsKubernetes(checkId: string): boolean {
-  return CHECKS_BY_ID.get(checkId)?.needsKubernetes ?? false;
+  return checkById(checkId)?.needsKubernetes ?? false;
 }

@@ -14,7 +14,8 @@ import {
 import { editDistance, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-const KNOWN: ReadonlySet<string> = new Set([
+/** The webhook's own keys (frozen: a constant, never a cache). */
+const KNOWN: readonly string[] = Object.freeze([
   ANNOTATION_ROLE_ARN,
   ANNOTATION_AUDIENCE,
   ANNOTATION_STS_REGIONAL,
@@ -24,7 +25,7 @@ const TARGET = ANNOTATION_ROLE_ARN.toLowerCase().replace(/[^a-z0-9]/g, '');
 
 /** True for keys that are almost, but not exactly, the role-arn annotation key. */
 function isRoleArnKeyTypo(key: string, rows: EditRows): boolean {
-  if (KNOWN.has(key)) return false;
+  if (KNOWN.includes(key)) return false;
   const lower = key.toLowerCase();
   if (lower.replace(/[^a-z0-9]/g, '') === TARGET) return true;
   if (editDistance(lower, ANNOTATION_ROLE_ARN, 4, rows) <= 4) return true;

@@ -8,7 +8,8 @@ import { ANNOTATION_STS_REGIONAL, ANNOTATION_TOKEN_EXPIRATION } from '../model';
 import { saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
-const PARSE_BOOL: ReadonlySet<string> = new Set([
+/** What Go's strconv.ParseBool accepts, as the webhook parses the annotation (frozen constant). */
+const PARSE_BOOL: readonly string[] = Object.freeze([
   '1',
   't',
   'T',
@@ -50,7 +51,7 @@ export const check: ServiceAccountCheck = {
       }
     }
     const regional = annotations[ANNOTATION_STS_REGIONAL];
-    if (regional !== undefined && !PARSE_BOOL.has(regional)) {
+    if (regional !== undefined && !PARSE_BOOL.includes(regional)) {
       drafts.push({
         message: `Service account ${saLabel(sa)} has ${ANNOTATION_STS_REGIONAL}=${JSON.stringify(regional)}, not a boolean the webhook parses (true/false/1/0); it is ignored.`,
         resource: serviceAccountResource(sa),

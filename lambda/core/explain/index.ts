@@ -6,7 +6,7 @@
  * Identity, both, neither) and whether that works. Nothing here decides what a check decides.
  */
 import { accountOfArn, roleArnProblem } from '../arn';
-import { CHECKS, CHECKS_BY_ID } from '../checks/index';
+import { CHECKS, checkById } from '../checks/index';
 import { annotatedRoleDecision } from '../checks/sa.role-untrusted';
 import { GUIDE_STEPS, type GuideStep } from '../checks/types';
 import { buildContext, nsKey } from '../context';
@@ -217,14 +217,14 @@ export function explainServiceAccount(
 
   const skippedSteps = new Map<GuideStep, string[]>();
   for (const skipped of scan.skipped) {
-    const step = CHECKS_BY_ID.get(skipped.checkId)?.guideStep;
+    const step = checkById(skipped.checkId)?.guideStep;
     if (!step) continue;
     skippedSteps.set(step, [...(skippedSteps.get(step) ?? []), skipped.checkId]);
   }
   const findingsByStep = new Map<GuideStep, Finding[]>();
   for (const finding of scan.findings) {
     // Every check declares its guide step; one that did not would still be shown, with the SA.
-    const step = CHECKS_BY_ID.get(finding.checkId)?.guideStep ?? 'service-account';
+    const step = checkById(finding.checkId)?.guideStep ?? 'service-account';
     findingsByStep.set(step, [...(findingsByStep.get(step) ?? []), finding]);
   }
 

@@ -4,7 +4,7 @@
  * concerns this service account (its own resource, its annotated role for IRSA, its association's
  * role for Pod Identity). A test fails when a check is missing from it.
  */
-import { CHECKS_BY_ID } from '../checks/index';
+import { CHECKS } from '../checks/index';
 import type { Finding } from '../findings';
 import type { ScanResult } from '../scan-result';
 import { type Credentials, MECHANISM_NAMES, type MechanismReport } from './mechanism';
@@ -141,5 +141,5 @@ export function verdictOf(
 
 /** Check ids the effect table does not cover (a new check must say what it means for a verdict). */
 export function unclassifiedChecks(): string[] {
-  return [...CHECKS_BY_ID.keys()].filter((id) => !(id in FINDING_EFFECT));
+  return CHECKS.map((check) => check.id).filter((id) => !(id in FINDING_EFFECT));
 }

@@ -133,25 +133,25 @@ const STRING_OPS: Record<string, Omit<Operator, 'raw' | 'ifExists' | 'set' | 'ba
  * Every legal operator, `[ForAnyValue:|ForAllValues:]<Base>[IfExists]`, built once: a constant table
  * (a few hundred entries), so clauses share one frozen Operator each and unknown text is never stored.
  */
-const OPERATORS: ReadonlyMap<string, Readonly<Operator>> = buildOperatorTable();
+const OPERATORS: Readonly<Record<string, Readonly<Operator>>> = buildOperatorTable();
 
-function buildOperatorTable(): Map<string, Readonly<Operator>> {
-  const table = new Map<string, Readonly<Operator>>();
+function buildOperatorTable(): Readonly<Record<string, Readonly<Operator>>> {
+  const table: Record<string, Readonly<Operator>> = {};
   for (const [base, known] of Object.entries(STRING_OPS)) {
     for (const set of [undefined, 'ForAnyValue', 'ForAllValues'] as const) {
       // `NullIfExists` is not an operator (IAM-UG: IfExists applies to all but Null).
       for (const ifExists of base === 'Null' ? [false] : [false, true]) {
         const raw = `${set ? `${set}:` : ''}${base}${ifExists ? 'IfExists' : ''}`;
-        table.set(raw, Object.freeze({ raw, base, ifExists, set, ...known }));
+        table[raw] = Object.freeze({ raw, base, ifExists, set, ...known });
       }
     }
   }
-  return table;
+  return Object.freeze(table);
 }
 
 /** Parses `[ForAnyValue:|ForAllValues:]<Base>[IfExists]`; undefined for unknown operators. */
 export function parseOperator(raw: string): Readonly<Operator> | undefined {
-  return OPERATORS.get(raw);
+  return Object.hasOwn(OPERATORS, raw) ? OPERATORS[raw] : undefined;
 }
 
 type VariableMode = 'substitute' | 'literal' | 'ambiguous';
