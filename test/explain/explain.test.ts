@@ -79,8 +79,7 @@ describe('explain over every service account of the demo organization', () => {
       expect(shownFindings(report).map(key).sort()).toEqual(expected.map(key).sort());
       // Each finding sits in the step its check declares.
       for (const step of report.steps) {
-        for (const finding of step.findings)
-          expect(checkById(finding.checkId)?.guideStep).toBe(step.id);
+        for (const finding of step.findings) expect(checkById(finding.checkId)?.guideStep).toBe(step.id);
       }
       // A step fails only on a finding, and a broken verdict always shows the failing step.
       for (const step of report.steps.filter((s) => s.status === 'fail')) {
