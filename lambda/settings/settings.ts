@@ -6,6 +6,7 @@
  * docs/deployment.md are generated from it. Pure data and pure functions.
  */
 import { NOTIFY_MODES, type NotifyMode } from '../app/notify-mode';
+import { parseRoleArn } from '../core/arn';
 import { ACCOUNT_ID_RE, EXTERNAL_ID_RE, OU_OR_ROOT_RE, REGION_RE, splitRoleName } from '../core/aws-ids';
 
 export { splitRoleName };
@@ -93,7 +94,6 @@ const ROLE_NAME_EXPECTED =
 
 const ORG_ID_RE = /^o-[a-z0-9]{10,32}$/;
 const EMAIL_RE = /^[^\s@,]+@[^\s@,]+\.[^\s@,]+$/;
-const ROLE_ARN_RE = /^arn:aws[a-z-]*:iam::\d{12}:role\/([\w+=,.@/-]+\/)?[\w+=,.@-]{1,64}$/;
 const TOPIC_RE = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/;
 const TABLE_RE = /^[A-Za-z0-9_.-]{3,255}$/;
 // CloudFormation's own patterns for AWS::Chatbot::SlackChannelConfiguration.
@@ -374,10 +374,13 @@ export const SETTINGS = {
     group: 'Member role',
     defaultDoc: '—',
     doc: 'required with `memberRoleStack=true`: the `AuditFunctionRoleArn` output',
-    validate: matching(
-      ROLE_ARN_RE,
-      'an IAM role ARN arn:aws:iam::123456789012:role/… (the AuditFunctionRoleArn output of the audit stack)',
-    ),
+    // The core's role-ARN parser (the one the checks use), plus IAM's 64-character name limit.
+    validate: (value) => {
+      const parts = parseRoleArn(value);
+      return parts && splitRoleName(parts.name)
+        ? undefined
+        : 'an IAM role ARN arn:aws:iam::123456789012:role/… (the AuditFunctionRoleArn output of the audit stack)';
+    },
   },
   memoryMb: {
     type: 'integer',

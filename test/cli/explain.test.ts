@@ -5,19 +5,20 @@ import { runCli } from '../helpers/cli';
 const SMALL = join(__dirname, '..', 'fixtures', 'cli', 'small.json');
 const DEMO = join(__dirname, '..', '..', 'examples', 'demo-org.json');
 
+/** `irsa-audit explain -i FILE -c CLUSTER -n NAMESPACE -s SERVICE_ACCOUNT [extra…]`. */
+function explain(
+  file: string,
+  cluster: string,
+  namespace: string,
+  serviceAccount: string,
+  ...extra: string[]
+) {
+  return runCli(['explain', '-i', file, '-c', cluster, '-n', namespace, '-s', serviceAccount, ...extra]);
+}
+
 describe('irsa-audit explain', () => {
   it('shows the failing step with the check finding that names the nearest subject', async () => {
-    const { code, stdout } = await runCli([
-      'explain',
-      '-i',
-      SMALL,
-      '-c',
-      'c1',
-      '-n',
-      'staging',
-      '-s',
-      'worker',
-    ]);
+    const { code, stdout } = await explain(SMALL, 'c1', 'staging', 'worker');
     expect(code).toBe(1);
     expect(stdout).toContain('Pods get: IRSA (new pods: IRSA; no running pod)');
     expect(stdout).toContain('Verdict: IRSA is broken');
@@ -31,19 +32,7 @@ describe('irsa-audit explain', () => {
   });
 
   it('reports a working service account whose running pods miss the injected environment as broken', async () => {
-    const { code, stdout } = await runCli([
-      'explain',
-      '-i',
-      SMALL,
-      '-c',
-      'c1',
-      '-n',
-      'app',
-      '-s',
-      'api',
-      '--format',
-      'json',
-    ]);
+    const { code, stdout } = await explain(SMALL, 'c1', 'app', 'api', '--format', 'json');
     expect(code).toBe(1);
     const report = JSON.parse(stdout);
     const status = Object.fromEntries(
@@ -62,17 +51,7 @@ describe('irsa-audit explain', () => {
   });
 
   it('does not call a Pod Identity service account "IRSA is broken" (demo: arc-runner-set, cluster not read)', async () => {
-    const { code, stdout } = await runCli([
-      'explain',
-      '-i',
-      DEMO,
-      '-c',
-      'ci-runners-usw2',
-      '-n',
-      'arc-runners',
-      '-s',
-      'arc-runner-set',
-    ]);
+    const { code, stdout } = await explain(DEMO, 'ci-runners-usw2', 'arc-runners', 'arc-runner-set');
     expect(code).toBe(0);
     expect(stdout).not.toContain('IRSA is broken');
     expect(stdout).toContain('Pods get: Pod Identity (new pods: Pod Identity; running pods: not read)');
@@ -82,17 +61,7 @@ describe('irsa-audit explain', () => {
   });
 
   it('does not call pods without credentials variables "✓" (demo: media/thumbnailer)', async () => {
-    const { code, stdout } = await runCli([
-      'explain',
-      '-i',
-      DEMO,
-      '-c',
-      'staging-use1',
-      '-n',
-      'media',
-      '-s',
-      'thumbnailer',
-    ]);
+    const { code, stdout } = await explain(DEMO, 'staging-use1', 'media', 'thumbnailer');
     expect(code).toBe(1);
     expect(stdout).toMatch(
       /Pods get: neither IRSA nor Pod Identity \(new pods: neither; running pods: 2\s+neither\)/,
@@ -104,17 +73,7 @@ describe('irsa-audit explain', () => {
   });
 
   it('exits 2 for a service account that does not exist, listing those of the namespace', async () => {
-    const { code, stdout, stderr } = await runCli([
-      'explain',
-      '-i',
-      DEMO,
-      '-c',
-      'staging-use1',
-      '-n',
-      'media',
-      '-s',
-      'nope',
-    ]);
+    const { code, stdout, stderr } = await explain(DEMO, 'staging-use1', 'media', 'nope');
     expect(code).toBe(2);
     expect(stdout).toBe('');
     expect(stderr).toContain('service account media/nope does not exist in cluster staging-use1');
@@ -122,31 +81,26 @@ describe('irsa-audit explain', () => {
   });
 
   it('exits 2 for a namespace that does not exist, listing the namespaces', async () => {
-    const { code, stderr } = await runCli(['explain', '-i', SMALL, '-c', 'c1', '-n', 'nope', '-s', 'api']);
+    const { code, stderr } = await explain(SMALL, 'c1', 'nope', 'api');
     expect(code).toBe(2);
     expect(stderr).toMatch(/namespace nope does not exist in cluster c1 .*; namespaces: app, /);
   });
 
   it('exits 2 for an unknown cluster, listing the known ones', async () => {
-    const { code, stderr } = await runCli(['explain', '-i', SMALL, '-c', 'nope', '-n', 'a', '-s', 'b']);
+    const { code, stderr } = await explain(SMALL, 'nope', 'a', 'b');
     expect(code).toBe(2);
     expect(stderr).toContain('c1 (111122223333, us-west-2)');
   });
 
   it('renders markdown', async () => {
-    const { code, stdout } = await runCli([
-      'explain',
-      '-i',
+    const { code, stdout } = await explain(
       DEMO,
-      '-c',
       'prod-use1',
-      '-n',
       'kube-system',
-      '-s',
       'aws-node',
       '--format',
       'markdown',
-    ]);
+    );
     expect(code).toBe(0);
     expect(stdout).toMatch(/^## Service account kube-system\/aws-node in cluster prod-use1/);
     expect(stdout).toContain('**Verdict:** IRSA works');
@@ -154,19 +108,7 @@ describe('irsa-audit explain', () => {
   });
 
   it('rejects an unknown format', async () => {
-    const { code, stderr } = await runCli([
-      'explain',
-      '-i',
-      SMALL,
-      '-c',
-      'c1',
-      '-n',
-      'app',
-      '-s',
-      'api',
-      '--format',
-      'yaml',
-    ]);
+    const { code, stderr } = await explain(SMALL, 'c1', 'app', 'api', '--format', 'yaml');
     expect(code).toBe(2);
     expect(stderr).toContain('--format');
   });

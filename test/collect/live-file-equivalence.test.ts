@@ -6,13 +6,14 @@
  * Both must give the same inventory and the same findings, fingerprints included (docs/collection.md).
  */
 import type { RoleDetail } from '@aws-sdk/client-iam';
-import { providerArn, SimulatedAws } from '../../bench/collect-sim';
+import { SimulatedAws } from '../../bench/collect-sim';
 import { collectInventory } from '../../lambda/collect/collect';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
 import { parseInventory } from '../../lambda/core/inventory/parse';
 import { inventoryToJson } from '../../lambda/core/inventory/trust-policy';
 import type { Account, Inventory } from '../../lambda/core/model';
+import { awsDocsTrust, oidcProvider, webIdentityTrust } from '../../scripts/shapes/trust-policies';
 import { CA_DATA, type KubeServer, startKubeServer } from './kube-server';
 import { account, accountId, cluster, organization } from './org-fixture';
 import { type AwsMocks, mockAwsWithSimulation } from './sim-mocks';
@@ -20,26 +21,17 @@ import { type AwsMocks, mockAwsWithSimulation } from './sim-mocks';
 const MEMBER = accountId(1);
 const REGION = 'eu-west-1';
 const ISSUER = 'oidc.eks.eu-west-1.amazonaws.com/id/EQUIVALENCE0000000000000000000000';
-const PROVIDER = providerArn(MEMBER, ISSUER);
+const provider = oidcProvider(MEMBER, ISSUER);
 const roleArn = (name: string) => `arn:aws:iam::${MEMBER}:role/${name}`;
 
-function irsaTrust(sub: string, operator = 'StringEquals') {
-  return {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Federated: PROVIDER },
-        Action: 'sts:AssumeRoleWithWebIdentity',
-        Condition: { [operator]: { [`${ISSUER}:sub`]: sub, [`${ISSUER}:aud`]: 'sts.amazonaws.com' } },
-      },
-    ],
-  };
-}
-
-const ordersTrust = irsaTrust('system:serviceaccount:payments:api');
+const ordersTrust = awsDocsTrust(provider, 'payments', 'api');
 // A literal `%2A` in the document: kept as it is (a document is URL-decoded once, only when encoded).
-const literalTrust = irsaTrust('system:serviceaccount:batch:worker-%2A', 'StringLike');
+const literalTrust = webIdentityTrust(provider, {
+  StringLike: {
+    [`${ISSUER}:sub`]: 'system:serviceaccount:batch:worker-%2A',
+    [`${ISSUER}:aud`]: 'sts.amazonaws.com',
+  },
+});
 const podIdentityTrust = {
   Version: '2012-10-17',
   Statement: [
@@ -229,7 +221,7 @@ function exportedInventory(endpoint: string) {
         partition: 'aws',
         oidcProviders: [
           {
-            Arn: PROVIDER,
+            Arn: provider.arn,
             Url: ISSUER,
             ClientIDList: ['sts.amazonaws.com'],
             ThumbprintList: [],

@@ -15,7 +15,7 @@
  *
  * A `ReadonlyMap` / `ReadonlySet` type does not make a module-level Map or Set constant: it is a
  * compile-time view of a mutable object (one cast and it is a cache), so it fails too. Constant
- * tables are frozen arrays and frozen records (`Object.freeze`), which nothing can write to. The
+ * tables are frozen arrays and records (`Object.freeze`), or plain literal arrays and objects. The
  * ALLOWED list below is for a module-level mutable value that has a reason to exist, and an entry
  * must say why it cannot be per-run or readonly (today: two RegExps whose every use sets or resets
  * `lastIndex`).

@@ -9,7 +9,7 @@ import { accountOfArn, stripScheme } from '../arn';
 import type { Check } from '../checks/types';
 import type { ResourceFilter } from '../engine';
 import type { Finding } from '../findings';
-import type { PodIdentityAssociation } from '../model';
+import type { PodIdentityAssociation, TrustPolicy } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import type { ResolvedTarget } from './target';
 
@@ -29,10 +29,12 @@ export interface Neighbourhood {
   accounts: ReadonlySet<string>;
 }
 
-function mayName(document: unknown, namespace: string, name: string): boolean {
+function mayName(trust: TrustPolicy, namespace: string, name: string): boolean {
   // A subject a trust admits by name is written out in its document (Kubernetes names need no
-  // escaping, and IgnoreCase values compare in lower case), so the text is a safe pre-filter.
-  const text = (typeof document === 'string' ? document : (JSON.stringify(document) ?? '')).toLowerCase();
+  // escaping, and IgnoreCase values compare in lower case), so the text is a safe pre-filter. An
+  // unparsable document names nothing.
+  if (trust.kind !== 'parsed') return false;
+  const text = JSON.stringify(trust.document).toLowerCase();
   return text.includes(namespace.toLowerCase()) && text.includes(name.toLowerCase());
 }
 
