@@ -1,7 +1,8 @@
 /**
  * The audit stack (docs/deployment.md), deployed in the security/audit account: results table, notification topic
  * (email, optional Slack through AWS Chatbot), the nightly audit function and its schedule, failure
- * queues, alarms, and the StackSet that puts the read-only member role into every account.
+ * queues, alarms, the read-only member role in this account (the function audits its own account
+ * through it, like every other), and the StackSet that puts that role into every other account.
  */
 import * as path from 'node:path';
 import {
@@ -43,7 +44,7 @@ import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
-import { orgIdParameter } from './member-role-stack';
+import { memberRole, orgIdParameter } from './member-role-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
@@ -67,6 +68,8 @@ export class AuditStack extends Stack {
   readonly functionRole: iam.Role;
   readonly auditFunction: NodejsFunction;
   readonly memberRoleStackSet?: MemberRoleStackSet;
+  /** The member role in this (the audit) account; absent with `auditAccountMemberRole=false`. */
+  readonly ownMemberRole?: iam.CfnRole;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -185,7 +188,24 @@ export class AuditStack extends Stack {
           }).valueAsList,
         region: config.stackSetRegion ?? Aws.REGION,
         callAs: config.stackSetCallAs,
+        // This account has its own copy below: a StackSet instance here would collide on the role name.
+        ...(config.auditAccountMemberRole ? { excludeAccounts: [Aws.ACCOUNT_ID] } : {}),
       });
+    }
+
+    // The function audits this account through the member role like every other account (its own role
+    // may only assume that role). A service-managed StackSet never reaches the management account, and
+    // reaches a delegated administrator only when it sits under the targets; so the role is here.
+    if (config.auditAccountMemberRole) {
+      this.ownMemberRole = memberRole(this, 'AuditAccountMemberRole', {
+        auditRoleArn: this.functionRole.roleArn,
+        orgId,
+        roleName: config.memberRoleName,
+        externalId: config.externalId,
+      });
+      // On an update from a deployment whose StackSet covered this account, its instance (and role)
+      // must be gone before this role is created under the same name.
+      if (this.memberRoleStackSet) this.ownMemberRole.addDependency(this.memberRoleStackSet.stackSet);
     }
 
     this.acknowledgeFindings(config, scheduleRole, [scheduleDeadLetterQueue, failedRunQueue]);

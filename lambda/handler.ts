@@ -80,6 +80,9 @@ function collectOptions(config: HandlerConfig, runId: string, deadline: number) 
   return {
     runId: runId.slice(0, 50),
     roleName: config.memberRoleName,
+    // The function role may only assume the member role: the audit account is read through it like
+    // every other (docs/deployment.md §4).
+    assumeRoleInOwnAccount: true,
     externalId: config.externalId,
     regions: config.regions,
     accounts: config.accounts,

@@ -369,6 +369,23 @@ describe('runScheduledAudit', () => {
     expect(email).toContain('3 open finding(s) could not be re-checked');
   });
 
+  it("audits its own account through the member role, like every other account", async () => {
+    const { sim } = await audit();
+
+    // Three accounts, three AssumeRoles: the audit account's own included.
+    expect(sim.callsByApi.get('sts:AssumeRole')).toBe(3);
+    const [healthy] = await runs();
+    expect(healthy.coverageErrors ?? []).toEqual([]);
+
+    // Without the member role in the audit account, that account is unreachable like any other.
+    await audit({ settings: { assumeRoleFails: (id) => id === CALLER } });
+
+    const [record] = await runs();
+    expect(record.coverageErrors).toEqual([
+      expect.objectContaining({ accountId: CALLER, scope: 'account', code: 'AssumeRoleFailed' }),
+    ]);
+  });
+
   it('when the account is reachable again, its coverage finding resolves and its findings are re-verified', async () => {
     const first = await audit();
     await audit({ settings: { assumeRoleFails: (id) => id === DEV } });
