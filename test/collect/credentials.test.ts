@@ -14,7 +14,12 @@ afterAll(() => sts.restore());
 const HOUR = 3600_000;
 
 function broker(
-  options: { now?: () => number; partition?: string; externalId?: string; assumeRoleInOwnAccount?: boolean } = {},
+  options: {
+    now?: () => number;
+    partition?: string;
+    externalId?: string;
+    assumeRoleInOwnAccount?: boolean;
+  } = {},
 ) {
   const now = options.now ?? (() => Date.parse('2026-11-29T03:00:00Z'));
   const clock = { now, sleep: async () => {} };

@@ -369,7 +369,7 @@ describe('runScheduledAudit', () => {
     expect(email).toContain('3 open finding(s) could not be re-checked');
   });
 
-  it("audits its own account through the member role, like every other account", async () => {
+  it('audits its own account through the member role, like every other account', async () => {
     const { sim } = await audit();
 
     // Three accounts, three AssumeRoles: the audit account's own included.
