@@ -4,7 +4,7 @@
  * faults moto cannot produce by itself: moto lets any role be assumed, so "the member role cannot be
  * assumed" is an AccessDenied answered here.
  */
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MOTO_HOST } from './moto-server';
 

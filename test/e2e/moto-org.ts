@@ -108,12 +108,12 @@ export async function buildOrganization(endpoint: string, snsEndpoint: string): 
       );
       const accountId = created.CreateAccountStatus?.AccountId;
       if (created.CreateAccountStatus?.State !== 'SUCCEEDED' || !accountId)
-        throw new Error(`moto did not create account ${name}: ${JSON.stringify(created.CreateAccountStatus)}`);
+        throw new Error(
+          `moto did not create account ${name}: ${JSON.stringify(created.CreateAccountStatus)}`,
+        );
       return accountId;
     };
-    const prod = await createAccount('prod');
-    const dev = await createAccount('dev');
-    const data = await createAccount('data');
+    const [prod, dev, data] = await Promise.all(['prod', 'dev', 'data'].map(createAccount));
 
     /** Credentials scoped to a member account (moto: those of any role assumed in it). */
     const credentialsIn = async (accountId: string): Promise<AwsCredentialIdentity> => {
@@ -131,12 +131,23 @@ export async function buildOrganization(endpoint: string, snsEndpoint: string): 
       };
     };
     const accountCredentials = new Map<string, AwsCredentialIdentity>([[management, DUMMY_CREDENTIALS]]);
-    for (const accountId of [prod, dev, data]) accountCredentials.set(accountId, await credentialsIn(accountId));
-    const iamOf = (accountId: string) => tracked(new IAMClient(config(accountCredentials.get(accountId)!)));
+    for (const accountId of [prod, dev, data])
+      accountCredentials.set(accountId, await credentialsIn(accountId));
+    const iamClients = new Map<string, IAMClient>();
+    const iamOf = (accountId: string): IAMClient => {
+      let client = iamClients.get(accountId);
+      if (!client) {
+        client = tracked(new IAMClient(config(accountCredentials.get(accountId)!)));
+        iamClients.set(accountId, client);
+      }
+      return client;
+    };
 
     const createRole = async (accountId: string, name: string, trust: TrustDocument) => {
       const iam = iamOf(accountId);
-      await iam.send(new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }));
+      await iam.send(
+        new CreateRoleCommand({ RoleName: name, AssumeRolePolicyDocument: JSON.stringify(trust) }),
+      );
       await iam.send(
         new PutRolePolicyCommand({ RoleName: name, PolicyName: 'read', PolicyDocument: READ_ONLY_POLICY }),
       );
@@ -167,35 +178,47 @@ export async function buildOrganization(endpoint: string, snsEndpoint: string): 
     };
 
     // The auditor's member role in every member account, trusting the management account.
-    for (const accountId of [prod, dev, data])
-      await createRole(accountId, DEFAULT_MEMBER_ROLE_NAME, accountRootTrust(management));
-
-    // prod: a cluster with its provider; correct IRSA roles of each tool, and two broken ones.
-    const prodIssuer = await createCluster(prod, PROD_REGION, 'prod');
-    const prodProvider = await createProvider(prod, prodIssuer);
-    await createRole(prod, 'eksctl-lb-controller', eksctlTrust(prodProvider, 'kube-system', 'aws-load-balancer-controller'));
-    await createRole(prod, 'tf-external-dns', terraformTrustFor(prodProvider, 'external-dns:external-dns'));
-    await createRole(prod, 'cdk-api', cdkServiceAccountTrust(prodProvider, 'app', 'api'));
-    await createRole(prod, 'docs-s3-reader', awsDocsTrust(prodProvider, 'app', 's3-reader'));
-    await createRole(prod, 'batch', eksctlAudienceOnlyTrust(prodProvider));
-    await createRole(prod, 'web', awsDocsTrust(prodProvider, 'app', 'web', WRONG_AUDIENCE));
-
-    // dev: a cluster without a provider, and a role trusting the provider that was never created.
-    const devIssuer = await createCluster(dev, DEV_REGION, 'dev');
+    await Promise.all(
+      [prod, dev, data].map((accountId) =>
+        createRole(accountId, DEFAULT_MEMBER_ROLE_NAME, accountRootTrust(management)),
+      ),
+    );
+    const [prodIssuer, devIssuer] = await Promise.all([
+      createCluster(prod, PROD_REGION, 'prod'),
+      createCluster(dev, DEV_REGION, 'dev'),
+    ]);
     if (devIssuer === prodIssuer) throw new Error('moto gave two clusters in different regions one issuer');
-    await createRole(dev, 'dev-api', awsDocsTrust(oidcProvider(dev, devIssuer), 'app', 'api'));
-
-    // data: cross-account IRSA onto prod's cluster, and a provider whose cluster was deleted.
-    const dataProdProvider = await createProvider(data, prodIssuer);
-    await createRole(data, 'analytics', awsDocsTrust(dataProdProvider, 'analytics', 'reader'));
-    const leftover = await createProvider(data, DELETED_CLUSTER_ISSUER);
-    await createRole(data, 'legacy-etl', awsDocsTrust(leftover, 'etl', 'worker'));
+    const [prodProvider, dataProdProvider, leftover] = await Promise.all([
+      createProvider(prod, prodIssuer),
+      createProvider(data, prodIssuer),
+      createProvider(data, DELETED_CLUSTER_ISSUER),
+    ]);
+    await Promise.all([
+      // prod: a cluster with its provider; correct IRSA roles of each tool, and two broken ones.
+      createRole(
+        prod,
+        'eksctl-lb-controller',
+        eksctlTrust(prodProvider, 'kube-system', 'aws-load-balancer-controller'),
+      ),
+      createRole(prod, 'tf-external-dns', terraformTrustFor(prodProvider, 'external-dns:external-dns')),
+      createRole(prod, 'cdk-api', cdkServiceAccountTrust(prodProvider, 'app', 'api')),
+      createRole(prod, 'docs-s3-reader', awsDocsTrust(prodProvider, 'app', 's3-reader')),
+      createRole(prod, 'batch', eksctlAudienceOnlyTrust(prodProvider)),
+      createRole(prod, 'web', awsDocsTrust(prodProvider, 'app', 'web', WRONG_AUDIENCE)),
+      // dev: a cluster without a provider, and a role trusting the provider that was never created.
+      createRole(dev, 'dev-api', awsDocsTrust(oidcProvider(dev, devIssuer), 'app', 'api')),
+      // data: cross-account IRSA onto prod's cluster, and a provider whose cluster was deleted.
+      createRole(data, 'analytics', awsDocsTrust(dataProdProvider, 'analytics', 'reader')),
+      createRole(data, 'legacy-etl', awsDocsTrust(leftover, 'etl', 'worker')),
+    ]);
 
     // management: the results table and the topic, with an HTTP subscriber the suite reads.
     const dynamo = tracked(new DynamoDBClient(config(DUMMY_CREDENTIALS)));
-    await ensureTable(dynamo, TABLE);
     const sns = tracked(new SNSClient(config(DUMMY_CREDENTIALS)));
-    const topic = await sns.send(new CreateTopicCommand({ Name: TOPIC_NAME }));
+    const [, topic] = await Promise.all([
+      ensureTable(dynamo, TABLE),
+      sns.send(new CreateTopicCommand({ Name: TOPIC_NAME })),
+    ]);
     const topicArn = topic.TopicArn!;
     await sns.send(new SubscribeCommand({ TopicArn: topicArn, Protocol: 'http', Endpoint: snsEndpoint }));
 
