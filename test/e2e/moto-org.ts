@@ -66,8 +66,6 @@ export interface MotoOrganization {
   dev: string;
   data: string;
   topicArn: string;
-  /** The issuer of each cluster, without the scheme. */
-  issuers: { prod: string; dev: string };
   roleArn(accountId: string, name: string): string;
   /** Rewrites a role's trust policy in its account (as the fix a user applies). */
   updateTrust(accountId: string, roleName: string, trust: TrustDocument): Promise<void>;
@@ -229,7 +227,6 @@ export async function buildOrganization(endpoint: string, snsEndpoint: string): 
       dev,
       data,
       topicArn,
-      issuers: { prod: prodIssuer, dev: devIssuer },
       roleArn,
       prodProvider: (accountId) => oidcProvider(accountId, prodIssuer),
       async updateTrust(accountId, roleName, trust) {

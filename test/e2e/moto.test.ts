@@ -14,8 +14,8 @@
  * parser takes both), AssumeRole succeeds for any role (the fault proxy denies it instead), and one
  * issuer id for every cluster of a process (each cluster is in its own region).
  *
- * Assertions written with `afterCoverage` describe the behaviour issue 9 asks of per-part coverage
- * (docs/testing.md): until that lands they are expected to fail (jest `test.failing`), and
+ * Assertions written with `afterCoverage` state what a run must do once coverage is recorded per part
+ * (docs/testing.md, "Switches"): until then they run as jest `test.failing`, and
  * `IRSA_E2E_COVERAGE=1` makes them ordinary tests.
  */
 import { spawn } from 'node:child_process';
@@ -41,7 +41,7 @@ import { type SnsSink, startSnsSink } from './sns-sink';
 const ROOT = resolve(__dirname, '../..');
 const MOTO_SERVER = findMotoServer();
 const REQUIRE_MOTO = process.env.REQUIRE_MOTO === '1';
-/** Set once per-part coverage (issue 9, build 1) is merged: its assertions then must pass. */
+/** Set once coverage is recorded per part: its assertions then must pass (docs/testing.md). */
 const COVERAGE_MERGED = process.env.IRSA_E2E_COVERAGE === '1';
 const afterCoverage = COVERAGE_MERGED ? test : test.failing;
 /** Each step spawns the CLI (a Node process compiling TypeScript): generous on a loaded machine. */
@@ -356,8 +356,8 @@ if (!MOTO_SERVER && !REQUIRE_MOTO) {
         expect(denied.resolvedHere).toEqual([]);
         // The fixed trust stays open: this run did not see it.
         expect(denied.open).toContain('trust.aud-mismatch prod web');
-        expect(coverageAbout(denied, 'prod', undefined, 'IrsaAuditorMemberRole')).toHaveLength(1);
-        expect(coverageAbout(denied, 'prod', undefined, 'AccessDenied')).toHaveLength(1);
+        expect(coverageAbout(denied, 'prod', undefined, 'IrsaAuditorMemberRole').length).toBeGreaterThan(0);
+        expect(coverageAbout(denied, 'prod', undefined, 'AccessDenied').length).toBeGreaterThan(0);
         // Everything of the accounts it could read is still reported.
         for (const finding of BROKEN.filter((entry) => / (dev|data) /.test(entry)))
           expect(denied.findings).toContain(finding);
@@ -421,7 +421,7 @@ if (!MOTO_SERVER && !REQUIRE_MOTO) {
         expect(describeDenied.faults).toBeGreaterThan(0);
         for (const finding of AFTER_FIXES.filter((entry) => !entry.endsWith(' dev dev')))
           expect(describeDenied.findings).toContain(finding);
-        expect(coverageAbout(describeDenied, 'dev', 'dev', 'eks:DescribeCluster')).toHaveLength(1);
+        expect(coverageAbout(describeDenied, 'dev', 'dev', 'eks:DescribeCluster').length).toBeGreaterThan(0);
         expect(irsa(describeDenied.openedHere)).toEqual([]);
       },
       STEP_TIMEOUT_MS,
@@ -439,8 +439,8 @@ if (!MOTO_SERVER && !REQUIRE_MOTO) {
     afterCoverage(
       '[needs per-part coverage] the Pod Identity gap (moto lacks the API) is named in a coverage finding of each cluster',
       () => {
-        expect(coverageAbout(first, 'prod', 'prod', 'ListPodIdentityAssociations')).toHaveLength(1);
-        expect(coverageAbout(first, 'dev', 'dev', 'ListPodIdentityAssociations')).toHaveLength(1);
+        expect(coverageAbout(first, 'prod', 'prod', 'ListPodIdentityAssociations').length).toBeGreaterThan(0);
+        expect(coverageAbout(first, 'dev', 'dev', 'ListPodIdentityAssociations').length).toBeGreaterThan(0);
       },
     );
   });
