@@ -70,12 +70,22 @@ export async function startMotoServer(
       stderr = (stderr + chunk).slice(-4_000);
     });
     const endpoint = `http://${MOTO_HOST}:${port}`;
+    // If the test process dies without its afterAll, the server does not outlive it.
+    const pid = child.pid;
+    const onExit = () => {
+      if (pid !== undefined) signal(-pid, 'SIGKILL');
+    };
+    process.once('exit', onExit);
+    const stop = async () => {
+      process.removeListener('exit', onExit);
+      await stopProcessGroup(child);
+    };
     try {
       await waitUntilAnswering(endpoint, child, timeoutMs, () => stderr);
-      return { endpoint, port, stop: () => stopProcessGroup(child) };
+      return { endpoint, port, stop };
     } catch (error) {
       lastError = error;
-      await stopProcessGroup(child);
+      await stop();
     }
   }
   throw lastError;
@@ -136,7 +146,9 @@ function stopProcessGroup(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Signals the process group `-target` of a child this helper spawned; never 0 (this process's own group). */
 function signal(target: number, name: NodeJS.Signals): void {
+  if (!Number.isInteger(target) || target >= -1) return;
   try {
     process.kill(target, name);
   } catch {
