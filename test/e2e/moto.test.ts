@@ -349,6 +349,19 @@ if (!MOTO_SERVER && !REQUIRE_MOTO) {
         expect(fixed.delivered[0].content.title).toContain('0 new');
         expect(fixed.delivered[0].content.title).toContain('1 resolved');
         expect(fixed.delivered[0].content.description).toContain('trust.sub-unrestricted');
+        // The user's next command (the one the notification suggests) reads it back from the table.
+        const query = await spawnCli([
+          'findings',
+          '--table',
+          TABLE,
+          '--status',
+          'resolved',
+          '--format',
+          'json',
+        ]);
+        expect(query.code).toBe(0);
+        const listed = (JSON.parse(query.stdout) as { findings: JsonFinding[] }).findings;
+        expect(listed.map(label)).toEqual(['trust.sub-unrestricted prod batch']);
       },
       STEP_TIMEOUT_MS,
     );
