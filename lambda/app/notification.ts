@@ -318,6 +318,8 @@ function assemble(
       openCount === undefined ? '' : ` · ${openCount} open`
     }`,
   );
+  // A late delivery or a duplicate (docs/notifications.md) says which run it reports.
+  description.push(`_Run ${run.runId}, started ${run.startedAt}_`);
   if (coverage) description.push(`:warning: Coverage: ${coverage}`);
   const chatSection = (heading: string, findings: readonly Finding[], totalCount: number): void => {
     if (totalCount === 0 || findings.length === 0) return;
