@@ -149,10 +149,10 @@ const STAGE_CODES: Record<PipelineStage, PipelineError['code']> = {
   notify: 'StoreFailed',
 };
 
-/** The run passed its stop time (`AuditDeps.stopAt`). */
-class RunStoppedError extends Error {
+/** The run passed its stop time (`AuditDeps.stopAt`); the pipeline turns it into a `PipelineError`. */
+export class RunStoppedError extends AuditorError {
   constructor(readonly stopAt: Date) {
-    super(`the run passed its stop time ${stopAt.toISOString()}`);
+    super('RunTimedOut', `the run passed its stop time ${stopAt.toISOString()}`);
     this.name = 'RunStoppedError';
   }
 }
