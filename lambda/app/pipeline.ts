@@ -188,11 +188,6 @@ function stopperFor(stopAt: Date | undefined, now: Date): Stopper {
 
 /**
  * Runs one audit. Throws `RunLockedError` (from the store) when another run holds the lock: callers
- * should report the holder and exit cleanly. Throws `PipelineError` when a stage fails; the lock is
- * released and a `failed` run record written (best effort) first.
- */
-/**
- * Runs one audit. Throws `RunLockedError` (from the store) when another run holds the lock: callers
  * should report the holder and exit cleanly. Throws `PipelineError` when a stage fails or the run
  * passes its stop time; the lock is released and a `failed` run record written (best effort) first.
  * A failed publish does not throw: the notification stays pending for the next run, and the run
@@ -333,7 +328,10 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       await bestEffort('deliver the notifications', deliver);
       outcome = delivery.outcomes.get(runId) ?? {
         ...outcome,
-        detail: 'not sent yet: an earlier notification could not be delivered first; the next run sends it',
+        detail:
+          delivery.failed > 0
+            ? 'not sent yet: an earlier notification could not be delivered first; the next run sends it'
+            : 'not sent yet (see the log); the next run sends it',
       };
       record = { ...record, notification: outcome };
       if (outcome.status === 'failed') {
