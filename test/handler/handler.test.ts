@@ -566,7 +566,7 @@ describe('runScheduledAudit', () => {
     });
   });
 
-  it('keeps the results when every publish attempt fails, and reports the failure in the run record', async () => {
+  it('keeps the results when every publish attempt fails, reports it, and the next run delivers it', async () => {
     sns.on(PublishCommand).rejects(
       Object.assign(new Error('Internal error while publishing'), {
         name: 'InternalErrorException',
@@ -590,6 +590,20 @@ describe('runScheduledAudit', () => {
       },
     });
     expect(await dynamo.store().readLock()).toBeUndefined();
+
+    // The next night has no drift of its own, and delivers the first run's message, which names it.
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-message-late' });
+    const next = await audit();
+    expect(next.result).toMatchObject({ status: 'completed', drift: { new: 0, resolved: 0 } });
+    expect(publishes().map((input) => input.MessageAttributes?.runId?.StringValue)).toEqual([result.runId]);
+    expect(parseMessage(publishes()[0]).email).toContain(`Run ${result.runId}`);
+    const [, first] = await runs();
+    expect(first.notification).toMatchObject({
+      status: 'published',
+      messageId: 'sns-message-late',
+      deliveredBy: next.result.runId,
+    });
   });
 
   it('stores the results and records the drift without a topic (notification disabled)', async () => {
