@@ -189,7 +189,7 @@ export async function runScheduledAudit(
   }
 }
 
-/** Lambda entry point (EventBridge Scheduler invokes it with an empty payload). */
+/** Lambda entry point (EventBridge Scheduler sends `{source, scheduledTime, executionId}`; any event works). */
 export async function handler(event: unknown, context: InvocationContext): Promise<HandlerResult> {
   return runScheduledAudit(context, {}, event);
 }
