@@ -314,6 +314,8 @@ function assemble(
       openCount === undefined ? '' : ` · ${openCount} open`
     }`,
   );
+  // A late delivery or a duplicate (docs/notifications.md) says which run it reports.
+  description.push(`_Run ${run.runId}, started ${run.startedAt}_`);
   if (coverage) {
     description.push(
       `:warning: Coverage: ${coverage.sentence} ${coverage.commands.map((command) => `\`${command}\``).join(' · ')}`,

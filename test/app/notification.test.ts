@@ -73,6 +73,12 @@ describe('message structure', () => {
     expect(email).toBe(message.email);
   });
 
+  it('both parts say which run they report (a late delivery or a duplicate is recognizable)', () => {
+    expect(chatbot.content.description.split('\n')[1]).toBe(`_Run ${run.runId}, started ${run.startedAt}_`);
+    expect(email).toContain(`Run ${run.runId}, started ${run.startedAt}`);
+    expect(message.attributes.runId).toEqual({ DataType: 'String', StringValue: run.runId });
+  });
+
   it('default is an AWS Chatbot custom notification', () => {
     expect(chatbot).toEqual({
       version: '1.0',
