@@ -8,6 +8,12 @@ export interface CliIO {
   isTTY: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** stdout is a terminal: colours are on unless NO_COLOR (docs/output.md "Terminal"). */
+  stdoutIsTTY?: boolean;
+  /** The terminal's width in columns, when stdout is one. */
+  columns?: number;
+  /** Standard input, for `--inventory -`. */
+  readStdin?(): Promise<Buffer>;
 }
 
 export const processIO: CliIO = {
@@ -16,12 +22,20 @@ export const processIO: CliIO = {
   isTTY: Boolean(process.stderr.isTTY),
   env: process.env,
   cwd: process.cwd(),
+  stdoutIsTTY: Boolean(process.stdout.isTTY),
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));
+    return Buffer.concat(chunks);
+  },
 };
 
-/** Exit codes (docs/output.md "Exit codes"): 0 clean, 1 `--fail-on` met, 2 usage or input error. */
+/** Exit codes (docs/output.md "Exit codes"): 0 clean, 1 `--fail-on` met, 2 usage or input error, 3 a bug. */
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+export const EXIT_INTERNAL = 3;
 
 /** A user-facing error: printed as one clear message (no stack trace) with exit code 2 unless set. */
 export class CliError extends AuditorError {
