@@ -313,11 +313,16 @@ export function completionScript(shell: 'bash' | 'zsh', specs: readonly CommandS
     ];
     return `    ${spec.name}) opts="${flags.join(' ')}" ;;`;
   });
-  const valueCases = new Map<string, string>();
+  const valueCases = new Map<string, Set<string>>();
   for (const spec of specs)
-    for (const option of spec.options)
-      if (option.choices) valueCases.set(longName(option.flags), option.choices.join(' '));
-  const values = [...valueCases].map(([name, choices]) => `    --${name}) words="${choices}" ;;`);
+    for (const option of spec.options) {
+      if (!option.choices) continue;
+      const name = longName(option.flags);
+      valueCases.set(name, new Set([...(valueCases.get(name) ?? []), ...option.choices]));
+    }
+  const values = [...valueCases].map(
+    ([name, choices]) => `    --${name}) words="${[...choices].join(' ')}" ;;`,
+  );
   const bash = `_irsa_audit() {
   local cur prev opts words
   cur="\${COMP_WORDS[COMP_CWORD]}"

@@ -67,8 +67,9 @@ function scanGapNotes(result: ScanResult): string[] {
 export function scanHeader(result: ScanResult, terminal: Terminal = PLAIN): string[] {
   const out: string[] = [];
   out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, terminal.width));
-  // The counts line carries colour codes: it is short and never wrapped.
-  out.push(`Findings: ${result.findings.length} (${countsLine(result, terminal)})`);
+  // Coloured, the counts line carries escape codes that `wrap` would count: it is left whole.
+  const counts = `Findings: ${result.findings.length} (${countsLine(result, terminal)})`;
+  out.push(...(terminal.color ? [counts] : wrap(counts, terminal.width)));
   for (const note of scanGapNotes(result)) out.push(...wrap(note, terminal.width));
   return out;
 }

@@ -83,7 +83,9 @@ function notificationBodies(summary: RunSummary): string {
 }
 
 function nextSteps(summary: RunSummary, changed: boolean): string[] {
-  const worst = summary.scan.findings[0];
+  // The worst finding on a service account: `explain` shows its whole chain.
+  const worst = summary.scan.findings.find((finding) => finding.resource.serviceAccount);
+  const file = changed ? 'examples/demo-org-changed.json' : 'examples/demo-org.json';
   const steps = [
     'Next:',
     '  irsa-audit findings --demo                 the open findings, one line each',
@@ -91,10 +93,10 @@ function nextSteps(summary: RunSummary, changed: boolean): string[] {
   ];
   if (worst?.resource.serviceAccount && worst.resource.cluster && worst.resource.namespace) {
     steps.push(
-      `  irsa-audit explain -i examples/demo-org.json -c ${worst.resource.cluster} -n ${worst.resource.namespace} -s ${worst.resource.serviceAccount}`,
+      `  irsa-audit explain -i ${file} -c ${worst.resource.cluster} -n ${worst.resource.namespace} -s ${worst.resource.serviceAccount}`,
     );
   } else {
-    steps.push('  irsa-audit explain -i examples/demo-org.json -c CLUSTER -n NAMESPACE -s SERVICE_ACCOUNT');
+    steps.push(`  irsa-audit explain -i ${file} -c CLUSTER -n NAMESPACE -s SERVICE_ACCOUNT`);
   }
   steps.push(
     changed
