@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
+import { explainServiceAccount } from '../../lambda/core/explain/index';
 import type { Finding } from '../../lambda/core/findings';
 import type { ScanResult } from '../../lambda/core/scan-result';
 import { renderExplain } from '../../lambda/report/explain-report';
 import { mdEscape } from '../../lambda/report/markdown';
+import { renderFindingsCompact } from '../../lambda/report/results-report';
 import { renderMarkdown, renderScan } from '../../lambda/report/scan-report';
 import { colorEnabled, terminalWidth } from '../../lambda/report/terminal';
 import { runCli } from '../helpers/cli';
@@ -64,7 +66,6 @@ describe('compact terminal output', () => {
   });
 
   it('fits the findings table of the results table to the width, with fingerprints', async () => {
-    const { renderFindingsCompact } = await import('../../lambda/report/results-report');
     const result = await scanOf(DEMO);
     const stored = result.findings.map((finding) => ({
       ...finding,
@@ -162,7 +163,6 @@ describe('fix commands in the full form and in explain', () => {
   });
 
   it('prints each command whole in explain', async () => {
-    const { explainServiceAccount } = await import('../../lambda/core/explain/index');
     const inventory = (await loadInventoryFile(SMALL)).inventory;
     const report = explainServiceAccount(inventory, {
       cluster: 'c1',
