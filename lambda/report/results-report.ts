@@ -7,7 +7,7 @@ import type { RunRecord } from '../app/run-record';
 import { type FindingHistory, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
 import type { FindingsResult, RunsResult } from '../store/queries';
 import { compactResourceLabel, shortResourceLabel, whereOf } from './labels';
-import { compactLines } from './scan-report';
+import { compactLines, fixLines } from './scan-report';
 import { clip, PLAIN, type Terminal } from './terminal';
 import { columns } from './text';
 
@@ -146,7 +146,7 @@ export function renderHistoryTable(history: FindingHistory): string {
       `  account ${state.resource.accountId}  ${whereOf(state.resource)}  ${shortResourceLabel(state.resource)}`,
     );
     if (state.resource.roleArn) lines.push(`  role ${state.resource.roleArn}`);
-    lines.push(`  fix: ${state.remediation}`);
+    lines.push(...fixLines(state, 80, '  '));
     if (state.unverifiedSince) {
       lines.push(
         `  unverified since ${state.unverifiedSince}: ${state.unverifiedReason ?? 'scope not collected'}`,
