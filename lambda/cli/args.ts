@@ -3,6 +3,7 @@
  * lists (repeatable and comma-separated), severities, check ids. Every mistake is a CliError (exit 2)
  * that says what is accepted and, for a typo, the nearest valid value.
  */
+import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CHECKS } from '../core/checks/index';
 import { SEVERITIES, type Severity } from '../core/model';
 import { CliError } from './io';
@@ -115,4 +116,29 @@ function editDistance(a: string, b: string): number {
     previous = current;
   }
   return previous[b.length];
+}
+
+export type Options = NonNullable<ParseArgsConfig['options']>;
+
+export interface Parsed {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+}
+
+/**
+ * `node:util` parsing for a command registered with `rawCommand` (program.ts), which parses its own
+ * arguments; every mistake is a CliError (exit 2).
+ */
+export function parse(argv: string[], options: Options, usage: string, allowPositionals = false): Parsed {
+  try {
+    const parsed = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals,
+      strict: true,
+    });
+    return { values: parsed.values as Parsed['values'], positionals: parsed.positionals };
+  } catch (error) {
+    throw new CliError(`${(error as Error).message}\n\n${usage}`, 2, { cause: error });
+  }
 }

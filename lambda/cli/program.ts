@@ -37,6 +37,26 @@ export interface CommandSpec {
   /** Accepts `--output FILE`: what it prints to standard output goes to FILE instead. */
   output?: boolean;
   run(values: Values, args: string[], context: CommandContext): Promise<number>;
+  /**
+   * A command that parses its own argument list (`run(argv, io)` on `parseArgs`): listed in the
+   * help and completion, given its arguments untouched. For a command not yet described as options.
+   */
+  raw?: (argv: string[], io: CliIO) => Promise<number>;
+}
+
+/** A `CommandSpec` for a command that parses its own arguments. */
+export function rawCommand(
+  name: string,
+  summary: string,
+  run: (argv: string[], io: CliIO) => Promise<number>,
+): CommandSpec {
+  return {
+    name,
+    summary,
+    options: [],
+    raw: run,
+    run: () => Promise.reject(new Error(`${name} parses its own arguments`)),
+  };
 }
 
 export interface CommandContext {
@@ -60,6 +80,7 @@ const CONFIG: OptionSpec = {
 
 /** The options a spec really has: its own, then `--output` and `--config`. */
 function optionsOf(spec: CommandSpec): OptionSpec[] {
+  if (spec.raw) return [];
   return [...spec.options, ...(spec.output ? [OUTPUT] : []), CONFIG];
 }
 
@@ -272,6 +293,8 @@ export async function runProgram(argv: string[], specs: readonly CommandSpec[], 
     io.stdout(program.helpInformation());
     return EXIT_USAGE;
   }
+  const raw = specs.find((spec) => spec.raw && spec.name === argv[0]);
+  if (raw?.raw) return raw.raw(argv.slice(1), io);
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (error) {

@@ -3,8 +3,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unreachableAws } from '../../lambda/cli/aws-reach';
+import { COMMANDS as ALL_COMMANDS } from '../../lambda/cli/commands/index';
 import type { CliIO } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
+import { rawCommand, runProgram } from '../../lambda/cli/program';
 import { runCli } from '../helpers/cli';
 
 const SMALL = join(__dirname, '..', 'fixtures', 'cli', 'small.json');
@@ -254,6 +256,33 @@ describe('irsa-audit command line', () => {
     const none = await runCli([]);
     expect(none.code).toBe(2);
     expect(none.stdout).toMatch(/^Usage: irsa-audit \[options\] \[command\]/);
+  });
+});
+
+describe('adding a command', () => {
+  it('is one entry; a command that parses its own arguments gets them untouched and is in the help', async () => {
+    const seen: string[][] = [];
+    const specs = [
+      ...ALL_COMMANDS,
+      rawCommand('fixit', 'a command with its own parser', async (argv) => {
+        seen.push(argv);
+        return 0;
+      }),
+    ];
+    let out = '';
+    const io: CliIO = {
+      stdout: (text) => {
+        out += text;
+      },
+      stderr: () => {},
+      isTTY: false,
+      env: {},
+      cwd: process.cwd(),
+    };
+    expect(await runProgram(['fixit', '0123456789abcdef', '--out', 'dir', '-h'], specs, io)).toBe(0);
+    expect(seen).toEqual([['0123456789abcdef', '--out', 'dir', '-h']]);
+    await runProgram(['--help'], specs, io);
+    expect(out).toMatch(/^ {2}fixit +a command with its own parser$/m);
   });
 });
 
