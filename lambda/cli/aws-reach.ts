@@ -4,6 +4,7 @@
  * check, instead of reporting an internal error (docs/output.md "Exit codes").
  */
 import { classifyAwsError } from '../collect/aws-errors';
+import { CliError, type CliIO } from './io';
 
 const MAX_DEPTH = 5;
 
@@ -37,4 +38,40 @@ function describe(error: unknown, env: NodeJS.ProcessEnv): string | undefined {
     return `Cannot reach AWS (${failure.message}).${endpointHint}`;
   }
   return undefined;
+}
+
+/** Names that mean "this host name does not resolve": the machine is offline or the name is wrong. */
+const UNRESOLVED = new Set(['ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Before a live command's first AWS call, resolves the name of the caller's STS endpoint once: offline,
+ * that fails in milliseconds, where the first call would spend its whole retry budget (seconds of
+ * back-off) on the same answer. Skipped where the local resolver is not the one that matters: a
+ * custom endpoint, a proxy, FIPS or dual-stack endpoints, or no resolver given (tests).
+ */
+export async function checkAwsReachable(homeRegion: string, io: CliIO): Promise<void> {
+  if (!io.resolveHost) return;
+  const env = io.env;
+  const skip = [
+    'AWS_ENDPOINT_URL',
+    'AWS_ENDPOINT_URL_STS',
+    'HTTPS_PROXY',
+    'https_proxy',
+    'HTTP_PROXY',
+    'http_proxy',
+    'AWS_USE_FIPS_ENDPOINT',
+    'AWS_USE_DUALSTACK_ENDPOINT',
+  ];
+  if (skip.some((name) => env[name])) return;
+  const host = `sts.${homeRegion}.amazonaws.com${homeRegion.startsWith('cn-') ? '.cn' : ''}`;
+  try {
+    await io.resolveHost(host);
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code && UNRESOLVED.has(code)) {
+      const message = unreachableAws(Object.assign(error as object, { hostname: host }), env);
+      throw new CliError(message ?? `Cannot reach AWS: ${host} does not resolve`, 2, { cause: error });
+    }
+    // Anything else (a resolver timeout, say) is left to the SDK and its retries.
+  }
 }

@@ -1,3 +1,4 @@
+import { lookup } from 'node:dns/promises';
 import { AuditorError } from '../core/errors';
 
 /** What a CLI command may touch: injected so commands are testable without a real terminal. */
@@ -14,6 +15,8 @@ export interface CliIO {
   columns?: number;
   /** Standard input, for `--inventory -`. */
   readStdin?(): Promise<Buffer>;
+  /** Resolves a host name (rejects with the resolver's error code), to tell "offline" early. */
+  resolveHost?(host: string): Promise<void>;
 }
 
 export const processIO: CliIO = {
@@ -24,6 +27,19 @@ export const processIO: CliIO = {
   cwd: process.cwd(),
   stdoutIsTTY: Boolean(process.stdout.isTTY),
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  resolveHost: async (host) => {
+    // A slow resolver is not an answer: after 3 s the live command goes on and the SDK decides.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<void>((done) => {
+      timer = setTimeout(done, 3000);
+      timer.unref();
+    });
+    try {
+      await Promise.race([lookup(host).then(() => undefined), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  },
   readStdin: async () => {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(Buffer.from(chunk as Buffer));

@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { unreachableAws } from '../../lambda/cli/aws-reach';
+import { checkAwsReachable, unreachableAws } from '../../lambda/cli/aws-reach';
 import { COMMANDS as ALL_COMMANDS } from '../../lambda/cli/commands/index';
 import type { CliIO } from '../../lambda/cli/io';
 import { main } from '../../lambda/cli/main';
@@ -34,7 +34,15 @@ const severities = (stdout: string) =>
   [...new Set((JSON.parse(stdout) as JsonScan).findings.map((f) => f.severity))].sort();
 
 /** Runs the CLI with standard input and a working directory of its own. */
-async function runWith(argv: string[], options: { stdin?: string; cwd?: string; env?: NodeJS.ProcessEnv }) {
+async function runWith(
+  argv: string[],
+  options: {
+    stdin?: string;
+    cwd?: string;
+    env?: NodeJS.ProcessEnv;
+    resolveHost?: (host: string) => Promise<void>;
+  },
+) {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -48,6 +56,7 @@ async function runWith(argv: string[], options: { stdin?: string; cwd?: string; 
     env: options.env ?? {},
     cwd: options.cwd ?? process.cwd(),
     ...(options.stdin === undefined ? {} : { readStdin: async () => Buffer.from(options.stdin as string) }),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
@@ -311,6 +320,62 @@ describe('AWS not reachable', () => {
     expect(unreachableAws(wrapped, { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' })).toContain(
       'The endpoint is overridden (http://127.0.0.1:1)',
     );
+  });
+
+  const offline = (resolved: string[]) => async (host: string) => {
+    resolved.push(host);
+    throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), {
+      code: 'ENOTFOUND',
+      syscall: 'getaddrinfo',
+    });
+  };
+
+  it.each([
+    ['snapshot', ['snapshot', '--out']],
+    ['run', ['run']],
+    ['explain', ['explain', '--live', '--account', '111122223333', '-c', 'c', '-n', 'n', '-s', 's']],
+  ])('%s fails at once with exit 2 when offline, before any AWS call', async (name, command) => {
+    const dir = mkdtempSync(join(tmpdir(), 'irsa-offline-'));
+    const argv = command[command.length - 1] === '--out' ? [...command, join(dir, 'org.json')] : command;
+    const resolved: string[] = [];
+    const started = Date.now();
+
+    const result = await runWith(argv, { env: { AWS_REGION: 'eu-west-1' }, resolveHost: offline(resolved) });
+
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `^irsa-audit ${name}: Cannot reach AWS: the name sts\\.eu-west-1\\.amazonaws\\.com does not resolve .*Are you offline\\?`,
+      ),
+    );
+    expect(result.stdout).toBe('');
+    expect(resolved).toEqual(['sts.eu-west-1.amazonaws.com']);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('does not second-guess a custom endpoint or a proxy, and lets other resolver errors through', async () => {
+    const resolved: string[] = [];
+    const io = (env: NodeJS.ProcessEnv, resolveHost = offline(resolved)): CliIO => ({
+      stdout: () => {},
+      stderr: () => {},
+      isTTY: false,
+      env,
+      cwd: process.cwd(),
+      resolveHost,
+    });
+    await expect(
+      checkAwsReachable('us-east-1', io({ AWS_ENDPOINT_URL: 'http://127.0.0.1:4566' })),
+    ).resolves.toBeUndefined();
+    await expect(
+      checkAwsReachable('us-east-1', io({ HTTPS_PROXY: 'http://proxy:3128' })),
+    ).resolves.toBeUndefined();
+    expect(resolved).toEqual([]);
+    await expect(checkAwsReachable('cn-north-1', io({}))).rejects.toMatchObject({ exitCode: 2 });
+    expect(resolved).toEqual(['sts.cn-north-1.amazonaws.com.cn']);
+    const refused = async () => {
+      throw Object.assign(new Error('timeout'), { code: 'ETIMEOUT' });
+    };
+    await expect(checkAwsReachable('us-east-1', io({}, refused))).resolves.toBeUndefined();
   });
 
   it('leaves other errors alone (they stay internal errors, exit 3)', () => {

@@ -26,7 +26,7 @@ import type { Terminal } from '../../report/terminal';
 import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { oneOf, required, severitiesOf, str, type Values } from '../args';
-import { unreachableAws } from '../aws-reach';
+import { checkAwsReachable, unreachableAws } from '../aws-reach';
 import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
 import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
@@ -49,7 +49,8 @@ function optionsFrom(values: Values, io: CliIO, runId?: string): CollectOptions 
  * Collection failures that stop a run before it starts (credentials, Organizations, AWS not
  * reachable at all) → exit 2 with what to do.
  */
-async function collecting<T>(work: () => Promise<T>, io: CliIO): Promise<T> {
+async function collecting<T>(work: () => Promise<T>, io: CliIO, options: CollectOptions): Promise<T> {
+  await checkAwsReachable(options.homeRegion, io);
   try {
     return await work();
   } catch (error) {
@@ -81,7 +82,7 @@ export const snapshotCommand: CommandSpec = {
   async run(values, _args, { io, usage }) {
     const out = required(str(values, 'out'), '--out FILE', usage);
     const options = optionsFrom(values, io);
-    const inventory = await collecting(() => collectInventory(options, collectDeps(io)), io);
+    const inventory = await collecting(() => collectInventory(options, collectDeps(io)), io, options);
     const text = `${inventoryToJson(inventory, 1)}\n`;
     if (out === '-') io.stdout(text);
     else {
@@ -158,7 +159,7 @@ async function runRun(
   };
 
   if (!store) {
-    const inventory = await collecting(() => collectInventory(options, deps), io);
+    const inventory = await collecting(() => collectInventory(options, deps), io, options);
     printCollectionSummary(inventory, io);
     return render(runChecks(inventory, CHECKS));
   }
@@ -168,7 +169,7 @@ async function runRun(
   try {
     const summary = await runAudit({
       store: new DynamoResultsStore({ tableName: store, client }),
-      collect: () => collecting(() => collectInventory(options, deps), io),
+      collect: () => collecting(() => collectInventory(options, deps), io, options),
       evaluate: (inventory) => runChecks(inventory, CHECKS),
       needsKubernetes,
       publisher: sns && topic ? new SnsPublisher(sns, topic) : undefined,
@@ -208,5 +209,5 @@ export async function collectForExplain(
   deps: CollectDeps = collectDeps(io),
 ): Promise<Inventory> {
   const options = optionsFrom(values, io);
-  return collecting(() => collectServiceAccountInventory(target, options, deps), io);
+  return collecting(() => collectServiceAccountInventory(target, options, deps), io, options);
 }
