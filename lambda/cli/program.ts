@@ -293,6 +293,12 @@ export async function runProgram(argv: string[], specs: readonly CommandSpec[], 
     io.stdout(program.helpInformation());
     return EXIT_USAGE;
   }
+  const names = specs.map((spec) => spec.name);
+  if (argv[0] === 'help' && argv[1] !== undefined && !names.includes(argv[1]) && argv[1] !== 'help') {
+    throw new CliError(
+      `Unknown command '${argv[1]}'${didYouMean(argv[1], names)}\n(irsa-audit --help lists the commands)`,
+    );
+  }
   const raw = specs.find((spec) => spec.raw && spec.name === argv[0]);
   if (raw?.raw) return raw.raw(argv.slice(1), io);
   try {

@@ -94,6 +94,9 @@ describe('irsa-audit command line', () => {
     const command = await runCli(['scna']);
     expect(command.code).toBe(2);
     expect(command.stderr).toMatch(/Unknown command 'scna'\n\(Did you mean scan\?\)/);
+    const help = await runCli(['help', 'scna']);
+    expect(help.code).toBe(2);
+    expect(help.stderr).toContain('did you mean "scan"?');
     const option = await runCli(['scan', '-i', SMALL, '--chek', 'x']);
     expect(option.code).toBe(2);
     expect(option.stderr).toContain('(Did you mean --check?)');
