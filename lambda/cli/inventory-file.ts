@@ -12,10 +12,17 @@ import { parseInventoryText } from '../core/inventory/parse-text';
 import type { Inventory } from '../core/model';
 import { CliError, type CliIO } from './io';
 
-/** Loads an inventory file for a command (relative to its cwd): warnings to stderr, problems exit 2. */
+/** The name `--inventory -` gives standard input in messages. */
+export const STDIN_NAME = '<stdin>';
+
+/**
+ * Loads an inventory file for a command (relative to its cwd; `-` is standard input): warnings to
+ * stderr, problems exit 2.
+ */
 export async function loadForCommand(path: string, io: CliIO): Promise<Inventory> {
   try {
-    const { inventory, warnings } = await loadInventoryFile(resolve(io.cwd, path));
+    const { inventory, warnings } =
+      path === '-' ? await loadInventoryStdin(io) : await loadInventoryFile(resolve(io.cwd, path));
     for (const warning of warnings.slice(0, 20)) io.stderr(`warning: ${warning}\n`);
     if (warnings.length > 20) io.stderr(`warning: … and ${warnings.length - 20} more warnings\n`);
     return inventory;
@@ -40,6 +47,21 @@ export async function loadInventoryFile(path: string): Promise<ParseInventoryRes
     );
   }
   return parseInventoryText(decodeText(bytes, path), path);
+}
+
+async function loadInventoryStdin(io: CliIO): Promise<ParseInventoryResult> {
+  if (!io.readStdin) throw new CliError('--inventory -: standard input cannot be read here');
+  let bytes: Buffer;
+  try {
+    bytes = await io.readStdin();
+  } catch (error) {
+    throw new InventoryError(
+      'InventoryUnreadable',
+      `${STDIN_NAME}: cannot read the inventory (${readFailure(error)})`,
+      { source: STDIN_NAME, cause: error },
+    );
+  }
+  return parseInventoryText(decodeText(bytes, STDIN_NAME), STDIN_NAME);
 }
 
 function readFailure(error: unknown): string {

@@ -10,27 +10,39 @@ import { SETTINGS } from '../settings/settings';
 import { createDocumentClient, DynamoResultsStore } from '../store/dynamo-store';
 import { startEmbeddedDynamo } from '../store/embedded';
 import { ensureTable } from '../store/table';
-import type { Options, Parsed } from './args';
+import { str, type Values } from './args';
 import { CliError, type CliIO } from './io';
+import type { OptionSpec } from './program';
 
 const TABLE = SETTINGS.resultsTable;
 
-export const STORE_OPTIONS: Options = {
-  [TABLE.flag]: { type: 'string' },
-  region: { type: 'string' },
-  profile: { type: 'string' },
-  endpoint: { type: 'string' },
-  demo: { type: 'boolean' },
-  'data-dir': { type: 'string' },
+export const DATA_DIR: OptionSpec = {
+  flags: '--data-dir <dir>',
+  description: 'where the demo keeps its data (default .irsa-audit/demo)',
 };
 
-export const STORE_USAGE = `Results table:
-  --${TABLE.flag} NAME       DynamoDB results table (default: $${TABLE.cliEnv})
-  --region R         its region (default: the SDK's, e.g. $AWS_REGION)
-  --profile P        AWS CLI profile
-  --endpoint URL     custom endpoint (DynamoDB Local)
-  --demo             the embedded table of \`irsa-audit demo\` instead
-  --data-dir DIR     where the demo keeps its data (default .irsa-audit/demo)`;
+/** How a command reaches the results table, by flag name. */
+export const STORE_OPTIONS: Readonly<Record<string, OptionSpec>> = {
+  [TABLE.flag]: {
+    flags: `--${TABLE.flag} <name>`,
+    description: `DynamoDB results table (default: $${TABLE.cliEnv})`,
+    env: TABLE.cliEnv,
+  },
+  region: {
+    flags: '--region <region>',
+    description: "its region (default: the SDK's, e.g. $AWS_REGION)",
+    env: 'AWS_REGION',
+  },
+  profile: { flags: '--profile <name>', description: 'AWS CLI profile', env: 'AWS_PROFILE' },
+  endpoint: { flags: '--endpoint <url>', description: 'custom endpoint (DynamoDB Local)' },
+  demo: { flags: '--demo', description: 'the embedded table of `irsa-audit demo` instead' },
+  'data-dir': DATA_DIR,
+};
+
+/** The results-table options as help text. */
+export const STORE_USAGE = `Results table:\n${Object.values(STORE_OPTIONS)
+  .map((option) => `  ${option.flags.padEnd(18)} ${option.description}`)
+  .join('\n')}`;
 
 export interface OpenedStore {
   store: ResultsStore;
@@ -39,8 +51,8 @@ export interface OpenedStore {
   close(): Promise<void>;
 }
 
-export function demoDataDir(values: Parsed['values'], io: CliIO): string {
-  return (values['data-dir'] as string | undefined) ?? join(io.cwd, '.irsa-audit', 'demo');
+export function demoDataDir(values: Values, io: CliIO): string {
+  return str(values, 'data-dir') ?? join(io.cwd, '.irsa-audit', 'demo');
 }
 
 export async function openEmbeddedStore(dataDir: string): Promise<OpenedStore> {
@@ -58,17 +70,19 @@ export async function openEmbeddedStore(dataDir: string): Promise<OpenedStore> {
   };
 }
 
-export async function openStore(values: Parsed['values'], io: CliIO): Promise<OpenedStore> {
+export async function openStore(values: Values, io: CliIO): Promise<OpenedStore> {
   if (values.demo) return openEmbeddedStore(demoDataDir(values, io));
-  const table = (values[TABLE.flag] as string | undefined) ?? io.env[TABLE.cliEnv];
+  const table = str(values, TABLE.flag) ?? io.env[TABLE.cliEnv];
   if (!table)
     throw new CliError(
-      `name the results table with --${TABLE.flag} (or $${TABLE.cliEnv}), or use --demo\n\n${STORE_USAGE}`,
+      `name the results table with --${TABLE.flag} (or $${TABLE.cliEnv}), or use --demo (see --help)`,
     );
-  const profile = values.profile as string | undefined;
+  const profile = str(values, 'profile');
+  const region = str(values, 'region');
+  const endpoint = str(values, 'endpoint');
   const client = createDocumentClient({
-    ...(values.region ? { region: values.region as string } : {}),
-    ...(values.endpoint ? { endpoint: values.endpoint as string } : {}),
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
     ...(profile ? { credentials: fromIni({ profile }) } : {}),
   });
   return {

@@ -5,7 +5,9 @@
 import type { Credentials, ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
 import { MECHANISM_NAMES } from '../core/explain/index';
 import { resourceLabel } from './labels';
-import { indentCode, plural, wrap } from './text';
+import { codeBlock, mdEscape } from './markdown';
+import { fixCommands, fixLines } from './scan-report';
+import { plural, wrap } from './text';
 
 export const EXPLAIN_FORMATS = ['text', 'json', 'markdown'] as const;
 export type ExplainFormat = (typeof EXPLAIN_FORMATS)[number];
@@ -63,29 +65,35 @@ function renderStep(step: ExplainStep, width: number): string[] {
       ...wrap(`[${finding.severity}] ${finding.checkId} ${resourceLabel(finding.resource)}`, width, '    '),
     );
     out.push(...wrap(finding.message, width, '      '));
-    if (finding.remediation) out.push('      fix:', ...indentCode(finding.remediation, '        '));
+    if (finding.remediation || fixCommands(finding).length) out.push(...fixLines(finding, width, '      '));
   }
   return out;
 }
 
 function renderMarkdown(report: ExplainReport): string {
   const out: string[] = [
-    `## ${heading(report)}`,
+    `## ${mdEscape(heading(report))}`,
     '',
-    `**Verdict:** ${report.summary}  `,
-    `${credentialsLine(report)}  `,
+    `**Verdict:** ${mdEscape(report.summary)}  `,
+    `${mdEscape(credentialsLine(report))}  `,
   ];
-  if (report.kubernetesNotRead) out.push(`Kubernetes API not read: ${report.kubernetesNotRead}`);
+  if (report.kubernetesNotRead) out.push(`Kubernetes API not read: ${mdEscape(report.kubernetesNotRead)}`);
   out.push('');
   for (const step of report.steps) {
-    out.push(`### ${MARK[step.status]} ${step.title}`, '');
-    for (const line of step.evidence) out.push(`- ${line}`);
+    out.push(`### ${MARK[step.status]} ${mdEscape(step.title)}`, '');
+    for (const line of step.evidence) out.push(`- ${mdEscape(line)}`);
     for (const finding of step.findings) {
-      out.push(`- **${finding.severity}** \`${finding.checkId}\` ${finding.message}`);
-      if (finding.remediation) out.push('', '  ```sh', ...indentCode(finding.remediation, '  '), '  ```');
+      out.push(
+        `- **${finding.severity}** \`${finding.checkId}\` ${mdEscape(finding.message)} (\`${finding.fingerprint}\`)`,
+      );
+      const [prose, ...code] = finding.remediation.split('\n');
+      if (prose) out.push('', `  Fix: ${mdEscape(prose)}`);
+      if (code.length) out.push('', ...codeBlock(code.join('\n'), 'text').map((line) => `  ${line}`));
+      const commands = fixCommands(finding);
+      if (commands.length) out.push('', ...codeBlock(commands.join('\n'), 'sh').map((line) => `  ${line}`));
     }
     out.push('');
   }
-  out.push(`_${scopeLine(report)}_`);
+  out.push(`_${mdEscape(scopeLine(report))}_`);
   return `${out.join('\n')}\n`;
 }

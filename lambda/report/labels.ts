@@ -40,3 +40,18 @@ export function shortResourceLabel(resource: FindingResource): string {
   if (resource.namespace) return `ns/${resource.namespace}`;
   return '-';
 }
+
+/**
+ * A finding's resource in a one-line row: `cluster/namespace/name` for Kubernetes objects, `role/name`
+ * (with its statement) for IAM, else the account and region the finding is about.
+ */
+export function compactResourceLabel(resource: FindingResource): string {
+  if (resource.namespace && (resource.workload || resource.serviceAccount)) {
+    const name = resource.workload ?? resource.serviceAccount;
+    return `${resource.cluster ? `${resource.cluster}/` : ''}${resource.namespace}/${name}`;
+  }
+  if (resource.roleArn || resource.providerArn) return shortResourceLabel(resource);
+  if (resource.cluster) return `cluster/${resource.cluster}`;
+  if (resource.namespace) return `${resource.cluster ?? '?'}/ns/${resource.namespace}`;
+  return resource.region ? `${resource.accountId}/${resource.region}` : `account/${resource.accountId}`;
+}

@@ -6,16 +6,35 @@
 import type { RunRecord } from '../app/run-record';
 import { type FindingHistory, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
 import type { FindingsResult, RunsResult } from '../store/queries';
-import { shortResourceLabel, whereOf } from './labels';
+import { compactResourceLabel, shortResourceLabel, whereOf } from './labels';
+import { compactLines, fixLines } from './scan-report';
+import { clip, PLAIN, type Terminal } from './terminal';
 import { columns } from './text';
-
-function clip(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= max ? flat : `${flat.slice(0, max - 1)}…`;
-}
 
 const day = (iso: string | undefined): string => (iso ? iso.slice(0, 10) : '-');
 
+function footer(result: FindingsResult): string {
+  const more = result.cursor ? `More results: repeat with --cursor ${result.cursor}\n` : '';
+  return `${result.findings.length} finding(s). Details: --details, or irsa-audit history <fingerprint>\n${more}`;
+}
+
+/** The default: one line per finding (severity, check, resource, fingerprint, title) fitted to the terminal. */
+export function renderFindingsCompact(result: FindingsResult, terminal: Terminal = PLAIN): string {
+  if (result.findings.length === 0) return `No ${result.filter.status} findings match.\n`;
+  const lines = compactLines(
+    result.findings.map((finding) => ({
+      severity: finding.severity,
+      checkId: finding.checkId,
+      resource: compactResourceLabel(finding.resource),
+      id: finding.fingerprint,
+      text: finding.unverifiedSince ? `(unverified) ${finding.title}` : finding.title,
+    })),
+    terminal,
+  );
+  return `${lines.join('\n')}\n${footer(result)}`;
+}
+
+/** `--details`: every column, one row per finding (wider than most terminals). */
 export function renderFindingsTable(result: FindingsResult): string {
   if (result.findings.length === 0) return `No ${result.filter.status} findings match.\n`;
   const resolved = result.filter.status === 'resolved';
@@ -127,7 +146,7 @@ export function renderHistoryTable(history: FindingHistory): string {
       `  account ${state.resource.accountId}  ${whereOf(state.resource)}  ${shortResourceLabel(state.resource)}`,
     );
     if (state.resource.roleArn) lines.push(`  role ${state.resource.roleArn}`);
-    lines.push(`  fix: ${state.remediation}`);
+    lines.push(...fixLines(state, 80, '  '));
     if (state.unverifiedSince) {
       lines.push(
         `  unverified since ${state.unverifiedSince}: ${state.unverifiedReason ?? 'scope not collected'}`,

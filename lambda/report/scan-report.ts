@@ -1,25 +1,42 @@
 /**
- * Renders a ScanResult as an 80-column terminal table grouped by severity, as Markdown, or as the
- * stable JSON document of docs/output.md. Pure functions of the result.
+ * Renders a ScanResult for a terminal — compact (one line per finding, the default) or in full
+ * (`--details`: message, fix and fingerprint of each finding) — as Markdown, or as the stable JSON
+ * document of docs/output.md. Pure functions of the result and the terminal.
  */
 import type { Finding } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
-import { resourceLabel } from './labels';
+import { compactResourceLabel, resourceLabel } from './labels';
+import { codeBlock, mdEscape } from './markdown';
+import { clip, clipStart, PLAIN, paintSeverity, type Terminal } from './terminal';
 import { indentCode, plural, wrap } from './text';
 
 export type ReportFormat = 'table' | 'json' | 'markdown';
 export const REPORT_FORMATS: readonly ReportFormat[] = ['table', 'json', 'markdown'];
 
-function summaryLine(result: ScanResult): string {
+export interface ScanRenderOptions {
+  terminal?: Terminal;
+  /** The full form of each finding instead of one line. */
+  details?: boolean;
+  /** The summary lines on top (default true; the demo prints its own first screen). */
+  header?: boolean;
+}
+
+/** The one-line shell commands of a finding's fix, when its check gives them (docs/output.md). */
+export function fixCommands(finding: Finding): readonly string[] {
+  const commands = (finding as Finding & { commands?: readonly string[] }).commands;
+  return Array.isArray(commands) ? commands : [];
+}
+
+export function summaryLine(result: ScanResult): string {
   const s = result.summary;
   return `${plural(s.accounts, 'account')}, ${plural(s.clusters, 'cluster')}, ${plural(s.roles, 'role')}, ${plural(s.serviceAccounts, 'service account')}, ${plural(s.pods, 'pod')}`;
 }
 
-function countsLine(result: ScanResult): string {
-  const counts = SEVERITIES.filter((severity) => result.summary.bySeverity[severity] > 0).map(
-    (severity) => `${result.summary.bySeverity[severity]} ${severity}`,
+export function countsLine(result: ScanResult, terminal: Terminal = PLAIN): string {
+  const counts = SEVERITIES.filter((severity) => result.summary.bySeverity[severity] > 0).map((severity) =>
+    paintSeverity(`${result.summary.bySeverity[severity]} ${severity}`, severity, terminal),
   );
   return counts.length ? counts.join(', ') : 'none';
 }
@@ -46,19 +63,121 @@ function scanGapNotes(result: ScanResult): string[] {
   return notes;
 }
 
-function renderScanText(result: ScanResult, width = 80): string {
+/** The head of every terminal report: what was scanned, how many findings, what was not seen. */
+export function scanHeader(result: ScanResult, terminal: Terminal = PLAIN): string[] {
   const out: string[] = [];
-  out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, width));
-  out.push(...wrap(`Findings: ${result.findings.length} (${countsLine(result)})`, width));
-  for (const note of scanGapNotes(result)) out.push(...wrap(note, width));
+  out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, terminal.width));
+  // Coloured, the counts line carries escape codes that `wrap` would count: it is left whole.
+  const counts = `Findings: ${result.findings.length} (${countsLine(result, terminal)})`;
+  out.push(...(terminal.color ? [counts] : wrap(counts, terminal.width)));
+  for (const note of scanGapNotes(result)) out.push(...wrap(note, terminal.width));
+  return out;
+}
+
+const SEVERITY_TAG: Record<Severity, string> = {
+  critical: 'CRIT',
+  high: 'HIGH',
+  medium: 'MED',
+  low: 'LOW',
+  info: 'INFO',
+};
+
+export interface CompactRow {
+  severity: Severity;
+  checkId: string;
+  resource: string;
+  text: string;
+  /** Printed before the text when given (the `findings` table's fingerprint). */
+  id?: string;
+}
+
+/**
+ * One line per finding, fitted to the terminal: severity, check, resource, and what is wrong, clipped
+ * with `…` so no line is longer than the width (a resource keeps its end, the most specific part).
+ */
+export function compactLines(rows: readonly CompactRow[], terminal: Terminal = PLAIN): string[] {
+  if (rows.length === 0) return [];
+  const width = terminal.width;
+  const checkWidth = Math.min(30, Math.max(...rows.map((row) => row.checkId.length)));
+  const idWidth = Math.max(0, ...rows.map((row) => row.id?.length ?? 0));
+  // Severity (4) + gaps, check, id; the resource gets up to half of what is left, the text the rest.
+  const fixed = 4 + 2 + checkWidth + 2 + (idWidth ? idWidth + 2 : 0);
+  const rest = Math.max(20, width - fixed);
+  const resourceWidth = Math.min(
+    Math.max(...rows.map((row) => row.resource.length)),
+    Math.max(12, Math.floor(rest * 0.5)),
+  );
+  const textWidth = Math.max(8, width - fixed - resourceWidth - 2);
+  return rows.map((row) => {
+    const tag = paintSeverity(SEVERITY_TAG[row.severity].padEnd(4), row.severity, terminal);
+    const cells = [
+      tag,
+      clip(row.checkId, checkWidth).padEnd(checkWidth),
+      clipStart(row.resource, resourceWidth).padEnd(resourceWidth),
+      ...(idWidth ? [(row.id ?? '').padEnd(idWidth)] : []),
+      clip(row.text, textWidth),
+    ];
+    return cells.join('  ').trimEnd();
+  });
+}
+
+function compactRow(finding: Finding): CompactRow {
+  return {
+    severity: finding.severity,
+    checkId: finding.checkId,
+    resource: compactResourceLabel(finding.resource),
+    text: finding.title,
+  };
+}
+
+function renderCompact(result: ScanResult, terminal: Terminal, header: boolean): string {
+  const out = header ? [...scanHeader(result, terminal), ''] : [];
+  if (result.findings.length === 0) {
+    out.push('No findings.');
+    return `${out.join('\n')}\n`;
+  }
+  out.push(...compactLines(result.findings.map(compactRow), terminal), '');
+  out.push(
+    ...wrap(
+      'Each finding in full (message, fix, fingerprint): --details; one service account: irsa-audit explain --cluster C --namespace N --service-account S.',
+      terminal.width,
+    ),
+  );
+  return `${out.join('\n')}\n`;
+}
+
+function renderDetails(result: ScanResult, terminal: Terminal, header: boolean): string {
+  const out = header ? scanHeader(result, terminal) : [];
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
     if (group.length === 0) continue;
-    out.push('', `${severity.toUpperCase()} (${group.length})`, '─'.repeat(Math.min(width, 40)));
-    for (const finding of group) out.push(...renderFindingBlock(finding, width));
+    if (out.length) out.push('');
+    out.push(
+      paintSeverity(`${severity.toUpperCase()} (${group.length})`, severity, terminal),
+      '─'.repeat(Math.min(terminal.width, 40)),
+    );
+    for (const finding of group) out.push(...renderFindingBlock(finding, terminal.width));
   }
   if (result.findings.length === 0) out.push('', 'No findings.');
   return `${out.join('\n')}\n`;
+}
+
+/**
+ * A finding's fix: the prose wrapped, code lines (policy fragments) and commands unbroken, each
+ * command on a line of its own so it can be copied as it is.
+ */
+const COMMAND_START = /^(aws|kubectl|eksctl|helm)\s/;
+
+export function fixLines(finding: Finding, width: number, indent: string): string[] {
+  const lines: string[] = [];
+  const [first, ...rest] = finding.remediation.split('\n');
+  // A fix that starts with a command keeps it whole on a line of its own.
+  if (COMMAND_START.test(first)) lines.push(`${indent}fix:`, `${indent}  ${first}`);
+  else if (first) lines.push(...wrap(`fix: ${first}`, width, indent));
+  else lines.push(`${indent}fix:`);
+  if (rest.length) lines.push(...indentCode(rest.join('\n'), `${indent}  `));
+  for (const command of fixCommands(finding)) lines.push(`${indent}  ${command}`);
+  return lines;
 }
 
 function renderFindingBlock(finding: Finding, width: number): string[] {
@@ -66,24 +185,18 @@ function renderFindingBlock(finding: Finding, width: number): string[] {
   lines.push(...wrap(`${finding.checkId}  ${finding.title}`, width));
   lines.push(...wrap(resourceLabel(finding.resource), width, '    '));
   lines.push(...wrap(finding.message, width, '    '));
-  const [first, ...rest] = finding.remediation.split('\n');
-  lines.push(...wrap(`fix: ${first}`, width, '    '));
-  if (rest.length) lines.push(...indentCode(rest.join('\n'), '      '));
+  lines.push(...fixLines(finding, width, '    '));
   lines.push(...wrap(`id ${finding.fingerprint}`, width, '    '));
   lines.push('');
   return lines;
 }
 
-function mdEscape(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\n/g, '<br>');
-}
-
 export function renderMarkdown(result: ScanResult): string {
-  const out: string[] = ['# irsa-audit report', '', `Scanned ${summaryLine(result)}.`, ''];
+  const out: string[] = ['# irsa-audit report', '', `Scanned ${mdEscape(summaryLine(result))}.`, ''];
   out.push('| severity | findings |', '|---|---|');
   for (const severity of SEVERITIES) out.push(`| ${severity} | ${result.summary.bySeverity[severity]} |`);
   const notes = scanGapNotes(result);
-  if (notes.length) out.push('', ...notes.map((note) => `> ${note}`));
+  if (notes.length) out.push('', ...notes.map((note) => `> ${mdEscape(note)}`));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
     if (group.length === 0) continue;
@@ -91,13 +204,29 @@ export function renderMarkdown(result: ScanResult): string {
       '',
       `## ${severity} (${group.length})`,
       '',
-      '| check | resource | finding | fix |',
+      '| check | resource | finding | fingerprint |',
       '|---|---|---|---|',
     );
     for (const finding of group) {
       out.push(
-        `| \`${finding.checkId}\` | ${mdEscape(resourceLabel(finding.resource))} | ${mdEscape(finding.message)} | ${mdEscape(finding.remediation)} |`,
+        `| \`${finding.checkId}\` | ${mdEscape(resourceLabel(finding.resource))} | ${mdEscape(finding.message)} | [\`${finding.fingerprint}\`](#fix-${finding.fingerprint}) |`,
       );
+    }
+  }
+  if (result.findings.length) {
+    // Fixes carry commands and policy JSON: code blocks below the tables, never table cells.
+    out.push('', '## Fixes');
+    for (const finding of result.findings) {
+      const [prose, ...code] = finding.remediation.split('\n');
+      out.push(
+        '',
+        `### <a id="fix-${finding.fingerprint}"></a>\`${finding.fingerprint}\` \`${finding.checkId}\``,
+        '',
+        mdEscape(prose),
+      );
+      if (code.length) out.push('', ...codeBlock(code.join('\n'), 'text'));
+      const commands = fixCommands(finding);
+      if (commands.length) out.push('', ...codeBlock(commands.join('\n'), 'sh'));
     }
   }
   return `${out.join('\n')}\n`;
@@ -107,19 +236,20 @@ function renderJson(result: ScanResult): string {
   return `${JSON.stringify(result, null, 2)}\n`;
 }
 
-export function renderScan(result: ScanResult, format: ReportFormat): string {
+export function renderScan(
+  result: ScanResult,
+  format: ReportFormat,
+  options: ScanRenderOptions = {},
+): string {
+  const terminal = options.terminal ?? PLAIN;
   switch (format) {
     case 'json':
       return renderJson(result);
     case 'markdown':
       return renderMarkdown(result);
     default:
-      return renderScanText(result);
+      return options.details
+        ? renderDetails(result, terminal, options.header ?? true)
+        : renderCompact(result, terminal, options.header ?? true);
   }
-}
-
-/** Whether a finding at or above `threshold` exists (the `--fail-on` rule). */
-export function meetsFailOn(result: ScanResult, threshold: Severity): boolean {
-  const limit = SEVERITIES.indexOf(threshold);
-  return result.findings.some((finding) => SEVERITIES.indexOf(finding.severity) <= limit);
 }

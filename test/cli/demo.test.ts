@@ -16,21 +16,37 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'irsa-demo-'));
   const demo = (...args: string[]) => runCli(['demo', '--data-dir', dataDir, ...args]);
 
-  it('stores the first run, reports every finding as new and prints the notification', async () => {
+  it('stores the first run; its first 40 lines say what was found, what changed and what to do', async () => {
     const baseline = await fingerprints(DEMO_BASELINE);
     const { code, stdout } = await demo();
     expect(code).toBe(0);
-    expect(stdout).toContain(`Drift: ${baseline.size} new, 0 resolved`);
+    const screen = stdout.split('\n').slice(0, 40).join('\n');
+    expect(screen).toMatch(/^irsa-audit: 5 accounts, 4 clusters, /);
+    expect(screen).toMatch(new RegExp(`^Findings: ${baseline.size} \\(`, 'm'));
+    expect(screen).toContain(`Drift: ${baseline.size} new, 0 resolved`);
+    expect(screen).toMatch(/^Notification: would publish "IRSA audit/m);
+    expect(screen).toMatch(/^Next:\n {2}irsa-audit findings --demo/m);
+    expect(screen).toMatch(/^ {2}irsa-audit explain -i examples\/demo-org\.json -c \S+ -n \S+ -s \S+$/m);
+    // The notification bodies only on request.
+    expect(stdout).not.toContain('── email');
+    expect(stdout).not.toContain('── AWS Chatbot (Slack)');
+  });
+
+  it('prints the e-mail and Chatbot bodies with --show-notification', async () => {
+    const other = mkdtempSync(join(tmpdir(), 'irsa-demo-'));
+    const { code, stdout } = await runCli(['demo', '--data-dir', other, '--show-notification']);
+    expect(code).toBe(0);
     expect(stdout).toContain('── email');
     expect(stdout).toContain('── AWS Chatbot (Slack)');
     expect(stdout).toMatch(/Subject: .{1,99}\n/);
   });
 
-  it('reports no drift and publishes nothing when run again', async () => {
+  it('reports no drift and publishes nothing when run again, on its first screen', async () => {
     const { code, stdout } = await demo();
     expect(code).toBe(0);
-    expect(stdout).toMatch(/Drift: 0 new, 0 resolved, \d+ still open/);
-    expect(stdout).toContain('nothing would be published');
+    const screen = stdout.split('\n').slice(0, 40).join('\n');
+    expect(screen).toMatch(/Drift: 0 new, 0 resolved, \d+ still open/);
+    expect(screen).toContain('nothing would be published');
   });
 
   it('--change reports exactly the findings that differ between the two organizations', async () => {
@@ -43,11 +59,22 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     const { code, stdout } = await demo('--change');
 
     expect(code).toBe(0);
-    expect(stdout).toContain(`Drift: ${opened.length} new, ${resolved.length} resolved`);
-    const listed = stdout.split('\nNew:\n')[1] ?? '';
-    expect(listed.split('\n').filter((line) => line.startsWith('  [')).length).toBeGreaterThanOrEqual(
-      opened.length,
-    );
+    const screen = stdout.split('\n').slice(0, 40);
+    expect(screen.join('\n')).toContain(`Drift: ${opened.length} new, ${resolved.length} resolved`);
+    // The new and resolved findings are on the first screen (the new ones up to 12, then a count).
+    const newAt = screen.indexOf('New:');
+    const resolvedAt = screen.indexOf('Resolved:');
+    expect(newAt).toBeGreaterThan(0);
+    expect(resolvedAt).toBeGreaterThan(newAt);
+    const shownNew = screen
+      .slice(newAt + 1, resolvedAt)
+      .filter((line) => /^ {2}(CRIT|HIGH|MED|LOW|INFO) /.test(line));
+    const more = /… and (\d+) more/.exec(screen.slice(newAt, resolvedAt).join('\n'));
+    expect(shownNew.length + Number(more?.[1] ?? 0)).toBe(opened.length);
+    const shownResolved = screen
+      .slice(resolvedAt + 1)
+      .filter((line) => /^ {2}(CRIT|HIGH|MED|LOW|INFO) /.test(line));
+    expect(shownResolved).toHaveLength(resolved.length);
   });
 
   it('answers queries against the same table', async () => {
@@ -61,6 +88,32 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     const history = await runCli(['history', fingerprint, '--demo', '--data-dir', dataDir]);
     expect(history.code).toBe(0);
     expect(history.stdout).toContain('opened');
+  });
+
+  it('filters findings by repeated or comma-separated checks and by severity at or above', async () => {
+    const query = (...args: string[]) =>
+      runCli(['findings', '--demo', '--data-dir', dataDir, '--format', 'json', '--all', ...args]);
+    const checksOf = (stdout: string) =>
+      [...new Set((JSON.parse(stdout).findings as { checkId: string }[]).map((f) => f.checkId))].sort();
+    const both = ['sa.role-untrusted', 'trust.sub-unrestricted'];
+    expect(checksOf((await query('--check', both[0], '--check', both[1])).stdout)).toEqual(both);
+    expect(checksOf((await query('--check', both.join(','))).stdout)).toEqual(both);
+    const high = JSON.parse((await query('--severity', 'high')).stdout).findings as { severity: string }[];
+    expect([...new Set(high.map((f) => f.severity))].sort()).toEqual(['critical', 'high']);
+    const list = JSON.parse((await query('--severity', 'critical,low')).stdout).findings as {
+      severity: string;
+    }[];
+    expect([...new Set(list.map((f) => f.severity))].sort()).toEqual(['critical', 'low']);
+    const typo = await query('--check', 'sa.role-untrustd');
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain('nearest: sa.role-untrusted');
+  });
+
+  it('prints open findings one line each, fitted to the width, with their fingerprints', async () => {
+    const { code, stdout } = await runCli(['findings', '--demo', '--data-dir', dataDir], { COLUMNS: '100' });
+    expect(code).toBe(0);
+    for (const line of stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+    expect(stdout).toMatch(/^(CRIT|HIGH) +\S+ +\S+ +[0-9a-f]{16} /m);
   });
 
   it('prints the access-entry commands for the clusters the last run could not read', async () => {

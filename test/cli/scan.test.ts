@@ -13,8 +13,8 @@ function tempFile(name: string, content: string): string {
 }
 
 describe('irsa-audit scan', () => {
-  it('prints a table grouped by severity that fits 80 columns outside code fragments', async () => {
-    const { code, stdout } = await runCli(['scan', '--inventory', SMALL]);
+  it('prints every finding in full with --details, grouped by severity, fitting 80 columns outside code', async () => {
+    const { code, stdout } = await runCli(['scan', '--inventory', SMALL, '--details']);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^irsa-audit: 1 account, 1 cluster, 3 roles/);
     const headings = stdout

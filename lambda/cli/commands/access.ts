@@ -9,10 +9,11 @@ import { partitionOfArn } from '../../core/arn';
 import { show } from '../../settings/read';
 import { SETTINGS } from '../../settings/settings';
 import { queryFindings } from '../../store/queries';
-import { type Parsed, parse, required } from '../args';
+import { required, str, type Values } from '../args';
 import { loadForCommand } from '../inventory-file';
 import { CliError, type CliIO, EXIT_OK } from '../io';
-import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';
+import { type CommandSpec, runArgv } from '../program';
+import { openStore, STORE_OPTIONS } from '../store-options';
 
 export interface UnreadableCluster {
   accountId: string;
@@ -24,19 +25,39 @@ export interface UnreadableCluster {
   partition?: string;
 }
 
-export const usage = `Usage: irsa-audit access (--inventory FILE | --table TABLE | --demo) [--member-role-name NAME]
-                         [--partition aws]
-
-Prints the aws eks commands that grant the member role ${VIEW_POLICY_NAME} (cluster scope) on every
+export const command: CommandSpec = {
+  name: 'access',
+  usage: '(--inventory FILE | --table TABLE | --demo) [options]',
+  summary: 'print the EKS access-entry commands for clusters the audit could not read',
+  options: [
+    {
+      flags: '-i, --inventory <file>',
+      description: 'an inventory (irsa-audit snapshot output; - for standard input)',
+    },
+    {
+      flags: '--member-role-name <name>',
+      description: `the audit's member role (default: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})`,
+      env: SETTINGS.memberRoleName.cliEnv,
+    },
+    {
+      flags: '--partition <partition>',
+      description: 'partition for clusters whose ARN does not say (default: aws)',
+    },
+    ...Object.values(STORE_OPTIONS),
+  ],
+  output: true,
+  help: `Prints the aws eks commands that grant the member role ${VIEW_POLICY_NAME} (cluster scope) on every
 cluster the audit could not read: the clusters of FILE whose kubernetes.status is "unreachable", or,
-from the results table, the clusters with an open scan.cluster-unreachable finding (the last run's).
-  --inventory FILE          an inventory (irsa-audit snapshot output; docs/inventory.md)
-  --member-role-name NAME   the audit's member role (default: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})
-  --partition P             partition for clusters whose ARN does not say (default: aws)
+from the results table (--table or --demo), the clusters with an open scan.cluster-unreachable
+finding (the last run's). Run the printed commands with credentials for each cluster's account.
+Exit codes: 0, 2 usage or input error.`,
+  run: runAccess,
+};
 
-${STORE_USAGE}
-
-Run the printed commands with credentials for each cluster's account. Exit codes: 0, 2 usage or input error.`;
+/** `irsa-audit access …` on its own arguments; returns the exit code. */
+export function run(argv: string[], io: CliIO): Promise<number> {
+  return runArgv(command, argv, io);
+}
 
 /**
  * The shell commands, one commented block per cluster (sorted, duplicates removed), or '' when there is
@@ -81,38 +102,25 @@ export function renderAccessCommands(
   return `${lines.join('\n')}\n`;
 }
 
-/** `irsa-audit access …`; returns the exit code. */
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(
-    argv,
-    {
-      inventory: { type: 'string', short: 'i' },
-      'member-role-name': { type: 'string' },
-      partition: { type: 'string' },
-      ...STORE_OPTIONS,
-    },
-    usage,
-  );
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return EXIT_OK;
-  }
+async function runAccess(
+  values: Values,
+  _args: string[],
+  { io, usage }: { io: CliIO; usage: string },
+): Promise<number> {
   const fromStore = Boolean(values.table || values.demo);
   if (fromStore && values.inventory) {
     throw new CliError('give either --inventory FILE or a results table, not both');
   }
   const source = fromStore
     ? 'the results table'
-    : required(values.inventory as string | undefined, '--inventory FILE (or --table / --demo)', usage);
+    : required(str(values, 'inventory'), '--inventory FILE (or --table / --demo)', usage);
   const memberRoleName =
-    (values['member-role-name'] as string | undefined) ??
-    io.env[SETTINGS.memberRoleName.cliEnv] ??
-    DEFAULT_MEMBER_ROLE_NAME;
+    str(values, 'member-role-name') ?? io.env[SETTINGS.memberRoleName.cliEnv] ?? DEFAULT_MEMBER_ROLE_NAME;
   const roleNameExpected = SETTINGS.memberRoleName.validate(memberRoleName);
   if (roleNameExpected) {
     throw new CliError(`--member-role-name: ${show(memberRoleName)} is not ${roleNameExpected}`);
   }
-  const partition = (values.partition as string | undefined) ?? 'aws';
+  const partition = str(values, 'partition') ?? 'aws';
   if (!/^aws(-[a-z]+)*$/.test(partition)) {
     throw new CliError(
       `--partition: ${JSON.stringify(partition)} is not an AWS partition (aws, aws-cn, aws-us-gov…)`,
@@ -150,7 +158,7 @@ async function clustersFromInventory(file: string, io: CliIO): Promise<Unreadabl
 }
 
 /** The clusters with an open `scan.cluster-unreachable` finding: what the last run could not read. */
-async function clustersFromStore(values: Parsed['values'], io: CliIO): Promise<UnreadableCluster[]> {
+async function clustersFromStore(values: Values, io: CliIO): Promise<UnreadableCluster[]> {
   const opened = await openStore(values, io);
   try {
     const result = await queryFindings(

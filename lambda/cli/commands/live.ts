@@ -4,12 +4,13 @@
  * role in each account) and then use exactly the engine, store and notifier the Lambda uses.
  */
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { NOTIFY_MODES, type NotifyMode } from '../../app/notify-mode';
 import { defaultRunId, runAudit } from '../../app/pipeline';
 import { RunLockedError } from '../../app/store-errors';
-import { COLLECT_FLAGS, COLLECT_FLAGS_HELP, collectOptionsFromFlags } from '../../collect/cli-options';
+import { collectOptionsFromFlags } from '../../collect/cli-options';
 import { type CollectDeps, collectInventory } from '../../collect/collect';
 import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
@@ -19,49 +20,44 @@ import { CHECKS, needsKubernetes } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
 import type { Inventory } from '../../core/model';
-import { SEVERITIES, type Severity } from '../../core/model';
 import { SnsPublisher } from '../../notify/sns-publisher';
-import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import type { Terminal } from '../../report/terminal';
 import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
-import { oneOf, type Parsed, parse, required } from '../args';
+import { oneOf, required, severitiesOf, str, type Values } from '../args';
+import { checkAwsReachable, unreachableAws } from '../aws-reach';
+import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
-
-const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
-
-Collects the live inventory (docs/inventory.md) to FILE, loadable with \`irsa-audit scan --inventory FILE\`.
-
-${COLLECT_FLAGS_HELP}`;
-
-const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
-                      [--store TABLE] [--notify TOPIC_ARN] [--notify-mode changes|new-only|always]
-
-Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With
---store it runs the Lambda's whole pipeline (run lock, drift against the results table, run record)
-and with --notify it publishes the drift notification to the SNS topic.
-
-${COLLECT_FLAGS_HELP}`;
+import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
+import type { CommandSpec } from '../program';
 
 function collectDeps(io: CliIO): CollectDeps {
   return { progress: createProgressReporter({ stderr: io.stderr, isTTY: io.isTTY }) };
 }
 
-function optionsFrom(values: Parsed['values'], io: CliIO, runId?: string): CollectOptions {
+function optionsFrom(values: Values, io: CliIO, runId?: string): CollectOptions {
   try {
-    return collectOptionsFromFlags(values as never, { env: io.env, ...(runId ? { runId } : {}) });
+    return collectOptionsFromFlags(values, { env: io.env, ...(runId ? { runId } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw new CliError(error.message, 2, { cause: error });
     throw error;
   }
 }
 
-/** Collection failures that stop a run before it starts (credentials, Organizations) → exit 2. */
-async function collecting<T>(work: () => Promise<T>): Promise<T> {
+/**
+ * Collection failures that stop a run before it starts (credentials, Organizations, AWS not
+ * reachable at all) → exit 2 with what to do.
+ */
+async function collecting<T>(work: () => Promise<T>, io: CliIO, options: CollectOptions): Promise<T> {
+  await checkAwsReachable(options.homeRegion, io);
   try {
     return await work();
   } catch (error) {
     if (error instanceof CollectError || error instanceof ConfigError)
       throw new CliError(error.message, 2, { cause: error });
+    const unreachable = unreachableAws(error, io.env);
+    if (unreachable) throw new CliError(unreachable, 2, { cause: error });
     throw error;
   }
 }
@@ -75,98 +71,126 @@ function printCollectionSummary(inventory: Inventory, io: CliIO): void {
   );
 }
 
-export async function runSnapshot(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, { ...COLLECT_FLAGS, out: { type: 'string', short: 'o' } }, snapshotUsage);
-  if (values.help) {
-    io.stdout(`${snapshotUsage}\n`);
+export const snapshotCommand: CommandSpec = {
+  name: 'snapshot',
+  summary: 'collect the live inventory of the organization to a file',
+  options: [
+    { flags: '-o, --out <file>', description: 'where to write the inventory (- for standard output)' },
+    ...COLLECT_OPTIONS,
+  ],
+  help: 'Writes the inventory (docs/inventory.md), loadable with `irsa-audit scan --inventory FILE`.',
+  async run(values, _args, { io, usage }) {
+    const out = required(str(values, 'out'), '--out FILE', usage);
+    const options = optionsFrom(values, io);
+    const inventory = await collecting(() => collectInventory(options, collectDeps(io)), io, options);
+    const text = `${inventoryToJson(inventory, 1)}\n`;
+    if (out === '-') io.stdout(text);
+    else {
+      try {
+        writeFileSync(resolve(io.cwd, out), text);
+      } catch (error) {
+        throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
+      }
+    }
+    printCollectionSummary(inventory, io);
+    if (out !== '-') io.stderr(`wrote ${out}\n`);
     return EXIT_OK;
-  }
-  const out = required(values.out as string | undefined, '--out FILE', snapshotUsage);
-  const options = optionsFrom(values, io);
-  const inventory = await collecting(() => collectInventory(options, collectDeps(io)));
-  try {
-    writeFileSync(out, `${inventoryToJson(inventory, 1)}\n`);
-  } catch (error) {
-    throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
-  }
-  printCollectionSummary(inventory, io);
-  io.stderr(`wrote ${out}\n`);
-  return EXIT_OK;
-}
+  },
+};
 
-export async function runRun(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(
-    argv,
+export const runCommand: CommandSpec = {
+  name: 'run',
+  summary: 'live audit (optionally stored and notified, as the Lambda does)',
+  options: [
+    ...COLLECT_OPTIONS,
+    formatOption(REPORT_FORMATS, 'table'),
+    DETAILS,
+    ...FILTER_OPTIONS,
+    FAIL_ON,
+    { flags: '--store <table>', description: 'run the whole pipeline against this results table' },
     {
-      ...COLLECT_FLAGS,
-      format: { type: 'string', short: 'f' },
-      'fail-on': { type: 'string' },
-      store: { type: 'string' },
-      notify: { type: 'string' },
-      'notify-mode': { type: 'string' },
-      region: { type: 'string' },
+      flags: '--notify <topic-arn>',
+      description: 'publish the drift notification to this SNS topic (needs --store)',
     },
-    runUsage,
-  );
-  if (values.help) {
-    io.stdout(`${runUsage}\n`);
-    return EXIT_OK;
-  }
-  const format = oneOf(values.format as string | undefined, REPORT_FORMATS, '--format', 'table');
-  const failOn =
-    values['fail-on'] === undefined
-      ? undefined
-      : oneOf<Severity>(values['fail-on'] as string, SEVERITIES, '--fail-on', 'high');
-  const mode = oneOf<NotifyMode>(
-    values['notify-mode'] as string | undefined,
-    NOTIFY_MODES,
-    '--notify-mode',
-    'changes',
-  );
-  if (values.notify && !values.store)
+    {
+      flags: '--notify-mode <mode>',
+      description: `${NOTIFY_MODES.join(', ')} (default changes)`,
+      choices: NOTIFY_MODES,
+    },
+    { flags: '--region <region>', description: 'region of the results table and topic', env: 'AWS_REGION' },
+  ],
+  output: true,
+  help: `Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With
+--store it runs the Lambda's whole pipeline (run lock, drift against the results table, run record)
+and with --notify it publishes the drift notification to the SNS topic. The filters choose what is
+shown and what --fail-on reads; the results table always gets every finding.
+Exit codes: 0, 1 --fail-on met, 2 usage or input error, or AWS not reachable.`,
+  run: runRun,
+};
+
+async function runRun(
+  values: Values,
+  _args: string[],
+  context: { io: CliIO; terminal: Terminal },
+): Promise<number> {
+  const { io, terminal } = context;
+  const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
+  const failOn = severitiesOf(values, 'fail-on');
+  const selection = selectionOf(values);
+  const mode = oneOf<NotifyMode>(str(values, 'notify-mode'), NOTIFY_MODES, '--notify-mode', 'changes');
+  const store = str(values, 'store');
+  const topic = str(values, 'notify');
+  if (topic && !store)
     throw new CliError('--notify needs --store (drift is computed against the results table)');
   // The run record is keyed by the run id: a second-resolution id alone would let two runs started in
   // the same second overwrite each other's record, so it carries the pipeline's random suffix too.
   const options = optionsFrom(values, io, defaultRunId(new Date()));
   const deps = collectDeps(io);
-  const profile = values.profile as string | undefined;
+  const profile = str(values, 'profile');
+  const region = str(values, 'region');
   const awsConfig = {
-    ...(values.region ? { region: values.region as string } : {}),
+    ...(region ? { region } : {}),
     ...(profile ? { credentials: fromIni({ profile }) } : {}),
   };
+  const render = (scan: Parameters<typeof filterScan>[0]) => {
+    const shown = filterScan(scan, selection);
+    io.stdout(renderScan(shown, format, { terminal, details: values.details === true }));
+    return failOn && meetsFailOn(shown, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  };
 
-  if (!values.store) {
-    const inventory = await collecting(() => collectInventory(options, deps));
+  if (!store) {
+    const inventory = await collecting(() => collectInventory(options, deps), io, options);
     printCollectionSummary(inventory, io);
-    const result = runChecks(inventory, CHECKS);
-    io.stdout(renderScan(result, format));
-    return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    return render(runChecks(inventory, CHECKS));
   }
 
-  const table = values.store as string;
   const client = createDocumentClient(awsConfig);
-  const sns = values.notify ? new SNSClient(awsConfig) : undefined;
+  const sns = topic ? new SNSClient(awsConfig) : undefined;
   try {
     const summary = await runAudit({
-      store: new DynamoResultsStore({ tableName: table, client }),
-      collect: () => collecting(() => collectInventory(options, deps)),
+      store: new DynamoResultsStore({ tableName: store, client }),
+      collect: () => collecting(() => collectInventory(options, deps), io, options),
       evaluate: (inventory) => runChecks(inventory, CHECKS),
       needsKubernetes,
-      publisher: sns ? new SnsPublisher(sns, values.notify as string) : undefined,
-      notify: { mode, commandSuffix: ` --table ${table}` },
+      publisher: sns && topic ? new SnsPublisher(sns, topic) : undefined,
+      notify: { mode, commandSuffix: ` --table ${store}` },
       newRunId: () => options.runId,
       // A workstation run may take longer than the Lambda; the lock must outlive it.
       lockTtlSeconds: 3 * 3600,
       trigger: 'cli',
     });
     printCollectionSummary(summary.inventory, io);
-    io.stdout(renderScan(summary.scan, format));
+    const code = render(summary.scan);
     io.stderr(
       `run ${summary.runId}: ${summary.drift.new.length} new, ${summary.drift.resolved.length} resolved; notification ${summary.notificationOutcome.status}${summary.notificationOutcome.detail ? ` (${summary.notificationOutcome.detail})` : ''}\n`,
     );
-    return failOn && meetsFailOn(summary.scan, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    return code;
   } catch (error) {
     if (error instanceof RunLockedError) throw new CliError(error.message, 2, { cause: error });
+    if (!(error instanceof CliError)) {
+      const unreachable = unreachableAws(error, io.env);
+      if (unreachable) throw new CliError(unreachable, 2, { cause: error });
+    }
     throw error;
   } finally {
     client.destroy();
@@ -180,10 +204,10 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
  */
 export async function collectForExplain(
   target: { accountId: string; region: string; cluster: string; namespace: string; serviceAccount: string },
-  values: Parsed['values'],
+  values: Values,
   io: CliIO,
   deps: CollectDeps = collectDeps(io),
 ): Promise<Inventory> {
   const options = optionsFrom(values, io);
-  return collecting(() => collectServiceAccountInventory(target, options, deps));
+  return collecting(() => collectServiceAccountInventory(target, options, deps), io, options);
 }

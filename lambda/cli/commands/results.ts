@@ -3,10 +3,11 @@
  * results table, each served by a DynamoDB Query (docs/results-table.md).
  */
 
+import type { FindingFilter } from '../../app/ports';
 import { StoreError } from '../../app/store-errors';
 import { FINDING_STATUSES, type FindingStatus } from '../../app/stored-finding';
-import { SEVERITIES, type Severity } from '../../core/model';
 import {
+  renderFindingsCompact,
   renderFindingsJson,
   renderFindingsTable,
   renderHistoryJson,
@@ -15,37 +16,25 @@ import {
   renderRunsTable,
 } from '../../report/results-report';
 import { findingHistory, listRuns, queryFindings } from '../../store/queries';
-import { oneOf, parse } from '../args';
+import { checkIdsOf, oneOf, severitiesOf, str, type Values } from '../args';
+import { matchesSelection } from '../filters';
 import { CliError, type CliIO, EXIT_OK } from '../io';
-import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';
+import { DETAILS, FILTER_OPTIONS, formatOption } from '../options';
+import type { CommandSpec } from '../program';
+import { openStore, STORE_OPTIONS } from '../store-options';
 
-const FORMAT = { format: { type: 'string', short: 'f' } } as const;
-
-const findingsUsage = `Usage: irsa-audit findings [--status open|resolved] [--account ID] [--cluster NAME|ARN]
-                           [--role ARN|NAME] [--check ID] [--severity SEV] [--all] [--format table|json]
-
-Queries the results table. Defaults to open findings; --all follows every page.
-
-${STORE_USAGE}`;
-
-const runsUsage = `Usage: irsa-audit runs [--limit N] [--format table|json]
-
-Lists audit runs, newest first: duration, what was audited, coverage errors, drift.
-
-${STORE_USAGE}`;
-
-const historyUsage = `Usage: irsa-audit history FINGERPRINT [--format table|json]
-
-Shows one finding's history: when it was opened and resolved, run by run.
-
-${STORE_USAGE}`;
+const FORMATS = ['table', 'json'] as const;
+const CURSOR = {
+  flags: '--cursor <cursor>',
+  description: 'continue after the page that printed this cursor',
+};
 
 async function withStore<T>(
-  values: Record<string, unknown>,
+  values: Values,
   io: CliIO,
   use: (store: Awaited<ReturnType<typeof openStore>>['store']) => Promise<T>,
 ): Promise<T> {
-  const opened = await openStore(values as never, io);
+  const opened = await openStore(values, io);
   try {
     return await use(opened.store);
   } catch (error) {
@@ -56,83 +45,106 @@ async function withStore<T>(
   }
 }
 
-export async function runFindings(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(
-    argv,
+export const findingsCommand: CommandSpec = {
+  name: 'findings',
+  summary: 'query findings in the results table',
+  options: [
     {
-      ...STORE_OPTIONS,
-      ...FORMAT,
-      status: { type: 'string' },
-      account: { type: 'string' },
-      cluster: { type: 'string' },
-      role: { type: 'string' },
-      check: { type: 'string' },
-      severity: { type: 'string' },
-      all: { type: 'boolean' },
-      limit: { type: 'string' },
+      flags: '--status <status>',
+      description: `${FINDING_STATUSES.join(', ')} (default open)`,
+      choices: FINDING_STATUSES,
     },
-    findingsUsage,
-  );
-  if (values.help) {
-    io.stdout(`${findingsUsage}\n`);
+    { flags: '--account <id>', description: 'only this account' },
+    { flags: '--cluster <name>', description: 'only this cluster (name or ARN)' },
+    { flags: '--role <arn>', description: 'only this role (ARN, or a name in every account)' },
+    ...FILTER_OPTIONS.filter((option) => !option.flags.startsWith('--skip-check')),
+    { flags: '--all', description: 'follow every page' },
+    { flags: '--limit <n>', description: 'page size (default 500)' },
+    CURSOR,
+    formatOption(FORMATS, 'table'),
+    DETAILS,
+    ...Object.values(STORE_OPTIONS),
+  ],
+  output: true,
+  help: 'Queries the results table; defaults to open findings, one line each (--details: every column).',
+  async run(values, _args, { io, terminal }) {
+    const format = oneOf(str(values, 'format'), FORMATS, '--format', 'table');
+    const status = oneOf<FindingStatus>(str(values, 'status'), FINDING_STATUSES, '--status', 'open');
+    const severities = severitiesOf(values, 'severity');
+    const checks = checkIdsOf(values, 'check');
+    const limit =
+      str(values, 'limit') === undefined ? undefined : positiveInt(str(values, 'limit') as string, '--limit');
+    const filter: FindingFilter = {
+      status,
+      accountId: str(values, 'account'),
+      cluster: str(values, 'cluster'),
+      role: str(values, 'role'),
+      // One value is a filter of the query itself; several are applied to every page read.
+      ...(checks?.size === 1 ? { checkId: [...checks][0] } : {}),
+      ...(severities?.size === 1 ? { severity: [...severities][0] } : {}),
+    };
+    const several = (checks?.size ?? 0) > 1 || (severities?.size ?? 0) > 1;
+    const result = await withStore(values, io, (store) =>
+      queryFindings(
+        store,
+        filter,
+        { all: values.all === true || several, limit, cursor: str(values, 'cursor') },
+        new Date(),
+      ),
+    );
+    const shown = several
+      ? {
+          ...result,
+          findings: result.findings.filter((finding) => matchesSelection(finding, { severities, checks })),
+        }
+      : result;
+    if (format === 'json') io.stdout(renderFindingsJson(shown));
+    else
+      io.stdout(
+        values.details === true ? renderFindingsTable(shown) : renderFindingsCompact(shown, terminal),
+      );
     return EXIT_OK;
-  }
-  const format = oneOf(values.format as string | undefined, ['table', 'json'] as const, '--format', 'table');
-  const status = oneOf<FindingStatus>(
-    values.status as string | undefined,
-    FINDING_STATUSES,
-    '--status',
-    'open',
-  );
-  const severity =
-    values.severity === undefined
-      ? undefined
-      : oneOf<Severity>(values.severity as string, SEVERITIES, '--severity', 'high');
-  const limit = values.limit === undefined ? undefined : positiveInt(values.limit as string, '--limit');
-  const result = await withStore(values, io, (store) =>
-    queryFindings(
-      store,
-      {
-        status,
-        accountId: values.account as string | undefined,
-        cluster: values.cluster as string | undefined,
-        role: values.role as string | undefined,
-        checkId: values.check as string | undefined,
-        severity,
-      },
-      { all: Boolean(values.all), limit },
-      new Date(),
-    ),
-  );
-  io.stdout(format === 'json' ? renderFindingsJson(result) : renderFindingsTable(result));
-  return EXIT_OK;
-}
+  },
+};
 
-export async function runRuns(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(argv, { ...STORE_OPTIONS, ...FORMAT, limit: { type: 'string' } }, runsUsage);
-  if (values.help) {
-    io.stdout(`${runsUsage}\n`);
+export const runsCommand: CommandSpec = {
+  name: 'runs',
+  summary: 'list audit runs',
+  options: [
+    { flags: '--limit <n>', description: 'how many (default 20)' },
+    CURSOR,
+    formatOption(FORMATS, 'table'),
+    ...Object.values(STORE_OPTIONS),
+  ],
+  output: true,
+  help: 'Lists audit runs, newest first: duration, what was audited, coverage errors, drift.',
+  async run(values, _args, { io }) {
+    const format = oneOf(str(values, 'format'), FORMATS, '--format', 'table');
+    const limit =
+      str(values, 'limit') === undefined ? 20 : positiveInt(str(values, 'limit') as string, '--limit');
+    const result = await withStore(values, io, (store) =>
+      listRuns(store, { limit, cursor: str(values, 'cursor') }, new Date()),
+    );
+    io.stdout(format === 'json' ? renderRunsJson(result) : renderRunsTable(result));
     return EXIT_OK;
-  }
-  const format = oneOf(values.format as string | undefined, ['table', 'json'] as const, '--format', 'table');
-  const limit = values.limit === undefined ? 20 : positiveInt(values.limit as string, '--limit');
-  const result = await withStore(values, io, (store) => listRuns(store, { limit }, new Date()));
-  io.stdout(format === 'json' ? renderRunsJson(result) : renderRunsTable(result));
-  return EXIT_OK;
-}
+  },
+};
 
-export async function runHistory(argv: string[], io: CliIO): Promise<number> {
-  const { values, positionals } = parse(argv, { ...STORE_OPTIONS, ...FORMAT }, historyUsage, true);
-  if (values.help) {
-    io.stdout(`${historyUsage}\n`);
+export const historyCommand: CommandSpec = {
+  name: 'history',
+  summary: "one finding's history (opened / resolved)",
+  arguments: '<fingerprint>',
+  options: [formatOption(FORMATS, 'table'), ...Object.values(STORE_OPTIONS)],
+  output: true,
+  help: 'Shows one finding: its message and fix, and when it was opened and resolved, run by run.',
+  async run(values, args, { io }) {
+    if (args.length !== 1) throw new CliError('give exactly one fingerprint');
+    const format = oneOf(str(values, 'format'), FORMATS, '--format', 'table');
+    const history = await withStore(values, io, (store) => findingHistory(store, args[0], new Date()));
+    io.stdout(format === 'json' ? renderHistoryJson(history) : renderHistoryTable(history));
     return EXIT_OK;
-  }
-  if (positionals.length !== 1) throw new CliError(`give exactly one fingerprint\n\n${historyUsage}`);
-  const format = oneOf(values.format as string | undefined, ['table', 'json'] as const, '--format', 'table');
-  const history = await withStore(values, io, (store) => findingHistory(store, positionals[0], new Date()));
-  io.stdout(format === 'json' ? renderHistoryJson(history) : renderHistoryTable(history));
-  return EXIT_OK;
-}
+  },
+};
 
 function positiveInt(text: string, flag: string): number {
   const value = Number(text);

@@ -1,43 +1,39 @@
-/** `irsa-audit scan --inventory FILE [--format table|json|markdown] [--fail-on SEVERITY]` */
+/** `irsa-audit scan --inventory FILE`: the offline audit of an inventory file. */
 import { CHECKS } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
-import { SEVERITIES, type Severity } from '../../core/model';
-import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
-import { oneOf, parse, required } from '../args';
+import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import { oneOf, required, severitiesOf, str } from '../args';
+import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { loadForCommand } from '../inventory-file';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import { EXIT_FINDINGS, EXIT_OK } from '../io';
+import { DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
+import type { CommandSpec } from '../program';
 
-export const usage = `Usage: irsa-audit scan --inventory FILE [--format table|json|markdown] [--fail-on SEVERITY]
-
-Audits an inventory file offline (format: docs/inventory.md).
-  --inventory FILE   the inventory (irsa-audit snapshot output, or assembled from AWS CLI / kubectl exports)
-  --format FORMAT    table (default), json (docs/output.md) or markdown
-  --fail-on SEV      exit 1 when a finding at or above SEV exists (critical, high, medium, low, info)
-
-Exit codes: 0 no finding at/above --fail-on, 1 --fail-on met, 2 usage or input error.`;
-
-export async function run(argv: string[], io: CliIO): Promise<number> {
-  const { values } = parse(
-    argv,
+export const command: CommandSpec = {
+  name: 'scan',
+  summary: 'audit an inventory file offline',
+  options: [
     {
-      inventory: { type: 'string', short: 'i' },
-      format: { type: 'string', short: 'f' },
-      'fail-on': { type: 'string' },
+      flags: '-i, --inventory <file>',
+      description:
+        'the inventory (irsa-audit snapshot output, or built from AWS CLI / kubectl exports; - for standard input)',
     },
-    usage,
-  );
-  if (values.help) {
-    io.stdout(`${usage}\n`);
-    return EXIT_OK;
-  }
-  const path = required(values.inventory as string | undefined, '--inventory FILE', usage);
-  const format = oneOf(values.format as string | undefined, REPORT_FORMATS, '--format', 'table');
-  const failOn =
-    values['fail-on'] === undefined
-      ? undefined
-      : oneOf<Severity>(values['fail-on'] as string, SEVERITIES, '--fail-on', 'high');
-  const inventory = await loadForCommand(path, io);
-  const result = runChecks(inventory, CHECKS);
-  io.stdout(renderScan(result, format));
-  return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
-}
+    formatOption(REPORT_FORMATS, 'table'),
+    DETAILS,
+    ...FILTER_OPTIONS,
+    FAIL_ON,
+  ],
+  output: true,
+  help: `Inventory format: docs/inventory.md; output formats: docs/output.md.
+Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage or input error.`,
+  async run(values, _args, { io, terminal, usage }) {
+    const path = required(str(values, 'inventory'), '--inventory FILE', usage);
+    const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
+    const failOn = severitiesOf(values, 'fail-on');
+    const selection = selectionOf(values);
+    const inventory = await loadForCommand(path, io);
+    const result = filterScan(runChecks(inventory, CHECKS), selection);
+    io.stdout(renderScan(result, format, { terminal, details: values.details === true }));
+    return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  },
+};
