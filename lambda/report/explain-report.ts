@@ -64,6 +64,7 @@ function renderStep(step: ExplainStep, width: number): string[] {
     );
     out.push(...wrap(finding.message, width, '      '));
     if (finding.remediation) out.push('      fix:', ...indentCode(finding.remediation, '        '));
+    for (const command of finding.commands ?? []) out.push(`        ${command}`);
   }
   return out;
 }
@@ -82,7 +83,8 @@ function renderMarkdown(report: ExplainReport): string {
     for (const line of step.evidence) out.push(`- ${line}`);
     for (const finding of step.findings) {
       out.push(`- **${finding.severity}** \`${finding.checkId}\` ${finding.message}`);
-      if (finding.remediation) out.push('', '  ```sh', ...indentCode(finding.remediation, '  '), '  ```');
+      if (finding.remediation) out.push('', ...indentCode(finding.remediation, '  '));
+      if (finding.commands?.length) out.push('', '  ```sh', ...finding.commands.map((command) => `  ${command}`), '  ```');
     }
     out.push('');
   }

@@ -128,6 +128,7 @@ export function renderHistoryTable(history: FindingHistory): string {
     );
     if (state.resource.roleArn) lines.push(`  role ${state.resource.roleArn}`);
     lines.push(`  fix: ${state.remediation}`);
+    for (const command of state.commands ?? []) lines.push(`    ${command}`);
     if (state.unverifiedSince) {
       lines.push(
         `  unverified since ${state.unverifiedSince}: ${state.unverifiedReason ?? 'scope not collected'}`,

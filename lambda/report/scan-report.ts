@@ -69,6 +69,8 @@ function renderFindingBlock(finding: Finding, width: number): string[] {
   const [first, ...rest] = finding.remediation.split('\n');
   lines.push(...wrap(`fix: ${first}`, width, '    '));
   if (rest.length) lines.push(...indentCode(rest.join('\n'), '      '));
+  // Commands are complete one-liners: never wrapped, never joined with prose (docs/output.md).
+  for (const command of finding.commands ?? []) lines.push(`      ${command}`);
   lines.push(...wrap(`id ${finding.fingerprint}`, width, '    '));
   lines.push('');
   return lines;
@@ -96,7 +98,7 @@ export function renderMarkdown(result: ScanResult): string {
     );
     for (const finding of group) {
       out.push(
-        `| \`${finding.checkId}\` | ${mdEscape(resourceLabel(finding.resource))} | ${mdEscape(finding.message)} | ${mdEscape(finding.remediation)} |`,
+        `| \`${finding.checkId}\` | ${mdEscape(resourceLabel(finding.resource))} | ${mdEscape(finding.message)} | ${mdEscape(finding.remediation)}${(finding.commands ?? []).map((command) => `<br>\`${mdEscape(command)}\``).join('')} |`,
       );
     }
   }

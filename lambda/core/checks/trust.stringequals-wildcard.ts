@@ -3,7 +3,7 @@
  * IfExists / set forms): they are literal characters there, so `system:serviceaccount:ns:*` only
  * matches a service account literally named `*` and the role is never assumable (AccessDenied).
  */
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -35,7 +35,10 @@ export const check: RoleCheck = {
             resource: roleResource(role, statement.index),
             evidence: statementEvidence(statement),
             discriminator: clause.keyLower,
-            remediation: `Move "${clause.key}" under "StringLike" (or name the exact service accounts under StringEquals).`,
+            ...trustFix(
+              role.role.arn,
+              `Move "${clause.key}" under "StringLike" in statement ${statement.index} (better still, name the exact service accounts under StringEquals).`,
+            ),
           };
         }),
     );
