@@ -5,6 +5,7 @@
 import * as access from './commands/access';
 import * as demo from './commands/demo';
 import * as explain from './commands/explain';
+import * as fix from './commands/fix';
 import { runRun, runSnapshot } from './commands/live';
 import { runFindings, runHistory, runRuns } from './commands/results';
 import * as scan from './commands/scan';
@@ -21,6 +22,10 @@ const COMMANDS: Record<string, Command> = {
   findings: { summary: 'query findings in the results table', run: runFindings },
   runs: { summary: 'list audit runs', run: runRuns },
   history: { summary: "one finding's history (opened / resolved)", run: runHistory },
+  fix: {
+    summary: 'write the complete new trust policy that fixes a finding (nothing is changed in AWS)',
+    run: fix.run,
+  },
   access: {
     summary: 'print the EKS access-entry commands for clusters the audit could not read',
     run: access.run,

@@ -84,7 +84,8 @@ function renderMarkdown(report: ExplainReport): string {
     for (const finding of step.findings) {
       out.push(`- **${finding.severity}** \`${finding.checkId}\` ${finding.message}`);
       if (finding.remediation) out.push('', ...indentCode(finding.remediation, '  '));
-      if (finding.commands?.length) out.push('', '  ```sh', ...finding.commands.map((command) => `  ${command}`), '  ```');
+      if (finding.commands?.length)
+        out.push('', '  ```sh', ...finding.commands.map((command) => `  ${command}`), '  ```');
     }
     out.push('');
   }

@@ -151,7 +151,9 @@ function storableFinding(finding: Finding): Finding {
     remediation: cap(finding.remediation, LIMITS.remediation),
     ...(finding.commands === undefined
       ? {}
-      : { commands: finding.commands.slice(0, LIMITS.commands).map((command) => cap(command, LIMITS.command)) }),
+      : {
+          commands: finding.commands.slice(0, LIMITS.commands).map((command) => cap(command, LIMITS.command)),
+        }),
     ...(finding.guideStep === undefined ? {} : { guideStep: cap(finding.guideStep, LIMITS.guideStep) }),
     fingerprint: finding.fingerprint,
   };

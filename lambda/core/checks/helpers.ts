@@ -131,8 +131,11 @@ export function trustFix(roleArn: string, change: string): { remediation: string
 }
 
 /** Creates the role account's OIDC provider for a cluster issuer (run with that account's credentials). */
-export function createProviderCommand(issuer: string, audience = DEFAULT_AUDIENCE): string {
-  return `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${issuer}`)} --client-id-list ${shellQuote(audience)}`;
+export function createProviderCommand(
+  issuer: string,
+  audiences: readonly string[] = [DEFAULT_AUDIENCE],
+): string {
+  return `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${issuer}`)} --client-id-list ${audiences.map(shellQuote).join(' ')}`;
 }
 
 /** A trust fix that first needs the OIDC provider for `issuer` in the role's account. */
@@ -143,7 +146,10 @@ export function withProvider(
 ): { remediation: string; commands: string[] } {
   return {
     remediation: fix.remediation,
-    commands: [createProviderCommand(issuer, audience), ...fix.commands],
+    commands: [
+      createProviderCommand(issuer, audience === undefined ? undefined : [audience]),
+      ...fix.commands,
+    ],
   };
 }
 

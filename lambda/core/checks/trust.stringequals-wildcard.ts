@@ -37,7 +37,7 @@ export const check: RoleCheck = {
             discriminator: clause.keyLower,
             ...trustFix(
               role.role.arn,
-              `Move "${clause.key}" under "StringLike" in statement ${statement.index} (better still, name the exact service accounts under StringEquals).`,
+              `Name the service accounts annotated with the role under StringEquals "${clause.key}" in statement ${statement.index} instead of the pattern (which never matched, so nothing loses access); without any, the pattern moves under StringLike.`,
             ),
           };
         }),

@@ -294,6 +294,8 @@ function repairStatement(
   // Take the positive :sub / :aud clauses out (whatever issuer their keys name); keep every other one.
   const condition = isObject(statement.Condition) ? statement.Condition : {};
   const subValues: string[] = [];
+  // Patterns written under StringEquals: literal there, so they never matched anything.
+  const deadPatterns: string[] = [];
   const audValues: string[] = [];
   for (const [operator, block] of Object.entries(condition)) {
     if (!isObject(block) || !positiveStringOperator(operator)) continue;
@@ -301,7 +303,12 @@ function repairStatement(
       const claim = irsaClaim(key);
       if (!claim) continue;
       const values = asList(value).filter((v): v is string => typeof v === 'string');
-      (claim.claim === 'sub' ? subValues : audValues).push(...values);
+      if (claim.claim === 'aud') audValues.push(...values);
+      else if (/Like/i.test(operator)) subValues.push(...values);
+      else {
+        subValues.push(...values.filter((value) => !hasWildcard(value)));
+        deadPatterns.push(...values.filter(hasWildcard));
+      }
       delete block[key];
       if (key !== `${issuer}:${claim.claim}` && claim.issuer !== issuer) {
         plan.changes.push(`statement ${index}: condition key ${key} is now ${issuer}:${claim.claim}`);
@@ -310,7 +317,7 @@ function repairStatement(
     if (Object.keys(block).length === 0) delete condition[operator];
   }
 
-  const subjects = fixedSubjects(subValues, issuer, role, ctx, options, index, plan);
+  const subjects = fixedSubjects(subValues, deadPatterns, issuer, role, ctx, options, index, plan);
   const users = usersOf(role, issuer, ctx).filter((sa) => subjects.some((s) => globMatches(s, sa.subject)));
   const audiences = fixedAudiences(audValues, [...users, ...options.include], issuer, role, ctx, index, plan);
 
@@ -337,7 +344,8 @@ function repairStatement(
  * right one.
  */
 function fixedSubjects(
-  values: string[],
+  live: string[],
+  deadPatterns: string[],
   issuer: string,
   role: RoleView,
   ctx: AuditContext,
@@ -350,7 +358,8 @@ function fixedSubjects(
     clusters.length > 0 && clusters.every((cluster) => cluster.readable)
       ? clusters.flatMap((cluster) => [...cluster.serviceAccounts.values()].map((sa) => sa.subject))
       : undefined;
-  const kept = values.filter((value) => {
+  const values = [...live, ...deadPatterns];
+  const kept = live.filter((value) => {
     if (options.restrict && hasWildcard(value)) return false;
     return known === undefined || known.some((subject) => globMatches(value, subject));
   });
@@ -366,6 +375,7 @@ function fixedSubjects(
       `no service account uses ${role.role.arn} through ${issuer}, so the subjects to allow cannot be told; name them by hand under StringEquals`,
     );
   }
+  // Nothing to name: keep what was written, a dead pattern as the pattern it was meant to be.
   if (result.length === 0) return values;
   const dropped = values.filter((value) => !result.includes(value));
   const added = result.filter((value) => !values.includes(value));
