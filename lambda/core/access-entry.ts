@@ -33,8 +33,6 @@ export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-const ROLE_ARN = /arn:aws[a-z-]*:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]+/g;
-
 /**
  * The member role the cluster refused, as the collected data names it: the collector writes the
  * principal it authenticated as into the unreachable reason (lambda/collect/unreachable.ts), and an
@@ -43,7 +41,7 @@ const ROLE_ARN = /arn:aws[a-z-]*:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]+/g;
  */
 export function refusedPrincipal(text: string, accountId?: string): string | undefined {
   let first: string | undefined;
-  for (const match of text.matchAll(ROLE_ARN)) {
+  for (const match of text.matchAll(/arn:aws[a-z-]*:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]+/g)) {
     const arn = match[0].replace(/[.,]+$/, '');
     if (accountId === undefined || match[1] === accountId) return arn;
     first ??= arn;

@@ -27,6 +27,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     out.push(`- **Needs Kubernetes data:** ${check.needsKubernetes ? 'yes' : 'no'}`, '');
     out.push(`**${check.title}.** ${check.description}`, '');
     out.push(`**Remediation:** ${check.remediation}`, '');
+    if (check.commands?.length) out.push('```sh', ...check.commands, '```', '');
   }
   return out.join('\n');
 }

@@ -210,7 +210,7 @@ export function repointFix(
 }
 
 /** Controllers `kubectl rollout restart` accepts. */
-const RESTARTABLE = new Set(['Deployment', 'StatefulSet', 'DaemonSet']);
+const RESTARTABLE: readonly string[] = Object.freeze(['Deployment', 'StatefulSet', 'DaemonSet']);
 
 /**
  * How to re-create the running pods of these workloads so the webhook mutates them again: a rollout
@@ -227,7 +227,7 @@ export function restartFix(workloads: readonly WorkloadView[]): { commands: stri
     const kind = workload.workload.slice(0, slash);
     const name = workload.workload.slice(slash + 1);
     const ns = shellQuote(workload.namespace);
-    if (RESTARTABLE.has(kind)) {
+    if (RESTARTABLE.includes(kind)) {
       commands.push(`kubectl rollout restart -n ${ns} ${kind.toLowerCase()}/${shellQuote(name)}`);
     } else if (kind === 'Pod') {
       commands.push(`kubectl delete pod -n ${ns} ${shellQuote(name)}`);

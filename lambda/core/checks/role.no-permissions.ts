@@ -28,7 +28,7 @@ export const check: RoleCheck = {
         message: `${role.role.arn} is an IRSA role with no attached or inline policy: pods that assume it can call nothing.`,
         resource: { accountId: role.accountId, roleArn: role.role.arn },
         remediation:
-          'Attach a managed policy with what the pods need (replace <policy arn>), or put an inline policy (aws iam put-role-policy).',
+          'Attach a managed policy with what the pods need (replace <policy arn>), or put an inline policy (put-role-policy).',
         commands: [`aws iam attach-role-policy --role-name ${shellQuote(name)} --policy-arn <policy arn>`],
       },
     ];

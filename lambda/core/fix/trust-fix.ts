@@ -310,7 +310,7 @@ function repairStatement(
         deadPatterns.push(...values.filter(hasWildcard));
       }
       delete block[key];
-      if (key !== `${issuer}:${claim.claim}` && claim.issuer !== issuer) {
+      if (key !== `${issuer}:${claim.claim}`) {
         plan.changes.push(`statement ${index}: condition key ${key} is now ${issuer}:${claim.claim}`);
       }
     }
