@@ -63,8 +63,12 @@ function renderStep(step: ExplainStep, width: number): string[] {
       ...wrap(`[${finding.severity}] ${finding.checkId} ${resourceLabel(finding.resource)}`, width, '    '),
     );
     out.push(...wrap(finding.message, width, '      '));
-    if (finding.remediation) out.push('      fix:', ...indentCode(finding.remediation, '        '));
+    // Prose wraps; commands stay whole on their own lines (docs/output.md "Fix commands").
+    const [first, ...rest] = finding.remediation.split('\n');
+    out.push(...wrap(`fix: ${first}`, width, '      '));
+    if (rest.length) out.push(...indentCode(rest.join('\n'), '        '));
     for (const command of finding.commands ?? []) out.push(`        ${command}`);
+    out.push(`      id ${finding.fingerprint}`);
   }
   return out;
 }
