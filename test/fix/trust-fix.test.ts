@@ -9,7 +9,7 @@ import { runChecks } from '../../lambda/core/engine';
 import type { Finding } from '../../lambda/core/findings';
 import { planTrustFix, TRUST_FIX_CHECKS, type TrustFixPlan } from '../../lambda/core/fix/trust-fix';
 import type { Inventory, JsonObject } from '../../lambda/core/model';
-import { loadInventory } from '../helpers/inventory';
+import { loadCheckFixtures, loadInventory } from '../helpers/inventory';
 
 const DEMO = join(__dirname, '..', '..', 'examples', 'demo-org.json');
 const inventory = loadInventory(JSON.parse(readFileSync(DEMO, 'utf8')), DEMO);
@@ -19,8 +19,8 @@ const trustFixFindings = before.findings.filter((finding) =>
 );
 
 /** The inventory with the plan applied: the role's new trust policy and the providers it needs. */
-function applied(plan: TrustFixPlan): Inventory {
-  const next = structuredClone(inventory);
+function applied(plan: TrustFixPlan, base: Inventory = inventory): Inventory {
+  const next = structuredClone(base);
   for (const account of next.accounts) {
     for (const role of account.roles)
       if (role.arn === plan.roleArn) role.trustPolicy = { kind: 'parsed', document: plan.document };
@@ -130,5 +130,44 @@ describe('trust fixes on the demo organization', () => {
       resource: { ...trustFixFindings[0].resource, roleArn: 'arn:aws:iam::111122223333:role/none' },
     };
     expect(() => planTrustFix(ghost, inventory)).toThrow(/not in the inventory/);
+  });
+});
+
+describe('trust fixes on the check fixtures', () => {
+  const cases = loadCheckFixtures().flatMap((loaded) => {
+    const fixtureInventory = loadInventory(loaded.fixture.inventory, loaded.file);
+    return runChecks(fixtureInventory, CHECKS)
+      .findings.filter((finding) =>
+        (finding.commands ?? []).some((command) => command.startsWith('aws iam update-assume-role-policy')),
+      )
+      .map(
+        (finding) =>
+          [`${loaded.checkId}/${loaded.caseName}`, finding.checkId, finding, fixtureInventory] as const,
+      );
+  });
+
+  it('cover explicit Deny, negated subjects, ANDed patterns and claimless keys', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(50);
+  });
+
+  it.each(cases)('%s %s: resolved, nothing new', (_case, _check, finding: Finding, base: Inventory) => {
+    const before = runChecks(base, CHECKS).findings;
+    const after = runChecks(applied(planTrustFix(finding, base), base), CHECKS).findings;
+    expect(after.map((f) => f.fingerprint)).not.toContain(finding.fingerprint);
+    const known = new Set(before.map((f) => f.fingerprint));
+    expect(after.filter((f) => !known.has(f.fingerprint)).map((f) => `${f.checkId} ${f.message}`)).toEqual(
+      [],
+    );
+  });
+
+  it('an explicit Deny is left to a person: prose, no trust file', () => {
+    const fixture = loadCheckFixtures().find(
+      (loaded) => loaded.checkId === 'sa.role-untrusted' && loaded.caseName === 'explicit-deny',
+    );
+    const base = loadInventory(fixture!.fixture.inventory, fixture!.file);
+    const untrusted = runChecks(base, CHECKS).findings.find((f) => f.checkId === 'sa.role-untrusted');
+    expect(untrusted?.commands).toBeUndefined();
+    expect(untrusted?.remediation).toMatch(/a Deny, excludes this service account/);
+    expect(() => planTrustFix(untrusted!, base)).toThrow(/a Deny, excludes/);
   });
 });

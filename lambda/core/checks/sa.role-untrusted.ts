@@ -172,6 +172,7 @@ export const check: ServiceAccountCheck = {
     const problem = irsaTrustProblem(sa, ctx);
     if (!problem) return [];
     const { role, token, decision, providerArn, providerMissing, reasons } = problem;
+    const deny = decision.outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === true);
     return [
       {
         message: `Service account ${saLabel(sa)} cannot assume ${sa.roleArn}: ${reasons.join('; and ')}.${podIdentityNote(sa, ctx)}`,
@@ -184,7 +185,11 @@ export const check: ServiceAccountCheck = {
               ? undefined
               : role.trust.policy.statements[decision.statement]?.raw,
         },
-        ...untrustedFix(sa, role, token, providerArn, providerMissing),
+        ...(deny
+          ? {
+              remediation: `Statement ${deny.index} of ${role.role.arn}, a Deny, excludes this service account: narrow or remove it if the exclusion is not intended.`,
+            }
+          : untrustedFix(sa, role, token, providerArn, providerMissing)),
       },
     ];
   },

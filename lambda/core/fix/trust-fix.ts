@@ -88,6 +88,12 @@ export function planTrustFix(finding: Finding, inventory: Inventory): TrustFixPl
     if (!sa?.cluster.issuer)
       throw unavailable('the service account or its cluster issuer is not in the inventory');
     const issuer = sa.cluster.issuer;
+    const deny = denyingStatement(sa, ctx);
+    if (deny !== undefined) {
+      throw unavailable(
+        `statement ${deny}, a Deny, excludes ${sa.subject}: narrow or remove it by hand if the exclusion is not intended`,
+      );
+    }
     const index = statementFor(role, issuer, ctx, editor);
     repairStatement(editor, index, issuer, role, ctx, plan, { restrict: false, include: [sa] });
   } else {
@@ -160,6 +166,13 @@ function findServiceAccount(ctx: AuditContext, finding: Finding): ServiceAccount
   return cluster?.serviceAccounts.get(`${r.namespace}/${r.serviceAccount}`);
 }
 
+/** The Deny statement that excludes the service account's token, if one does. */
+export function denyingStatement(sa: ServiceAccountView, ctx: AuditContext): number | undefined {
+  const problem = irsaTrustProblem(sa, ctx);
+  return problem?.decision.outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === true)
+    ?.index;
+}
+
 /** Service accounts whose pods use the role through IRSA, in clusters of `issuer`. */
 function usersOf(role: RoleView, issuer: string, ctx: AuditContext): ServiceAccountView[] {
   return (ctx.serviceAccountsByRole.get(role.role.arn) ?? []).filter(
@@ -183,7 +196,10 @@ function federatedOf(statement: JsonObject): string[] {
 function statementFor(role: RoleView, issuer: string, ctx: AuditContext, editor: StatementList): number {
   const own = providerArnFor(role.partition, role.accountId, issuer);
   const named = editor.statements.findIndex(
-    (statement) => statement.Effect === 'Allow' && federatedOf(statement).includes(own),
+    (statement) =>
+      statement.Effect === 'Allow' &&
+      federatedOf(statement).length === 1 &&
+      federatedOf(statement)[0] === own,
   );
   if (named !== -1) return named;
   for (const { statement, providers } of role.trust.oidcStatements) {
@@ -293,22 +309,16 @@ function repairStatement(
 
   // Take the positive :sub / :aud clauses out (whatever issuer their keys name); keep every other one.
   const condition = isObject(statement.Condition) ? statement.Condition : {};
-  const subValues: string[] = [];
-  // Patterns written under StringEquals: literal there, so they never matched anything.
-  const deadPatterns: string[] = [];
+  const subClauses: { values: string[]; like: boolean }[] = [];
   const audValues: string[] = [];
   for (const [operator, block] of Object.entries(condition)) {
     if (!isObject(block) || !positiveStringOperator(operator)) continue;
     for (const [key, value] of Object.entries(block)) {
-      const claim = irsaClaim(key);
-      if (!claim) continue;
       const values = asList(value).filter((v): v is string => typeof v === 'string');
+      const claim = irsaClaim(key) ?? claimlessIssuerKey(key, values);
+      if (!claim) continue;
       if (claim.claim === 'aud') audValues.push(...values);
-      else if (/Like/i.test(operator)) subValues.push(...values);
-      else {
-        subValues.push(...values.filter((value) => !hasWildcard(value)));
-        deadPatterns.push(...values.filter(hasWildcard));
-      }
+      else subClauses.push({ values, like: /Like/i.test(operator) });
       delete block[key];
       if (key !== `${issuer}:${claim.claim}`) {
         plan.changes.push(`statement ${index}: condition key ${key} is now ${issuer}:${claim.claim}`);
@@ -317,7 +327,9 @@ function repairStatement(
     if (Object.keys(block).length === 0) delete condition[operator];
   }
 
-  const subjects = fixedSubjects(subValues, deadPatterns, issuer, role, ctx, options, index, plan);
+  const { live, dead } = subjectValues(subClauses, issuer, ctx, index, plan);
+  const { subjects, required } = fixedSubjects(live, dead, issuer, role, ctx, options, index, plan);
+  unexclude(condition, required, index, plan);
   const users = usersOf(role, issuer, ctx).filter((sa) => subjects.some((s) => globMatches(s, sa.subject)));
   const audiences = fixedAudiences(audValues, [...users, ...options.include], issuer, role, ctx, index, plan);
 
@@ -352,12 +364,8 @@ function fixedSubjects(
   options: RepairOptions,
   index: number,
   plan: TrustFixPlan,
-): string[] {
-  const clusters = ctx.clustersByIssuer.get(issuer) ?? [];
-  const known =
-    clusters.length > 0 && clusters.every((cluster) => cluster.readable)
-      ? clusters.flatMap((cluster) => [...cluster.serviceAccounts.values()].map((sa) => sa.subject))
-      : undefined;
+): { subjects: string[]; required: string[] } {
+  const known = knownSubjects(issuer, ctx);
   const values = [...live, ...deadPatterns];
   const kept = live.filter((value) => {
     if (options.restrict && hasWildcard(value)) return false;
@@ -375,8 +383,9 @@ function fixedSubjects(
       `no service account uses ${role.role.arn} through ${issuer}, so the subjects to allow cannot be told; name them by hand under StringEquals`,
     );
   }
+  const requiredSubjects = required.map((sa) => sa.subject);
   // Nothing to name: keep what was written, a dead pattern as the pattern it was meant to be.
-  if (result.length === 0) return values;
+  if (result.length === 0) return { subjects: values, required: requiredSubjects };
   const dropped = values.filter((value) => !result.includes(value));
   const added = result.filter((value) => !values.includes(value));
   if (dropped.length > 0 || added.length > 0) {
@@ -384,7 +393,88 @@ function fixedSubjects(
       `statement ${index}: sub ${dropped.length ? `${dropped.map((v) => JSON.stringify(v)).join(', ')} replaced by` : 'now also admits'} ${added.map((v) => JSON.stringify(v)).join(', ') || 'the remaining values'}`,
     );
   }
-  return result;
+  return { subjects: result, required: requiredSubjects };
+}
+
+/** Subjects of every service account in the issuer's clusters, or undefined when one was not read. */
+function knownSubjects(issuer: string, ctx: AuditContext): string[] | undefined {
+  const clusters = ctx.clustersByIssuer.get(issuer) ?? [];
+  if (clusters.length === 0 || !clusters.every((cluster) => cluster.readable)) return undefined;
+  return clusters.flatMap((cluster) => [...cluster.serviceAccounts.values()].map((sa) => sa.subject));
+}
+
+/**
+ * The `:sub` values written in the statement: `live` ones that can match, and `dead` patterns written
+ * under StringEquals (literal there, so they never matched anything). Several conditions on `:sub`
+ * must all hold; merging their values would widen the trust, so they become the existing service
+ * accounts that satisfy all of them.
+ */
+function subjectValues(
+  clauses: { values: string[]; like: boolean }[],
+  issuer: string,
+  ctx: AuditContext,
+  index: number,
+  plan: TrustFixPlan,
+): { live: string[]; dead: string[] } {
+  if (clauses.length === 0) return { live: [], dead: [] };
+  if (clauses.length === 1) {
+    const [clause] = clauses;
+    if (clause.like) return { live: clause.values, dead: [] };
+    return { live: clause.values.filter((v) => !hasWildcard(v)), dead: clause.values.filter(hasWildcard) };
+  }
+  const known = knownSubjects(issuer, ctx);
+  if (!known) {
+    throw unavailable(
+      `statement ${index} has ${clauses.length} conditions on :sub that must all hold and the service accounts of its cluster were not read; merge them by hand`,
+    );
+  }
+  plan.changes.push(
+    `statement ${index}: its ${clauses.length} conditions on :sub, which had to hold together, are one`,
+  );
+  const live = known.filter((subject) =>
+    clauses.every((clause) =>
+      clause.values.some((value) => (clause.like ? globMatches(value, subject) : value === subject)),
+    ),
+  );
+  return { live, dead: [] };
+}
+
+/** Negated `:sub` conditions no longer exclude the service accounts the fix must admit. */
+function unexclude(condition: JsonObject, required: string[], index: number, plan: TrustFixPlan): void {
+  if (required.length === 0) return;
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!isObject(block) || !/^String(Not)(Equals|Like)/i.test(operator)) continue;
+    const like = /Like/i.test(operator);
+    for (const [key, value] of Object.entries(block)) {
+      if (irsaClaim(key)?.claim !== 'sub') continue;
+      const values = asList(value).filter((v): v is string => typeof v === 'string');
+      const kept = values.filter(
+        (v) => !required.some((subject) => (like ? globMatches(v, subject) : v === subject)),
+      );
+      if (kept.length === values.length) continue;
+      plan.changes.push(
+        `statement ${index}: ${operator} ${key} no longer excludes ${required.map((v) => JSON.stringify(v)).join(', ')}`,
+      );
+      if (kept.length === 0) delete block[key];
+      else block[key] = oneOrMany(kept);
+    }
+    if (Object.keys(block).length === 0) delete condition[operator];
+  }
+}
+
+/**
+ * A key that is an EKS issuer without its `:sub` / `:aud` suffix (never present in a token): which
+ * claim it was meant for, from its values.
+ */
+function claimlessIssuerKey(
+  key: string,
+  values: string[],
+): { issuer: string; claim: 'sub' | 'aud' } | undefined {
+  const issuer = stripScheme(parseProviderArn(key)?.issuer ?? key);
+  if (issuer.includes(':') || !issuer.includes('/id/')) return undefined;
+  const claim =
+    values.length > 0 && values.every((v) => v.startsWith('system:serviceaccount:')) ? 'sub' : 'aud';
+  return { issuer, claim };
 }
 
 /** The audiences the service accounts' tokens carry, plus existing values the provider accepts. */
