@@ -123,7 +123,7 @@ export function trustFileName(roleArn: string): string {
 export function trustFix(roleArn: string, change: string): { remediation: string; commands: string[] } {
   const file = trustFileName(roleArn);
   return {
-    remediation: `${change} \`irsa-audit fix <id> --inventory FILE\` (the audited inventory, or a fresh snapshot) writes ${file}, the role's complete new trust policy with every other statement kept; review it, then apply it (the command replaces the whole trust policy).`,
+    remediation: `${change} \`irsa-audit fix <id> --inventory FILE\` writes ${file}: the role's complete new trust policy, every other statement kept. Review it, then apply it with the command (it replaces the whole policy).`,
     commands: [
       `aws iam update-assume-role-policy --role-name ${shellQuote(roleNameOf(roleArn))} --policy-document ${shellQuote(`file://${file}`)}`,
     ],

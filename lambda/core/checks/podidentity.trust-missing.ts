@@ -71,14 +71,16 @@ export const check: AssociationCheck = {
           roleArn: role.role.arn,
         },
         evidence: { missing, reasons: shown, trustPolicy: role.trust.policy.statements.map((s) => s.raw) },
-        ...(definite && decided.length > 0
-          ? {
-              remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}, and remove the condition or Deny that excludes this association.`,
-            }
-          : trustFix(
+        // Only "no statement allows it" is fixed by a file; a condition or Deny that decided it, or an
+        // undecidable one, is a judgement for a person (an added unconditioned statement would widen it).
+        ...(definite && decided.length === 0
+          ? trustFix(
               role.role.arn,
-              `Add the statement {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]} to the trust policy of ${role.role.arn}.`,
-            )),
+              `Allow ${POD_IDENTITY_SERVICE} sts:AssumeRole and sts:TagSession in the trust policy of ${role.role.arn}.`,
+            )
+          : {
+              remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}${definite ? ', and remove the condition or Deny that excludes this association' : ' if the conditions that decide it do not allow this association'}.`,
+            }),
       },
     ];
   },

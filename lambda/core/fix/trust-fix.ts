@@ -506,14 +506,16 @@ function usersDenied(role: RoleView, ctx: AuditContext): Set<ServiceAccountView>
   return denied;
 }
 
-/** Adds sts:AssumeRole and sts:TagSession for pods.eks.amazonaws.com (to its statement, or a new one). */
+/**
+ * Adds sts:AssumeRole and sts:TagSession for pods.eks.amazonaws.com: to its existing statement, whose
+ * conditions then cover both (a new unconditioned statement would widen them), or as a new one.
+ */
 function addPodIdentityTrust(editor: StatementList, plan: TrustFixPlan): void {
   const needed = ['sts:AssumeRole', 'sts:TagSession'];
   const index = editor.statements.findIndex((statement) => {
     const principal = statement.Principal;
     return (
       statement.Effect === 'Allow' &&
-      statement.Condition === undefined &&
       isObject(principal) &&
       asList(principal.Service).includes(POD_IDENTITY_SERVICE)
     );
