@@ -65,6 +65,7 @@ export function withoutLifecycle(finding: Finding): Finding {
     resource: finding.resource,
     ...(finding.evidence === undefined ? {} : { evidence: finding.evidence }),
     remediation: finding.remediation,
+    ...(finding.commands === undefined ? {} : { commands: finding.commands }),
     ...(finding.guideStep === undefined ? {} : { guideStep: finding.guideStep }),
     fingerprint: finding.fingerprint,
   };

@@ -32,3 +32,19 @@ export function shellQuote(value: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
+
+/**
+ * The member role the cluster refused, as the collected data names it: the collector writes the
+ * principal it authenticated as into the unreachable reason (lambda/collect/unreachable.ts), and an
+ * inventory from elsewhere may name it in the reason or the coverage error. A role of the cluster's
+ * account is preferred; undefined when the text names none (the grant then needs the role name).
+ */
+export function refusedPrincipal(text: string, accountId?: string): string | undefined {
+  let first: string | undefined;
+  for (const match of text.matchAll(/arn:aws[a-z-]*:iam::(\d{12}):role\/[A-Za-z0-9+=,.@_/-]+/g)) {
+    const arn = match[0].replace(/[.,]+$/, '');
+    if (accountId === undefined || match[1] === accountId) return arn;
+    first ??= arn;
+  }
+  return first;
+}

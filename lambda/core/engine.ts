@@ -111,6 +111,7 @@ export function runChecks(
         resource: draft.resource,
         ...(draft.evidence === undefined ? {} : { evidence: trimEvidence(draft.evidence) }),
         remediation: draft.remediation ?? check.remediation,
+        ...commandsOf(draft, check),
         ...(check.guideStep ? { guideStep: GUIDE_STEPS[check.guideStep] } : {}),
         fingerprint,
       };
@@ -300,4 +301,10 @@ function summarize(
     skippedChecks: skipped.length,
     checkErrors: checkErrors.length,
   };
+}
+
+/** A draft's own commands go with its own remediation; the check's generic ones with the generic text. */
+function commandsOf(draft: FindingDraft, check: Check): { commands?: string[] } {
+  const commands = draft.remediation === undefined ? (draft.commands ?? check.commands) : draft.commands;
+  return commands && commands.length > 0 ? { commands: [...commands] } : {};
 }

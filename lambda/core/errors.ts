@@ -11,6 +11,8 @@ export const ERROR_CODES = [
   'InventoryInvalid',
   // explain
   'ExplainTargetNotFound',
+  // fix (docs/output.md "Fix commands")
+  'TrustFixUnavailable',
   // settings from any source (docs/deployment.md)
   'InvalidConfiguration',
   // results store (docs/results-table.md)

@@ -22,7 +22,10 @@ export interface Finding {
   message: string;
   resource: FindingResource;
   evidence?: unknown;
+  /** What to do, as prose only: commands are in `commands` (docs/output.md "Fix commands"). */
   remediation: string;
+  /** Complete one-line shell commands, in order; each is shown on its own line, never wrapped. */
+  commands?: string[];
   guideStep?: string;
   /** Stable identity: check + resource + discriminator; never the run time or the wording. */
   fingerprint: string;
@@ -35,8 +38,13 @@ export interface FindingDraft {
   /** Overrides the check's default severity where docs/checks.md makes it depend on the case. */
   severity?: Severity;
   evidence?: unknown;
-  /** Overrides the check's generic remediation with a concrete command or policy fragment. */
+  /**
+   * Overrides the check's generic remediation (prose, policy fragments) and, with it, its generic
+   * commands: a draft with its own remediation gets only its own `commands`.
+   */
   remediation?: string;
+  /** Complete one-line shell commands for this finding (never prose, never a placeholder-only line). */
+  commands?: string[];
   /**
    * Distinguishes several findings of one check on one resource (e.g. the offending `sub` value).
    * Part of the fingerprint, so it must be data, not wording.

@@ -7,7 +7,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     '<!-- Generated from lambda/core/checks by `npm run docs:checks`. Do not edit: a test fails when it is stale. -->',
     '# Checks',
     '',
-    `irsa-auditor runs ${checks.length} checks. Each finding carries the check id, severity, a specific message, the resource, trimmed evidence, a concrete remediation, the guide step it automates and a stable fingerprint (see [output.md](output.md)).`,
+    `irsa-auditor runs ${checks.length} checks. Each finding carries the check id, severity, a specific message, the resource, trimmed evidence, a concrete remediation (prose, and the commands to run, each on its own line), the guide step it automates and a stable fingerprint (see [output.md](output.md)).`,
     '',
     'Checks marked *needs Kubernetes* read ServiceAccounts or Pods: for a cluster whose Kubernetes API could not be read they are **skipped** (listed under `skipped` in the JSON output and covered by `scan.cluster-unreachable`), never reported as passing.',
     '',
@@ -27,6 +27,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     out.push(`- **Needs Kubernetes data:** ${check.needsKubernetes ? 'yes' : 'no'}`, '');
     out.push(`**${check.title}.** ${check.description}`, '');
     out.push(`**Remediation:** ${check.remediation}`, '');
+    if (check.commands?.length) out.push('```sh', ...check.commands, '```', '');
   }
   return out.join('\n');
 }

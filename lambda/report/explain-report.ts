@@ -66,6 +66,7 @@ function renderStep(step: ExplainStep, width: number): string[] {
     );
     out.push(...wrap(finding.message, width, '      '));
     if (finding.remediation || fixCommands(finding).length) out.push(...fixLines(finding, width, '      '));
+    out.push(`      id ${finding.fingerprint}`);
   }
   return out;
 }

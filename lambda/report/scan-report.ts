@@ -25,8 +25,7 @@ export interface ScanRenderOptions {
 
 /** The one-line shell commands of a finding's fix, when its check gives them (docs/output.md). */
 export function fixCommands(finding: Finding): readonly string[] {
-  const commands = (finding as Finding & { commands?: readonly string[] }).commands;
-  return Array.isArray(commands) ? commands : [];
+  return finding.commands ?? [];
 }
 
 export function summaryLine(result: ScanResult): string {

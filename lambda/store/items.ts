@@ -26,6 +26,9 @@ export const LIMITS = {
   title: 300,
   message: 4000,
   remediation: 4000,
+  /** Per command, and how many commands a finding keeps. */
+  command: 2000,
+  commands: 20,
   guideStep: 300,
   resourceValue: 1000,
   evidenceJson: 8000,
@@ -148,6 +151,11 @@ function storableFinding(finding: Finding): Finding {
     resource: capResource(finding.resource),
     ...(evidence === undefined ? {} : { evidence: JSON.parse(evidence) as unknown }),
     remediation: cap(finding.remediation, LIMITS.remediation),
+    ...(finding.commands === undefined
+      ? {}
+      : {
+          commands: finding.commands.slice(0, LIMITS.commands).map((command) => cap(command, LIMITS.command)),
+        }),
     ...(finding.guideStep === undefined ? {} : { guideStep: cap(finding.guideStep, LIMITS.guideStep) }),
     fingerprint: finding.fingerprint,
   };
@@ -175,6 +183,7 @@ export function contentHash(finding: Finding): string {
       resource: stored.resource,
       evidence: stored.evidence,
       remediation: stored.remediation,
+      commands: stored.commands,
       guideStep: stored.guideStep,
     }),
   );
@@ -202,6 +211,7 @@ export function findingStateItem(finding: StoredFinding): TableItem {
     contentHash: finding.contentHash,
   };
   if (stored.evidence !== undefined) item.evidence = JSON.stringify(stored.evidence);
+  if (stored.commands !== undefined) item.commands = stored.commands;
   if (stored.guideStep !== undefined) item.guideStep = stored.guideStep;
   if (finding.resolvedAt !== undefined) item.resolvedAt = finding.resolvedAt;
   if (finding.resolvedRunId !== undefined) item.resolvedRunId = finding.resolvedRunId;
@@ -223,6 +233,7 @@ export function storedFindingFromItem(item: Record<string, unknown>): StoredFind
     message: String(item.message ?? ''),
     resource: (item.resource ?? { accountId: '' }) as FindingResource,
     remediation: String(item.remediation ?? ''),
+    ...(Array.isArray(item.commands) ? { commands: item.commands.map(String) } : {}),
     status: item.status === 'resolved' ? 'resolved' : 'open',
     firstSeen: String(item.firstSeen ?? ''),
     openedRunId: String(item.openedRunId ?? ''),

@@ -123,6 +123,22 @@ describe('DynamoResultsStore writes', () => {
     ).toHaveLength(1);
   });
 
+  it("keeps a finding's fix commands, and a changed command is a content change", async () => {
+    const store = dynamo.store();
+    const command =
+      'aws iam update-assume-role-policy --role-name api --policy-document file://api.trust.json';
+    const withCommand = { ...devAud, commands: [command] };
+    await storeRun(store, [withCommand], org(), 'run-1', NIGHT1);
+    const [stored] = (await queryFindings(store, { accountId: DEV }, {}, NIGHT1)).findings;
+    expect(stored.commands).toEqual([command]);
+
+    const changed = { ...devAud, commands: [`${command} --debug`] };
+    const { writes } = await storeRun(store, [changed], org(), 'run-2', NIGHT2);
+    expect(writes).toMatchObject({ updated: 1 });
+    const history = await findingHistory(store, devAud.fingerprint, NIGHT2);
+    expect(history.state?.commands).toEqual([`${command} --debug`]);
+  });
+
   it('refreshes lastSeen only once it is older than the refresh interval', async () => {
     const store = dynamo.store({ writePolicy: { lastSeenRefreshDays: 7 } });
     await storeRun(store, ALL, org(), 'run-1', NIGHT1);

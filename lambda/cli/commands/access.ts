@@ -4,7 +4,7 @@
  * access entries needs write access to each cluster, which the read-only audit never has.
  */
 import { DEFAULT_MEMBER_ROLE_NAME } from '../../collect/options';
-import { accessEntryCommands, VIEW_POLICY_NAME } from '../../core/access-entry';
+import { accessEntryCommands, refusedPrincipal, VIEW_POLICY_NAME } from '../../core/access-entry';
 import { partitionOfArn } from '../../core/arn';
 import { show } from '../../settings/read';
 import { SETTINGS } from '../../settings/settings';
@@ -23,6 +23,8 @@ export interface UnreadableCluster {
   reason: string;
   /** `aws`, `aws-cn`, `aws-us-gov`…; overrides the partition argument for this cluster. */
   partition?: string;
+  /** The member role the cluster refused, when the collected data names it (core/access-entry `refusedPrincipal`). */
+  principalArn?: string;
 }
 
 export const command: CommandSpec = {
@@ -36,7 +38,7 @@ export const command: CommandSpec = {
     },
     {
       flags: '--member-role-name <name>',
-      description: `the audit's member role (default: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})`,
+      description: `the audit's member role, overriding the role the collected data names as refused (for clusters whose data names none: $MEMBER_ROLE_NAME, then ${DEFAULT_MEMBER_ROLE_NAME})`,
       env: SETTINGS.memberRoleName.cliEnv,
     },
     {
@@ -49,8 +51,9 @@ export const command: CommandSpec = {
   help: `Prints the aws eks commands that grant the member role ${VIEW_POLICY_NAME} (cluster scope) on every
 cluster the audit could not read: the clusters of FILE whose kubernetes.status is "unreachable", or,
 from the results table (--table or --demo), the clusters with an open scan.cluster-unreachable
-finding (the last run's). Run the printed commands with credentials for each cluster's account.
-Exit codes: 0, 2 usage or input error.`,
+finding (the last run's). Each cluster's commands grant the member role the collected data names as
+refused; --member-role-name overrides it. Run the printed commands with credentials for each
+cluster's account. Exit codes: 0, 2 usage or input error.`,
   run: runAccess,
 };
 
@@ -68,6 +71,8 @@ export function renderAccessCommands(
   clusters: readonly UnreadableCluster[],
   memberRoleName: string,
   partition = 'aws',
+  /** The role name was given explicitly: it wins over the principal the collected data names. */
+  explicitRoleName = false,
 ): string {
   const unique = new Map<string, UnreadableCluster>();
   for (const cluster of clusters)
@@ -87,7 +92,9 @@ export function renderAccessCommands(
   ];
   for (const cluster of sorted) {
     const clusterPartition = cluster.partition ?? partition;
-    const principalArn = `arn:${clusterPartition}:iam::${cluster.accountId}:role/${memberRoleName}`;
+    const principalArn =
+      (!explicitRoleName && cluster.principalArn) ||
+      `arn:${clusterPartition}:iam::${cluster.accountId}:role/${memberRoleName}`;
     lines.push(
       '',
       `# ${oneLine(`${cluster.accountId} ${cluster.region} ${cluster.name}: ${cluster.reason}`)}`,
@@ -114,8 +121,9 @@ async function runAccess(
   const source = fromStore
     ? 'the results table'
     : required(str(values, 'inventory'), '--inventory FILE (or --table / --demo)', usage);
+  const explicitRoleName = str(values, 'member-role-name');
   const memberRoleName =
-    str(values, 'member-role-name') ?? io.env[SETTINGS.memberRoleName.cliEnv] ?? DEFAULT_MEMBER_ROLE_NAME;
+    explicitRoleName ?? io.env[SETTINGS.memberRoleName.cliEnv] ?? DEFAULT_MEMBER_ROLE_NAME;
   const roleNameExpected = SETTINGS.memberRoleName.validate(memberRoleName);
   if (roleNameExpected) {
     throw new CliError(`--member-role-name: ${show(memberRoleName)} is not ${roleNameExpected}`);
@@ -128,7 +136,7 @@ async function runAccess(
   }
 
   const clusters = fromStore ? await clustersFromStore(values, io) : await clustersFromInventory(source, io);
-  const commands = renderAccessCommands(clusters, memberRoleName, partition);
+  const commands = renderAccessCommands(clusters, memberRoleName, partition, explicitRoleName !== undefined);
   if (commands === '') {
     io.stderr(`No cluster in ${source} is unreadable: nothing to grant.\n`);
     return EXIT_OK;
@@ -150,6 +158,15 @@ async function clustersFromInventory(file: string, io: CliIO): Promise<Unreadabl
               name: cluster.name,
               reason: cluster.kubernetes.reason || 'no reason recorded',
               partition: account.partition ?? (cluster.arn ? partitionOfArn(cluster.arn) : undefined),
+              principalArn: refusedPrincipal(
+                [
+                  cluster.kubernetes.reason,
+                  ...account.errors
+                    .filter((error) => error.scope === 'cluster' && error.cluster === cluster.name)
+                    .map((error) => error.message),
+                ].join(' '),
+                account.accountId,
+              ),
             },
           ]
         : [],
@@ -169,7 +186,18 @@ async function clustersFromStore(values: Values, io: CliIO): Promise<UnreadableC
     );
     return result.findings.flatMap((finding) => {
       const { accountId, region, cluster } = finding.resource;
-      return region && cluster ? [{ accountId, region, name: cluster, reason: finding.message }] : [];
+      if (!region || !cluster) return [];
+      // The finding's message quotes the collected reason, which names the refused role.
+      const principalArn = refusedPrincipal(finding.message, accountId);
+      return [
+        {
+          accountId,
+          region,
+          name: cluster,
+          reason: finding.message,
+          ...(principalArn ? { principalArn } : {}),
+        },
+      ];
     });
   } finally {
     await opened.close();

@@ -4,6 +4,7 @@ import { type CommandSpec, completionScript } from '../program';
 import { command as access } from './access';
 import { command as demo } from './demo';
 import { command as explain } from './explain';
+import { command as fix } from './fix';
 import { runCommand, snapshotCommand } from './live';
 import { findingsCommand, historyCommand, runsCommand } from './results';
 import { command as scan } from './scan';
@@ -33,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   findingsCommand,
   runsCommand,
   historyCommand,
+  fix,
   access,
   completion,
 ];

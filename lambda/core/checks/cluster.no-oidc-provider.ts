@@ -4,6 +4,8 @@
  * service account whose role lives there. Service accounts with a Pod Identity association do not
  * count once their pods use it: the webhook injects Pod Identity instead of IRSA (docs/irsa-semantics.md §4.3).
  */
+
+import { shellQuote } from '../access-entry';
 import { accountOfArn, sameClusterOtherHostFamily } from '../arn';
 import { DEFAULT_AUDIENCE } from '../model';
 import { clusterLabel, clusterResource, dependsOnIrsa } from './helpers';
@@ -18,7 +20,8 @@ export const check: ClusterCheck = {
   title: 'Cluster issuer has no IAM OIDC provider',
   description:
     "No IAM OIDC identity provider in the cluster's account has the cluster's issuer URL. IRSA cannot work for roles in that account until one is created.",
-  remediation: 'eksctl utils associate-iam-oidc-provider --cluster <name> --region <region> --approve',
+  remediation: "Create an IAM OIDC provider for the cluster's issuer in the cluster's account.",
+  commands: ['eksctl utils associate-iam-oidc-provider --cluster <name> --region <region> --approve'],
   guideStep: 'oidc-provider',
   needsKubernetes: false,
   run(cluster, ctx) {
@@ -55,7 +58,11 @@ export const check: ClusterCheck = {
           issuer: cluster.cluster.oidcIssuer,
           providersInAccount: [...(providers?.keys() ?? [])].slice(0, 20),
         },
-        remediation: `eksctl utils associate-iam-oidc-provider --cluster ${cluster.cluster.name} --region ${cluster.cluster.region} --approve\n# or: aws iam create-open-id-connect-provider --url https://${cluster.issuer} --client-id-list ${DEFAULT_AUDIENCE}`,
+        remediation: `Create an IAM OIDC provider for https://${cluster.issuer} in account ${accountId}: run ONE of the two commands (eksctl, or the AWS CLI), with credentials for that account.`,
+        commands: [
+          `eksctl utils associate-iam-oidc-provider --cluster ${shellQuote(cluster.cluster.name)} --region ${shellQuote(cluster.cluster.region)} --approve`,
+          `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${cluster.issuer}`)} --client-id-list ${DEFAULT_AUDIENCE}`,
+        ],
       },
     ];
   },

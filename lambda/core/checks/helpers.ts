@@ -1,4 +1,7 @@
 /** Small helpers shared by the checks: resource identities, remediation fragments, name distance. */
+
+import { shellQuote } from '../access-entry';
+import { providerArnFor, sameClusterOtherHostFamily } from '../arn';
 import type {
   AuditContext,
   ClusterView,
@@ -101,9 +104,180 @@ export function annotatedSubjects(
     .map((sa) => sa.subject);
 }
 
-export function updateTrustCommand(role: RoleView): string {
-  const name = role.role.arn.split('/').pop();
-  return `aws iam update-assume-role-policy --role-name ${name} --policy-document file://trust.json`;
+/** The role's name without its IAM path: what `--role-name` takes. */
+export function roleNameOf(roleArn: string): string {
+  return roleArn.slice(roleArn.lastIndexOf('/') + 1);
+}
+
+/** The file `irsa-audit fix` writes for a role: its complete new trust policy (docs/output.md). */
+export function trustFileName(roleArn: string): string {
+  return `${roleNameOf(roleArn)}.trust.json`;
+}
+
+/**
+ * A trust fix: prose saying what the new document changes and how to write it, and the one command
+ * that applies it. The command replaces the whole trust policy, so it only ever names the file that
+ * `irsa-audit fix` writes with every existing statement kept (lambda/core/fix/trust-fix.ts), never a
+ * fragment.
+ */
+export function trustFix(roleArn: string, change: string): { remediation: string; commands: string[] } {
+  const file = trustFileName(roleArn);
+  return {
+    remediation: `${change} \`irsa-audit fix <id> --inventory FILE\` writes ${file}: the role's complete new trust policy, every other statement kept. Review it, then apply it with the command (it replaces the whole policy).`,
+    commands: [
+      `aws iam update-assume-role-policy --role-name ${shellQuote(roleNameOf(roleArn))} --policy-document ${shellQuote(`file://${file}`)}`,
+    ],
+  };
+}
+
+/** Creates the role account's OIDC provider for a cluster issuer (run with that account's credentials). */
+export function createProviderCommand(
+  issuer: string,
+  audiences: readonly string[] = [DEFAULT_AUDIENCE],
+): string {
+  return `aws iam create-open-id-connect-provider --url ${shellQuote(`https://${issuer}`)} --client-id-list ${audiences.map(shellQuote).join(' ')}`;
+}
+
+/** A trust fix that first needs the OIDC provider for `issuer` in the role's account. */
+export function withProvider(
+  fix: { remediation: string; commands: string[] },
+  issuer: string,
+  audience?: string,
+): { remediation: string; commands: string[] } {
+  return {
+    remediation: fix.remediation,
+    commands: [
+      createProviderCommand(issuer, audience === undefined ? undefined : [audience]),
+      ...fix.commands,
+    ],
+  };
+}
+
+/**
+ * The cluster issuer trust statement `index` is meant for: its provider's issuer when an audited
+ * cluster has it (or the other EKS host family of it), else the one issuer of the role's IRSA users
+ * that no other statement names; undefined when that cannot be told.
+ */
+export function intendedIssuer(role: RoleView, index: number, ctx: AuditContext): string | undefined {
+  const oidc = role.trust.oidcStatements.find((entry) => entry.statement.index === index);
+  for (const ref of oidc?.providers ?? []) {
+    const issuer = ref.parsed?.issuer;
+    if (!issuer || ref.problem) continue;
+    if (ctx.clustersByIssuer.has(issuer)) return issuer;
+    const sibling = [...ctx.clustersByIssuer.keys()].find((known) =>
+      sameClusterOtherHostFamily(known, issuer),
+    );
+    if (sibling) return sibling;
+  }
+  const served = new Set(
+    role.trust.oidcStatements
+      .filter((entry) => entry.statement.index !== index)
+      .flatMap((entry) =>
+        entry.providers.flatMap((ref) => (ref.parsed && !ref.problem ? [ref.parsed.issuer] : [])),
+      ),
+  );
+  const candidates = new Set<string>();
+  for (const sa of ctx.serviceAccountsByRole.get(role.role.arn) ?? []) {
+    const issuer = sa.cluster.issuer;
+    if (issuer && !served.has(issuer) && dependsOnIrsa(sa, ctx)) candidates.add(issuer);
+  }
+  return candidates.size === 1 ? [...candidates][0] : undefined;
+}
+
+/** Points a statement whose provider is wrong at the cluster issuer it is meant for. */
+export function repointFix(
+  role: RoleView,
+  index: number,
+  ctx: AuditContext,
+): { remediation: string; commands: string[] } {
+  const issuer = intendedIssuer(role, index, ctx);
+  if (!issuer) {
+    return {
+      remediation: `Point Principal.Federated and the condition keys of statement ${index} at the issuer of the cluster that runs the workload (the command prints it); no service account annotated with the role tells which cluster it is meant for.`,
+      commands: [
+        'aws eks describe-cluster --name <cluster> --region <region> --query cluster.identity.oidc.issuer --output text',
+      ],
+    };
+  }
+  const providerArn = providerArnFor(role.partition, role.accountId, issuer);
+  const fix = trustFix(
+    role.role.arn,
+    `Point statement ${index} at the cluster issuer https://${issuer}: Principal.Federated ${providerArn} and the condition keys "${issuer}:sub" / ":aud".`,
+  );
+  const missing =
+    ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer);
+  return missing ? withProvider(fix, issuer) : fix;
+}
+
+/** Controllers `kubectl rollout restart` accepts. */
+const RESTARTABLE: readonly string[] = Object.freeze(['Deployment', 'StatefulSet', 'DaemonSet']);
+
+/**
+ * How to re-create the running pods of these workloads so the webhook mutates them again: a rollout
+ * restart of each named controller, never of a whole namespace (docs/output.md "Fix commands"); pods
+ * of other owners are deleted by name, and `notes` says what that means.
+ */
+export function restartFix(workloads: readonly WorkloadView[]): { commands: string[]; notes: string[] } {
+  const commands: string[] = [];
+  const notes: string[] = [];
+  for (const workload of workloads) {
+    const pods = workload.pods.filter(isLive);
+    if (pods.length === 0) continue;
+    const slash = workload.workload.indexOf('/');
+    const kind = workload.workload.slice(0, slash);
+    const name = workload.workload.slice(slash + 1);
+    const ns = shellQuote(workload.namespace);
+    if (RESTARTABLE.includes(kind)) {
+      commands.push(`kubectl rollout restart -n ${ns} ${kind.toLowerCase()}/${shellQuote(name)}`);
+    } else if (kind === 'Pod') {
+      commands.push(`kubectl delete pod -n ${ns} ${shellQuote(name)}`);
+      notes.push(`pod ${workload.namespace}/${name} has no controller: re-create it from its manifest`);
+    } else {
+      commands.push(`kubectl delete pod -n ${ns} ${pods.map((pod) => shellQuote(pod.name)).join(' ')}`);
+      notes.push(
+        `${workload.workload} cannot be rollout-restarted: its controller re-creates the deleted pods`,
+      );
+    }
+  }
+  return { commands, notes };
+}
+
+/** Re-create the pods of one workload (the pod checks). */
+export function restartRemediation(
+  workload: WorkloadView,
+  why: string,
+): { remediation: string; commands: string[] } {
+  const { commands, notes } = restartFix([workload]);
+  const note = notes.length > 0 ? ` (${notes.join('; ')})` : '';
+  return {
+    remediation: `Re-create the pods of ${workload.workload} in namespace ${workload.namespace} ${why}${note}.`,
+    commands,
+  };
+}
+
+/**
+ * Fix the service account, then re-create the running pods of the workloads that use it (from the
+ * pods' owners). Without running pods there is nothing to restart, and the prose says so instead of
+ * suggesting a namespace-wide restart.
+ */
+export function annotateAndRestart(
+  sa: ServiceAccountView,
+  ctx: AuditContext,
+  prose: string,
+  annotate: string[],
+): { remediation: string; commands: string[] } {
+  const { commands, notes } = restartFix(ctx.workloadsOf(sa));
+  if (commands.length === 0) {
+    return {
+      remediation: `${prose} No running pod of the service account was seen, so nothing needs a restart: pods created from now on get the role.`,
+      commands: annotate,
+    };
+  }
+  const note = notes.length > 0 ? `; ${notes.join('; ')}` : '';
+  return {
+    remediation: `${prose} Then re-create the running pods of the workloads that use it (the webhook mutates pods only at creation)${note}.`,
+    commands: [...annotate, ...commands],
+  };
 }
 
 /**

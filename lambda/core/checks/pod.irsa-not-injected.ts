@@ -11,6 +11,7 @@ import {
   isLive,
   listPods,
   mutatedContainers,
+  restartRemediation,
   SKIP_POD_LABEL,
   workloadResource,
 } from './helpers';
@@ -24,7 +25,8 @@ export const check: WorkloadCheck = {
   description:
     'The service account is annotated with a role, but running pods have no AWS_ROLE_ARN / AWS_WEB_IDENTITY_TOKEN_FILE. The webhook only mutates pods at creation, so these pods use the node role until re-created.',
   remediation:
-    'kubectl rollout restart -n <ns> <kind>/<name>; if new pods still lack the variables, check the pod-identity webhook.',
+    'Re-create the pods of the workload; if new pods still lack the variables, check the pod-identity webhook.',
+  commands: ['kubectl rollout restart -n <ns> <kind>/<name>'],
   guideStep: 'test-pod',
   needsKubernetes: true,
   run(workload) {
@@ -35,7 +37,6 @@ export const check: WorkloadCheck = {
       return mutatedContainers(pod).some((container) => !hasIrsaEnv(container));
     });
     if (affected.length === 0) return [];
-    const [kind, name] = workload.workload.split('/');
     return [
       {
         message: `${affected.length} running pod(s) of ${workload.namespace}/${workload.workload} in cluster ${clusterLabel(workload.cluster)} use service account ${workload.serviceAccountName} (${ANNOTATION_ROLE_ARN}=${sa.roleArn}) but have no AWS_ROLE_ARN/AWS_WEB_IDENTITY_TOKEN_FILE in every container: they use the node role (${listPods(affected)}).`,
@@ -44,10 +45,7 @@ export const check: WorkloadCheck = {
           pods: affected.slice(0, 5).map((pod) => ({ name: pod.name, startTime: pod.startTime })),
           podCount: affected.length,
         },
-        remediation:
-          kind === 'Pod'
-            ? `kubectl delete pod -n ${workload.namespace} ${name}  # re-create it so the webhook injects the variables`
-            : `kubectl rollout restart -n ${workload.namespace} ${kind.toLowerCase()}/${name}`,
+        ...restartRemediation(workload, 'so the webhook injects the variables'),
       },
     ];
   },

@@ -4,7 +4,7 @@
  * restarted.
  */
 import { ANNOTATION_ROLE_ARN } from '../model';
-import { clusterLabel, isLive, listNames, workloadResource } from './helpers';
+import { clusterLabel, isLive, listNames, restartRemediation, workloadResource } from './helpers';
 import type { WorkloadCheck } from './types';
 
 export const check: WorkloadCheck = {
@@ -14,7 +14,8 @@ export const check: WorkloadCheck = {
   title: "Pods run with a role that differs from the service account's annotation",
   description:
     "A running pod's AWS_ROLE_ARN is not the role its service account is annotated with now: the annotation changed after the pod was created. Restart to pick up the new role.",
-  remediation: 'kubectl rollout restart -n <ns> <kind>/<name>',
+  remediation: 'Re-create the pods of the workload so they get the current role.',
+  commands: ['kubectl rollout restart -n <ns> <kind>/<name>'],
   guideStep: 'test-pod',
   needsKubernetes: true,
   run(workload) {
@@ -32,7 +33,6 @@ export const check: WorkloadCheck = {
         }
       }
     }
-    const [kind, name] = workload.workload.split('/');
     return [...stale.entries()].map(([oldRole, podNames]) => ({
       message: `${podNames.length} running pod(s) of ${workload.namespace}/${workload.workload} in cluster ${clusterLabel(workload.cluster)} run with AWS_ROLE_ARN=${oldRole}, but service account ${workload.serviceAccountName} is now annotated ${ANNOTATION_ROLE_ARN}=${current} (${listNames(podNames)}).`,
       resource: { ...workloadResource(workload), roleArn: current },
@@ -43,10 +43,7 @@ export const check: WorkloadCheck = {
         podCount: podNames.length,
       },
       discriminator: oldRole,
-      remediation:
-        kind === 'Pod'
-          ? `kubectl delete pod -n ${workload.namespace} ${name}  # re-create it with the current role`
-          : `kubectl rollout restart -n ${workload.namespace} ${kind.toLowerCase()}/${name}`,
+      ...restartRemediation(workload, 'so they get the current role'),
     }));
   },
 };

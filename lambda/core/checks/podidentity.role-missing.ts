@@ -2,6 +2,8 @@
  * podidentity.role-missing — a Pod Identity association names a role that does not exist in the
  * cluster's account: the agent cannot get credentials and pods fail.
  */
+
+import { shellQuote } from '../access-entry';
 import { accountOfArn } from '../arn';
 import { clusterLabel, clusterResource } from './helpers';
 import type { AssociationCheck } from './types';
@@ -13,8 +15,10 @@ export const check: AssociationCheck = {
   title: 'Pod Identity association names a role that does not exist',
   description:
     'The association points at an IAM role that is not in the audited account, so pods using it get no credentials.',
-  remediation:
-    'aws eks update-pod-identity-association --cluster-name <c> --association-id <id> --role-arn <existing role>',
+  remediation: 'Point the association at an existing role (or create the role it names).',
+  commands: [
+    'aws eks update-pod-identity-association --cluster-name <c> --association-id <id> --role-arn <existing role arn>',
+  ],
   guideStep: 'pod-identity',
   needsKubernetes: false,
   run(association, cluster, ctx) {
@@ -32,7 +36,10 @@ export const check: AssociationCheck = {
           roleArn,
         },
         evidence: association,
-        remediation: `aws eks update-pod-identity-association --region ${cluster.cluster.region} --cluster-name ${cluster.cluster.name} --association-id ${association.associationId ?? '<id>'} --role-arn <existing role arn>`,
+        remediation: `Create ${association.roleArn}, or point the association at an existing role: replace <existing role arn> in the command${association.associationId ? '' : ' and <id> with the association id (aws eks list-pod-identity-associations)'}.`,
+        commands: [
+          `aws eks update-pod-identity-association --region ${shellQuote(cluster.cluster.region)} --cluster-name ${shellQuote(cluster.cluster.name)} --association-id ${association.associationId ? shellQuote(association.associationId) : '<id>'} --role-arn <existing role arn>`,
+        ],
       },
     ];
   },

@@ -2,6 +2,8 @@
  * podidentity.sa-missing — a Pod Identity association for a service account that does not exist in
  * the cluster: dead configuration, and whoever creates that service account gets the role.
  */
+
+import { shellQuote } from '../access-entry';
 import { nsKey } from '../context';
 import { clusterLabel, clusterResource } from './helpers';
 import type { AssociationCheck } from './types';
@@ -12,8 +14,8 @@ export const check: AssociationCheck = {
   severity: 'low',
   title: 'Pod Identity association for a service account that does not exist',
   description: 'The association names a namespace/service account that does not exist in the cluster.',
-  remediation:
-    'aws eks delete-pod-identity-association --cluster-name <c> --association-id <id>, or create the service account.',
+  remediation: 'Create the service account, or delete the association.',
+  commands: ['aws eks delete-pod-identity-association --cluster-name <c> --association-id <id>'],
   guideStep: 'pod-identity',
   needsKubernetes: true,
   run(association, cluster) {
@@ -28,7 +30,10 @@ export const check: AssociationCheck = {
           roleArn: association.roleArn,
         },
         evidence: association,
-        remediation: `aws eks delete-pod-identity-association --region ${cluster.cluster.region} --cluster-name ${cluster.cluster.name} --association-id ${association.associationId ?? '<id>'}`,
+        remediation: `Create the service account ${association.namespace}/${association.serviceAccount}, or delete the association if nothing needs it.`,
+        commands: [
+          `aws eks delete-pod-identity-association --region ${shellQuote(cluster.cluster.region)} --cluster-name ${shellQuote(cluster.cluster.name)} --association-id ${association.associationId ? shellQuote(association.associationId) : '<id>'}`,
+        ],
       },
     ];
   },

@@ -12,7 +12,7 @@ import type { AuditContext, ClusterView, RoleView } from '../context';
 import type { PodIdentityAssociation } from '../model';
 import { POD_IDENTITY_SERVICE } from '../model';
 import { evaluatePodIdentity, type PodIdentityDecision } from '../policy/pod-identity';
-import { clusterLabel, clusterResource } from './helpers';
+import { clusterLabel, clusterResource, trustFix } from './helpers';
 import type { AssociationCheck } from './types';
 
 /** The association's role and what its trust decides for the association's pods (shared with explain). */
@@ -43,7 +43,7 @@ export const check: AssociationCheck = {
   description:
     'The role of a Pod Identity association must allow pods.eks.amazonaws.com to call sts:AssumeRole and sts:TagSession with the session tags EKS sets for the association (namespace, service account, cluster); without either, pods get no credentials.',
   remediation:
-    '{"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}',
+    'Add this statement to the role trust policy: {"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}',
   guideStep: 'pod-identity',
   needsKubernetes: false,
   run(association, cluster, ctx) {
@@ -71,7 +71,16 @@ export const check: AssociationCheck = {
           roleArn: role.role.arn,
         },
         evidence: { missing, reasons: shown, trustPolicy: role.trust.policy.statements.map((s) => s.raw) },
-        remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}${definite && decided.length > 0 ? ', and remove the condition or Deny that excludes this association' : ''}`,
+        // Only "no statement allows it" is fixed by a file; a condition or Deny that decided it, or an
+        // undecidable one, is a judgement for a person (an added unconditioned statement would widen it).
+        ...(definite && decided.length === 0
+          ? trustFix(
+              role.role.arn,
+              `Allow ${POD_IDENTITY_SERVICE} sts:AssumeRole and sts:TagSession in the trust policy of ${role.role.arn}.`,
+            )
+          : {
+              remediation: `Add to the trust policy of ${role.role.arn}: {"Effect":"Allow","Principal":{"Service":"${POD_IDENTITY_SERVICE}"},"Action":["sts:AssumeRole","sts:TagSession"]}${definite ? ', and remove the condition or Deny that excludes this association' : ' if the conditions that decide it do not allow this association'}.`,
+            }),
       },
     ];
   },

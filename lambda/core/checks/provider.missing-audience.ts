@@ -4,6 +4,8 @@
  * with `InvalidIdentityToken: Incorrect token audience` (also the China-partition mistake
  * `sts.amazonaws.com.cn`). Audiences requested through the SA annotation are sa.audience-not-registered.
  */
+
+import { shellQuote } from '../access-entry';
 import { accountOfArn, isEksIssuer } from '../arn';
 import { ANNOTATION_AUDIENCE, DEFAULT_AUDIENCE } from '../model';
 import type { ProviderCheck } from './types';
@@ -15,8 +17,10 @@ export const check: ProviderCheck = {
   title: 'OIDC provider lacks the sts.amazonaws.com audience',
   description:
     "The provider's client id list does not contain sts.amazonaws.com, the audience EKS tokens carry by default (in every partition, China included).",
-  remediation:
+  remediation: 'Add sts.amazonaws.com to the client ids of the provider.',
+  commands: [
     'aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn <arn> --client-id sts.amazonaws.com',
+  ],
   guideStep: 'oidc-provider',
   needsKubernetes: false,
   run(provider, account, ctx) {
@@ -38,7 +42,10 @@ export const check: ProviderCheck = {
         message: `OIDC provider ${provider.arn} lists client ids ${JSON.stringify(provider.clientIds)} but not ${DEFAULT_AUDIENCE}; tokens with the default audience are rejected (InvalidIdentityToken: Incorrect token audience)${users.length ? `, affecting ${users.length} annotated service account(s)` : ''}.`,
         resource: { accountId: account.accountId, providerArn: provider.arn },
         evidence: { url: provider.url, clientIds: provider.clientIds },
-        remediation: `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn} --client-id ${DEFAULT_AUDIENCE}`,
+        remediation: `Add ${DEFAULT_AUDIENCE} to the client ids of the provider.`,
+        commands: [
+          `aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn ${shellQuote(provider.arn)} --client-id ${DEFAULT_AUDIENCE}`,
+        ],
       },
     ];
   },

@@ -4,6 +4,8 @@
  * per account, and roles trusting it are dead (trust.provider-no-cluster). Skipped when part of the
  * scope could not be listed, since the cluster may be there.
  */
+
+import { shellQuote } from '../access-entry';
 import { eksIssuerParts, sameClusterOtherHostFamily } from '../arn';
 import type { ProviderCheck } from './types';
 
@@ -14,7 +16,8 @@ export const check: ProviderCheck = {
   title: 'OIDC provider for an EKS issuer with no cluster',
   description:
     'The IAM OIDC provider names an EKS issuer that no audited cluster has. It is usually left over from a deleted or re-created cluster and counts against the 100-provider quota.',
-  remediation: 'aws iam delete-open-id-connect-provider --open-id-connect-provider-arn <arn>',
+  remediation: 'Check that no cluster uses the issuer and no role still needs the provider, then delete it.',
+  commands: ['aws iam delete-open-id-connect-provider --open-id-connect-provider-arn <arn>'],
   guideStep: 'oidc-provider',
   needsKubernetes: false,
   run(provider, account, ctx) {
@@ -39,7 +42,10 @@ export const check: ProviderCheck = {
         message: `OIDC provider ${provider.arn} names issuer ${provider.url}, which no audited cluster has (${issuer.region}); it is probably left from a deleted or re-created cluster${trustingRoles ? ', and roles still trust it' : ''}${caveat}.`,
         resource: { accountId: account.accountId, providerArn: provider.arn },
         evidence: { url: provider.url, clientIds: provider.clientIds },
-        remediation: `Check that no cluster uses https://${provider.url}, move trusting roles to the current issuer, then: aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ${provider.arn}`,
+        remediation: `Check that no cluster uses https://${provider.url} and move trusting roles to the current issuer, then delete the provider.`,
+        commands: [
+          `aws iam delete-open-id-connect-provider --open-id-connect-provider-arn ${shellQuote(provider.arn)}`,
+        ],
       },
     ];
   },

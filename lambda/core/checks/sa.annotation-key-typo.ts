@@ -4,6 +4,7 @@
  * the node role while the service account "looks annotated".
  */
 
+import { shellQuote } from '../access-entry';
 import type { EditRows } from '../context';
 import {
   ANNOTATION_AUDIENCE,
@@ -11,7 +12,7 @@ import {
   ANNOTATION_STS_REGIONAL,
   ANNOTATION_TOKEN_EXPIRATION,
 } from '../model';
-import { editDistance, saLabel, serviceAccountResource } from './helpers';
+import { annotateAndRestart, editDistance, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 /** The webhook's own keys (frozen: a constant, never a cache). */
@@ -40,7 +41,8 @@ export const check: ServiceAccountCheck = {
   title: 'Annotation key is a typo of eks.amazonaws.com/role-arn',
   description:
     'The service account has an annotation key close to eks.amazonaws.com/role-arn. The webhook only reads the exact key, so its pods get the node role.',
-  remediation: 'Rename the annotation key to eks.amazonaws.com/role-arn and restart the pods.',
+  remediation:
+    'Rename the annotation key to eks.amazonaws.com/role-arn and re-create the pods of the workloads that use the service account.',
   guideStep: 'service-account',
   needsKubernetes: true,
   run(sa, ctx) {
@@ -52,7 +54,9 @@ export const check: ServiceAccountCheck = {
         resource: serviceAccountResource(sa),
         evidence: { [key]: value },
         discriminator: key,
-        remediation: `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} ${key}- ${ANNOTATION_ROLE_ARN}=${value} && kubectl rollout restart -n ${sa.serviceAccount.namespace} deployment  # restart the workloads using it`,
+        ...annotateAndRestart(sa, ctx, `Rename the annotation key "${key}" to ${ANNOTATION_ROLE_ARN}.`, [
+          `kubectl annotate serviceaccount -n ${shellQuote(sa.serviceAccount.namespace)} ${shellQuote(sa.serviceAccount.name)} ${shellQuote(`${key}-`)} ${shellQuote(`${ANNOTATION_ROLE_ARN}=${value}`)}`,
+        ]),
       }));
   },
 };

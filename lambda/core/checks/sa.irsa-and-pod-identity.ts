@@ -6,7 +6,10 @@
  * and the IRSA findings of the service account (sa.role-untrusted, sa.role-missing…) are not reported:
  * this finding says whether the annotated role would still admit it.
  */
+
+import { shellQuote } from '../access-entry';
 import type { AuditContext, ServiceAccountView } from '../context';
+import { ANNOTATION_ROLE_ARN } from '../model';
 import { podsOnIrsa, saLabel, serviceAccountResource } from './helpers';
 import { irsaTrustProblem } from './sa.role-untrusted';
 import type { ServiceAccountCheck } from './types';
@@ -43,7 +46,12 @@ export const check: ServiceAccountCheck = {
           association,
           podsOnIrsa: onIrsa.slice(0, 5).map((pod) => pod.name),
         },
-        remediation: `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} eks.amazonaws.com/role-arn-  # keep Pod Identity\n# or: aws eks delete-pod-identity-association --cluster-name ${sa.cluster.cluster.name} --association-id ${association.associationId ?? '<id>'}`,
+        remediation:
+          'Choose one mechanism and run ONE of the two commands: the first removes the annotation (keeps Pod Identity), the second deletes the association (keeps IRSA). Then re-create the pods.',
+        commands: [
+          `kubectl annotate serviceaccount -n ${shellQuote(sa.serviceAccount.namespace)} ${shellQuote(sa.serviceAccount.name)} ${ANNOTATION_ROLE_ARN}-`,
+          `aws eks delete-pod-identity-association --region ${shellQuote(sa.cluster.cluster.region)} --cluster-name ${shellQuote(sa.cluster.cluster.name)} --association-id ${association.associationId ? shellQuote(association.associationId) : '<id>'}`,
+        ],
       },
     ];
   },

@@ -5,9 +5,17 @@
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
  * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
+
+import { shellQuote } from '../access-entry';
 import { roleArnProblem } from '../arn';
 import { ANNOTATION_ROLE_ARN } from '../model';
-import { podIdentityNote, saLabel, serviceAccountResource, supersededByPodIdentity } from './helpers';
+import {
+  annotateAndRestart,
+  podIdentityNote,
+  saLabel,
+  serviceAccountResource,
+  supersededByPodIdentity,
+} from './helpers';
 import type { ServiceAccountCheck } from './types';
 
 export const check: ServiceAccountCheck = {
@@ -17,8 +25,10 @@ export const check: ServiceAccountCheck = {
   title: 'role-arn annotation is not a valid role ARN',
   description:
     'The eks.amazonaws.com/role-arn value is not a valid IAM role ARN (arn:<partition>:iam::<12-digit account>:role/<path/name>). An empty value disables injection. Not reported for a service account with a Pod Identity association unless running pods still use IRSA.',
-  remediation:
+  remediation: 'Set the annotation to the role ARN exactly (no quotes or spaces), then re-create the pods.',
+  commands: [
     'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<name> --overwrite',
+  ],
   guideStep: 'service-account',
   needsKubernetes: true,
   run(sa, ctx) {
@@ -32,7 +42,13 @@ export const check: ServiceAccountCheck = {
         message: `Service account ${saLabel(sa)} has ${ANNOTATION_ROLE_ARN}=${JSON.stringify(value)}: ${problem}${value === '' ? ' (the webhook does not inject anything: pods get the node role)' : ' (STS rejects it: "Request ARN is invalid")'}.${podIdentityNote(sa, ctx)}`,
         resource: serviceAccountResource(sa),
         evidence: { [ANNOTATION_ROLE_ARN]: value },
-        remediation: `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} ${ANNOTATION_ROLE_ARN}=${cleaned && !roleArnProblem(cleaned) ? cleaned : 'arn:aws:iam::<account>:role/<name>'} --overwrite`,
+        ...(cleaned && !roleArnProblem(cleaned)
+          ? annotateAndRestart(sa, ctx, `Set the annotation to ${cleaned}, without the stray characters.`, [
+              `kubectl annotate serviceaccount -n ${shellQuote(sa.serviceAccount.namespace)} ${shellQuote(sa.serviceAccount.name)} ${shellQuote(`${ANNOTATION_ROLE_ARN}=${cleaned}`)} --overwrite`,
+            ])
+          : annotateAndRestart(sa, ctx, 'Set the annotation to the role ARN (replace the placeholders).', [
+              `kubectl annotate serviceaccount -n ${shellQuote(sa.serviceAccount.namespace)} ${shellQuote(sa.serviceAccount.name)} ${ANNOTATION_ROLE_ARN}=arn:aws:iam::<account>:role/<name> --overwrite`,
+            ])),
       },
     ];
   },

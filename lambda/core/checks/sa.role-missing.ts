@@ -4,7 +4,11 @@
  * With a Pod Identity association it is reported only while running pods still carry the IRSA
  * variables: new pods get Pod Identity instead (docs/irsa-semantics.md §4.3; sa.irsa-and-pod-identity).
  */
+
+import { shellQuote } from '../access-entry';
+import { ANNOTATION_ROLE_ARN } from '../model';
 import {
+  annotateAndRestart,
   closeCandidates,
   nearest,
   podIdentityNote,
@@ -44,9 +48,11 @@ export const check: ServiceAccountCheck = {
         message: `Service account ${saLabel(sa)} is annotated with ${sa.roleArn}, which does not exist in account ${parts.accountId}${near ? `; did you mean ${near}?` : ''}.${podIdentityNote(sa, ctx)}`,
         resource: serviceAccountResource(sa),
         evidence: { roleArn: sa.roleArn, nearest: near },
-        remediation: near
-          ? `kubectl annotate serviceaccount -n ${sa.serviceAccount.namespace} ${sa.serviceAccount.name} eks.amazonaws.com/role-arn=${near} --overwrite`
-          : undefined,
+        ...(near
+          ? annotateAndRestart(sa, ctx, `If ${near} is the role meant, fix the annotation to name it.`, [
+              `kubectl annotate serviceaccount -n ${shellQuote(sa.serviceAccount.namespace)} ${shellQuote(sa.serviceAccount.name)} ${shellQuote(`${ANNOTATION_ROLE_ARN}=${near}`)} --overwrite`,
+            ])
+          : {}),
       },
     ];
   },

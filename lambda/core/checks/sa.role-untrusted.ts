@@ -16,8 +16,9 @@ import {
   describeSubjectMismatch,
   podIdentityNote,
   saLabel,
-  scopedStatementText,
   serviceAccountResource,
+  trustFix,
+  withProvider,
 } from './helpers';
 import type { ServiceAccountCheck } from './types';
 
@@ -137,6 +138,24 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
   return { role, token, decision, providerArn, providerMissing, reasons };
 }
 
+/**
+ * The role's statement for this cluster repaired (or one added) so it admits the service account:
+ * the wrong subject replaced, provider / keys / audience corrected (lambda/core/fix/trust-fix.ts).
+ */
+function untrustedFix(
+  sa: ServiceAccountView,
+  role: RoleView,
+  token: WebIdentityToken,
+  providerArn: string,
+  providerMissing: boolean,
+): { remediation: string; commands: string[] } {
+  const fix = trustFix(
+    role.role.arn,
+    `Make the trust of ${role.role.arn} admit ${sa.subject} with audience "${token.aud}" through ${providerArn}${providerMissing ? `, after creating that provider in account ${role.accountId} (first command, with credentials for that account)` : ''}.`,
+  );
+  return providerMissing ? withProvider(fix, token.issuer, token.aud) : fix;
+}
+
 export const check: ServiceAccountCheck = {
   id: 'sa.role-untrusted',
   runsOn: 'serviceAccount',
@@ -144,7 +163,8 @@ export const check: ServiceAccountCheck = {
   title: "Annotated role's trust does not admit the service account",
   description:
     'The service account is annotated with a role whose trust policy does not admit its token (issuer, sub, aud), or whose account has no OIDC provider for the cluster issuer. Pods fail with AccessDenied / InvalidIdentityToken. With a Pod Identity association, only pods that still carry the IRSA variables are affected (reported then); otherwise sa.irsa-and-pod-identity says it.',
-  remediation: 'Add a statement for this cluster provider and service account to the role trust policy.',
+  remediation:
+    "Make the role's trust admit the service account: its cluster's provider, `sub` and `aud` (one statement per provider).",
   guideStep: 'trust-policy',
   needsKubernetes: true,
   run(sa: ServiceAccountView, ctx) {
@@ -152,6 +172,7 @@ export const check: ServiceAccountCheck = {
     const problem = irsaTrustProblem(sa, ctx);
     if (!problem) return [];
     const { role, token, decision, providerArn, providerMissing, reasons } = problem;
+    const deny = decision.outcomes.find((outcome) => outcome.effect === 'Deny' && outcome.applies === true);
     return [
       {
         message: `Service account ${saLabel(sa)} cannot assume ${sa.roleArn}: ${reasons.join('; and ')}.${podIdentityNote(sa, ctx)}`,
@@ -164,7 +185,11 @@ export const check: ServiceAccountCheck = {
               ? undefined
               : role.trust.policy.statements[decision.statement]?.raw,
         },
-        remediation: `Add this statement to the trust policy of ${sa.roleArn} (aws iam update-assume-role-policy):\n${scopedStatementText(providerArn, token.issuer, [sa.subject], token.aud)}${providerMissing ? `\nand create the provider: aws iam create-open-id-connect-provider --url https://${token.issuer} --client-id-list ${token.aud}  # in account ${role.accountId}` : ''}`,
+        ...(deny
+          ? {
+              remediation: `Statement ${deny.index} of ${role.role.arn}, a Deny, excludes this service account: narrow or remove it if the exclusion is not intended.`,
+            }
+          : untrustedFix(sa, role, token, providerArn, providerMissing)),
       },
     ];
   },

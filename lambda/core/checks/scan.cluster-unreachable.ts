@@ -3,17 +3,34 @@
  * endpoint, timeout) or was not collected. IAM-side checks still ran; ServiceAccount and Pod checks
  * were skipped for it, never passed.
  */
-import { accessEntryCommands } from '../access-entry';
+import { accessEntryCommands, refusedPrincipal, VIEW_POLICY_NAME } from '../access-entry';
 import type { FindingDraft } from '../findings';
 import type { AccountCheck } from './types';
 
-/** The principal is a placeholder: the check sees the cluster, not the member role name the audit used. */
-function accessFix(accountId: string, region: string, cluster: string, partition = 'aws'): string {
-  const principalArn = `arn:${partition}:iam::${accountId}:role/<irsa-auditor member role>`;
-  return [
-    ...accessEntryCommands({ clusterName: cluster, region, principalArn, partition }),
-    'For a private-only endpoint, run the audit from a network that reaches the cluster VPC (irsa-audit access prints these for every unreadable cluster).',
-  ].join('\n');
+/**
+ * The access-entry commands for the member role the cluster refused, taken from what was collected
+ * (the unreachable reason or the coverage error names it); without it, prose only: a guessed role
+ * name would grant the wrong principal.
+ */
+function accessFix(
+  accountId: string,
+  region: string | undefined,
+  cluster: string,
+  evidence: string,
+  partition = 'aws',
+): { remediation: string; commands?: string[] } {
+  const network =
+    'For a private-only endpoint, run the audit from a network that reaches the cluster VPC instead.';
+  const principalArn = refusedPrincipal(evidence, accountId);
+  if (!principalArn || !region) {
+    return {
+      remediation: `Create an EKS access entry with ${VIEW_POLICY_NAME} (cluster scope) for the audit's member role in account ${accountId}: the collected data does not name the role, so irsa-audit access --member-role-name NAME prints the commands. ${network}`,
+    };
+  }
+  return {
+    remediation: `Create an EKS access entry with ${VIEW_POLICY_NAME} (cluster scope) for ${principalArn}, the role the cluster refused (irsa-audit access prints these for every unreadable cluster). ${network}`,
+    commands: accessEntryCommands({ clusterName: cluster, region, principalArn, partition }),
+  };
 }
 
 export const check: AccountCheck = {
@@ -39,7 +56,13 @@ export const check: AccountCheck = {
         message: `Kubernetes API of cluster ${cluster.name} (${cluster.region}, account ${account.accountId}) was not read: ${reason}. ServiceAccount and Pod checks were skipped for it.`,
         resource: { accountId: account.accountId, region: cluster.region, cluster: cluster.name },
         evidence: cluster.kubernetes,
-        remediation: accessFix(account.accountId, cluster.region, cluster.name, account.partition),
+        ...accessFix(
+          account.accountId,
+          cluster.region,
+          cluster.name,
+          cluster.kubernetes.reason ?? '',
+          account.partition,
+        ),
       });
     }
     for (const error of account.errors) {
@@ -48,18 +71,19 @@ export const check: AccountCheck = {
       const existing = drafts.get(key);
       if (existing) {
         existing.evidence = { ...(existing.evidence as object), code: error.code, error: error.message };
+        if (!existing.commands) {
+          Object.assign(
+            existing,
+            accessFix(account.accountId, error.region, error.cluster, error.message, account.partition),
+          );
+        }
         continue;
       }
       drafts.set(key, {
         message: `Cluster ${error.cluster} (${error.region ?? 'unknown region'}, account ${account.accountId}) could not be read: ${error.code}: ${error.message}`,
         resource: { accountId: account.accountId, region: error.region, cluster: error.cluster },
         evidence: { code: error.code, message: error.message },
-        remediation: accessFix(
-          account.accountId,
-          error.region ?? '<region>',
-          error.cluster,
-          account.partition,
-        ),
+        ...accessFix(account.accountId, error.region, error.cluster, error.message, account.partition),
       });
     }
     return [...drafts.values()];

@@ -4,7 +4,7 @@
  * the web-identity exchange is denied.
  */
 import { WEB_IDENTITY_ACTION } from '../model';
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -31,7 +31,10 @@ export const check: RoleCheck = {
         message: `${role.role.arn}: statement ${statement.index} has an OIDC principal but allows ${JSON.stringify(statement.actions)}, not ${WEB_IDENTITY_ACTION}; pods get AccessDenied.`,
         resource: roleResource(role, statement.index),
         evidence: statementEvidence(statement),
-        remediation: `Replace the statement's Action with "${WEB_IDENTITY_ACTION}".`,
+        ...trustFix(
+          role.role.arn,
+          `Set the Action of statement ${statement.index} to "${WEB_IDENTITY_ACTION}".`,
+        ),
       }));
   },
 };

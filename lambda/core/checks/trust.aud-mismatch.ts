@@ -5,7 +5,7 @@
  */
 import { ANNOTATION_AUDIENCE, DEFAULT_AUDIENCE } from '../model';
 import { grantAdmitsAudience } from '../policy/trust';
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -37,7 +37,10 @@ export const check: RoleCheck = {
             resource: roleResource(role, grant.statement, grant.providerArn),
             evidence: statementEvidence(role.trust.policy.statements[grant.statement]),
             discriminator: `${grant.providerArn}|${audience}`,
-            remediation: `Set "${grant.issuer}:aud": "${audience}" under StringEquals.`,
+            ...trustFix(
+              role.role.arn,
+              `Set "${grant.issuer}:aud" to "${audience}" under StringEquals in statement ${grant.statement}.`,
+            ),
           }));
       });
   },

@@ -5,7 +5,7 @@
  */
 import { DEFAULT_AUDIENCE } from '../model';
 import { grantRestrictsAudience } from '../policy/trust';
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -27,7 +27,10 @@ export const check: RoleCheck = {
         resource: roleResource(role, grant.statement, grant.providerArn),
         evidence: statementEvidence(role.trust.policy.statements[grant.statement]),
         discriminator: grant.providerArn,
-        remediation: `Add to the statement's StringEquals: "${grant.issuer}:aud": "${DEFAULT_AUDIENCE}"`,
+        ...trustFix(
+          role.role.arn,
+          `Add "${grant.issuer}:aud" (${DEFAULT_AUDIENCE}, or the audience the service accounts request) under StringEquals in statement ${grant.statement}.`,
+        ),
       }));
   },
 };

@@ -11,7 +11,7 @@ import type { AuditContext, RoleView } from '../context';
 import type { FindingDraft } from '../findings';
 import { parseIdentityKey } from '../policy/evaluate';
 import type { ConditionClause } from '../policy/normalize';
-import { clusterLabel, editDistance, roleResource, statementEvidence } from './helpers';
+import { clusterLabel, editDistance, roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 function diagnose(prefix: string, issuers: string[], ctx: AuditContext): string {
@@ -92,7 +92,18 @@ export const check: RoleCheck = {
           resource: roleResource(role, statement.index),
           evidence: statementEvidence(statement),
           discriminator: clause.keyLower,
-          remediation: `Use "${issuers[0]}:${claim === 'aud' ? 'aud' : 'sub'}" (the provider's issuer, no scheme) as the key.`,
+          ...((claim === 'sub' || claim === 'aud') &&
+          clause.operator?.family === 'String' &&
+          !clause.operator.negated &&
+          !clause.operator.ifExists &&
+          providers.length === 1
+            ? trustFix(
+                role.role.arn,
+                `Use "${issuers[0]}:${claim}" (the provider's issuer, no scheme) as the key in statement ${statement.index}.`,
+              )
+            : {
+                remediation: `Use "${issuers[0]}:${claim === 'aud' ? 'aud' : 'sub'}" (the provider's issuer, no scheme) as the key.`,
+              }),
         });
       }
       if (positiveByIssuer.size > 1) {

@@ -4,7 +4,7 @@
  * partition). IAM rejects such documents on write (MalformedPolicyDocument) or the statement never
  * matches a token.
  */
-import { roleResource, statementEvidence } from './helpers';
+import { repointFix, roleResource, statementEvidence } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -18,7 +18,7 @@ export const check: RoleCheck = {
     'Use arn:<partition>:iam::<role account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>.',
   guideStep: 'trust-policy',
   needsKubernetes: false,
-  run(role) {
+  run(role, ctx) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement, providers }) =>
       providers
@@ -28,7 +28,7 @@ export const check: RoleCheck = {
           resource: roleResource(role, statement.index),
           evidence: statementEvidence(statement),
           discriminator: provider.value,
-          remediation: `Set Principal.Federated to arn:${role.partition}:iam::${role.accountId}:oidc-provider/<issuer without https://> (aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer).`,
+          ...repointFix(role, statement.index, ctx),
         })),
     );
   },

@@ -4,7 +4,7 @@
  * the cluster's issuer in the role's account (docs/irsa-semantics.md §2.2.10); this statement never matches.
  */
 import { providerArnFor } from '../arn';
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix, withProvider } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -33,7 +33,13 @@ export const check: RoleCheck = {
             resource: roleResource(role, statement.index, provider.value),
             evidence: statementEvidence(statement),
             discriminator: provider.value,
-            remediation: `aws iam create-open-id-connect-provider --url https://${issuer} --client-id-list sts.amazonaws.com  # in account ${role.accountId}\nthen set Principal.Federated to ${ownArn}`,
+            ...withProvider(
+              trustFix(
+                role.role.arn,
+                `Create an OIDC provider for https://${issuer} in account ${role.accountId} (first command, with credentials for that account), then set Principal.Federated of statement ${statement.index} to ${ownArn}.`,
+              ),
+              issuer,
+            ),
           };
         }),
     );

@@ -4,7 +4,7 @@
  * `InvalidIdentityToken: No OpenIDConnect provider found in your account`.
  */
 import { sameClusterOtherHostFamily } from '../arn';
-import { clusterLabel, roleResource, statementEvidence } from './helpers';
+import { clusterLabel, createProviderCommand, repointFix, roleResource, statementEvidence } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -49,10 +49,12 @@ export const check: RoleCheck = {
             resource: roleResource(role, statement.index, ref.value),
             evidence: statementEvidence(statement),
             discriminator: ref.value,
-            remediation:
-              clusters.length > 0
-                ? `aws iam create-open-id-connect-provider --url https://${issuer} --client-id-list sts.amazonaws.com`
-                : 'Point the trust at the current cluster issuer: aws eks describe-cluster --name <cluster> --query cluster.identity.oidc.issuer, then update Principal.Federated and the condition keys.',
+            ...(clusters.length > 0
+              ? {
+                  remediation: `Create the OIDC provider for https://${issuer} in account ${role.accountId}.`,
+                  commands: [createProviderCommand(issuer)],
+                }
+              : repointFix(role, statement.index, ctx)),
           };
         }),
     );

@@ -3,7 +3,7 @@
  * IfExists / set forms): they are literal characters there, so `system:serviceaccount:ns:*` only
  * matches a service account literally named `*` and the role is never assumable (AccessDenied).
  */
-import { roleResource, statementEvidence } from './helpers';
+import { roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -35,7 +35,10 @@ export const check: RoleCheck = {
             resource: roleResource(role, statement.index),
             evidence: statementEvidence(statement),
             discriminator: clause.keyLower,
-            remediation: `Move "${clause.key}" under "StringLike" (or name the exact service accounts under StringEquals).`,
+            ...trustFix(
+              role.role.arn,
+              `Name the service accounts annotated with the role under StringEquals "${clause.key}" in statement ${statement.index} instead of the pattern (which never matched, so nothing loses access); without any, the pattern moves under StringLike.`,
+            ),
           };
         }),
     );

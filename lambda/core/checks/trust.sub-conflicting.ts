@@ -3,7 +3,7 @@
  * them (StringEquals one SA AND StringLike another namespace; a StringNotEquals that excludes the only
  * allowed SA): the statement can never be used.
  */
-import { roleResource, statementEvidence } from './helpers';
+import { annotatedSubjects, roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -16,7 +16,7 @@ export const check: RoleCheck = {
   remediation: 'Keep one condition on :sub that names the intended service account(s).',
   guideStep: 'trust-policy',
   needsKubernetes: false,
-  run(role) {
+  run(role, ctx) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants
       .filter((grant) => grant.subjects.kind === 'none' && grant.subjects.conflicting)
@@ -25,6 +25,12 @@ export const check: RoleCheck = {
         resource: roleResource(role, grant.statement, grant.providerArn),
         evidence: statementEvidence(role.trust.policy.statements[grant.statement]),
         discriminator: grant.providerArn,
+        ...(annotatedSubjects(role, grant, ctx.serviceAccountsByRole).length > 0
+          ? trustFix(
+              role.role.arn,
+              `Replace the conflicting :sub conditions of statement ${grant.statement} with one that names the service accounts annotated with the role.`,
+            )
+          : {}),
       }));
   },
 };

@@ -5,13 +5,7 @@
  */
 import type { RoleView } from '../context';
 import { admittedAudience, issuerClusters, policyAllows } from './grant-probe';
-import {
-  annotatedSubjects,
-  roleResource,
-  scopedStatementText,
-  statementEvidence,
-  updateTrustCommand,
-} from './helpers';
+import { annotatedSubjects, roleResource, scopedStatementText, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 const PROBE_SUBJECT = 'system:serviceaccount:irsa-auditor-probe:any-service-account';
@@ -41,7 +35,14 @@ export const check: RoleCheck = {
           resource: roleResource(role, grant.statement, grant.providerArn),
           evidence: statementEvidence(statement),
           discriminator: grant.providerArn,
-          remediation: `${updateTrustCommand(role)}\nwith the statement:\n${scopedStatementText(grant.providerArn, grant.issuer, target, admittedAudience(grant))}`,
+          ...(subjects.length > 0
+            ? trustFix(
+                role.role.arn,
+                `Restrict statement ${grant.statement} to the service accounts annotated with the role (StringEquals on "${grant.issuer}:sub").`,
+              )
+            : {
+                remediation: `No service account is annotated with the role: name the ones that need it under StringEquals in statement ${grant.statement}, for example:\n${scopedStatementText(grant.providerArn, grant.issuer, target, admittedAudience(grant))}`,
+              }),
         };
       });
   },

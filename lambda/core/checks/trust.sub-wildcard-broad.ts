@@ -4,8 +4,8 @@
  * create a namespace or service account that fits the pattern gets the role.
  */
 
-import { admittedAudience, issuerClusters } from './grant-probe';
-import { annotatedSubjects, roleResource, scopedStatementText, statementEvidence } from './helpers';
+import { issuerClusters } from './grant-probe';
+import { annotatedSubjects, roleResource, statementEvidence, trustFix } from './helpers';
 import type { RoleCheck } from './types';
 
 export const check: RoleCheck = {
@@ -33,10 +33,12 @@ export const check: RoleCheck = {
             statement: statementEvidence(role.trust.policy.statements[grant.statement]),
           },
           discriminator: `${grant.providerArn}|${grant.subjects.broad.join(',')}`,
-          remediation:
-            subjects.length > 0
-              ? `Use StringEquals with the annotated service accounts:\n${scopedStatementText(grant.providerArn, grant.issuer, subjects, admittedAudience(grant))}`
-              : undefined,
+          ...(subjects.length > 0
+            ? trustFix(
+                role.role.arn,
+                `Replace the pattern in statement ${grant.statement} with the service accounts annotated with the role (StringEquals).`,
+              )
+            : {}),
         };
       });
   },

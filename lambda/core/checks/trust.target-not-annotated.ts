@@ -3,10 +3,12 @@
  * service account is not annotated with this role and has no Pod Identity association: the annotation
  * was stripped by a Helm or eksctl update, or never added, and its pods fall back to the node role.
  */
+
+import { shellQuote } from '../access-entry';
 import type { FindingDraft } from '../findings';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import { policyAllows } from './grant-probe';
-import { clusterLabel, roleResource } from './helpers';
+import { annotateAndRestart, clusterLabel, roleResource } from './helpers';
 import type { RoleCheck } from './types';
 
 function describeAnnotation(annotation: string | undefined, roleArn: string): string {
@@ -25,7 +27,10 @@ export const check: RoleCheck = {
   description:
     'The role trusts a service account by name, the service account exists, but it is not annotated with this role and has no Pod Identity association, so its pods use the node role.',
   remediation:
-    'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=<role arn> --overwrite, then restart the pods.',
+    'Annotate the service account with the role, then re-create the pods of the workloads that use it.',
+  commands: [
+    'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=<role arn> --overwrite',
+  ],
   guideStep: 'service-account',
   needsKubernetes: true,
   run(role, ctx) {
@@ -47,7 +52,14 @@ export const check: RoleCheck = {
           },
           evidence: { subject, annotations: sa.serviceAccount.annotations },
           discriminator: subject,
-          remediation: `kubectl annotate serviceaccount -n ${namespace} ${name} ${ANNOTATION_ROLE_ARN}=${role.role.arn} --overwrite && kubectl rollout restart -n ${namespace} deployment  # restart the workloads using it`,
+          ...annotateAndRestart(
+            sa,
+            ctx,
+            `Annotate the service account with ${role.role.arn} if it is meant to use the role.`,
+            [
+              `kubectl annotate serviceaccount -n ${shellQuote(namespace)} ${shellQuote(name)} ${shellQuote(`${ANNOTATION_ROLE_ARN}=${role.role.arn}`)} --overwrite`,
+            ],
+          ),
         });
       }
     }

@@ -44,8 +44,10 @@ export interface CheckMeta {
   severityNote?: string;
   title: string;
   description: string;
-  /** Generic remediation; findings usually carry a concrete one. */
+  /** Generic remediation, prose only; findings usually carry a concrete one. */
   remediation: string;
+  /** Generic commands (with `<placeholders>`), for findings that carry no remediation of their own. */
+  commands?: string[];
   guideStep?: GuideStep;
   /** True when the check reads ServiceAccounts or Pods: skipped for clusters whose API is unreadable. */
   needsKubernetes: boolean;
