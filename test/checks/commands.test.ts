@@ -45,10 +45,10 @@ describe('fix commands', () => {
     }
   });
 
-  it('are printed on their own lines by the text report, never wrapped', () => {
+  it('are printed on their own lines by the detailed text report, never wrapped', () => {
     for (const inventory of demos) {
       const result = runChecks(inventory, CHECKS);
-      const lines = renderScan(result, 'table')
+      const lines = renderScan(result, 'table', { details: true })
         .split('\n')
         .map((line) => line.trim());
       for (const finding of result.findings)

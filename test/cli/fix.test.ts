@@ -74,7 +74,7 @@ describe('irsa-audit access and scan name the member role the cluster refused', 
   });
 
   it('scan prints no placeholder principal', async () => {
-    const { stdout } = await runCli(['scan', '--inventory', DEMO]);
+    const { stdout } = await runCli(['scan', '--inventory', DEMO, '--details']);
     expect(stdout).not.toContain('<irsa-auditor member role>');
     expect(stdout.split('\n').map((line) => line.trim())).toContain(
       'aws eks create-access-entry --cluster-name ci-runners-usw2 --region us-west-2 --principal-arn arn:aws:iam::205817463390:role/irsa-auditor-member --type STANDARD',
