@@ -73,7 +73,6 @@ describe('Kubernetes reader against a loopback HTTPS API server', () => {
       name: 'api-7d9f8b6c5-abcde',
       serviceAccountName: 'api',
       phase: 'Running',
-      labels: { 'pod-template-hash': '7d9f8b6c5' },
       owner: { kind: 'Deployment', name: 'api' },
       startTime: '2026-11-28T10:00:00.000Z',
       containers: [
