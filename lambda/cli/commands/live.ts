@@ -3,7 +3,7 @@
  * and the live half of `explain`. They collect with the caller's credentials (assuming the member
  * role in each account) and then use exactly the engine, store and notifier the Lambda uses.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromIni } from '@aws-sdk/credential-providers';
 import { NOTIFY_MODES, type NotifyMode } from '../../app/notify-mode';
@@ -85,13 +85,27 @@ export async function runSnapshot(argv: string[], io: CliIO): Promise<number> {
   const options = optionsFrom(values, io);
   const inventory = await collecting(() => collectInventory(options, collectDeps(io)));
   try {
-    writeFileSync(out, `${inventoryToJson(inventory, 1)}\n`);
+    writeOwnerOnly(out, `${inventoryToJson(inventory, 1)}\n`);
   } catch (error) {
     throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
   }
   printCollectionSummary(inventory, io);
   io.stderr(`wrote ${out}\n`);
   return EXIT_OK;
+}
+
+/**
+ * A snapshot names every account, role and workload of the organization: readable by its owner only
+ * (0600), also when it replaces an existing file (the mode is set before anything is written).
+ */
+function writeOwnerOnly(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export async function runRun(argv: string[], io: CliIO): Promise<number> {
