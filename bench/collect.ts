@@ -13,13 +13,23 @@
  *               concurrency, and the longest dependency chain (sequential pages included)
  * Targets: api_calls ≤ 1.05 × min_calls, wall_ms ≤ 1.2 × bound_ms.
  *
- * Options: `--size small|large|all` (default all), `--latency-ms N` (default 20). Below ~10 ms the run
+ * Then the Kubernetes side, through the real reader against a loopback HTTPS API server (the tests'
+ * one): one JSON line per pod set with `held_mb_per_1000_pods`, the heap the read inventory holds per
+ * 1,000 pods after collection (what is kept: docs/collection.md "What is kept"), beside
+ * `raw_mb_per_1000_pods`, the size of the pods as the API serves them (5,000 Deployment pods with a
+ * 2 KB `last-applied-configuration` and a 2 KB secret variable each).
+ *
+ * Options: `--size small|large|pods|all` (default all), `--latency-ms N` (default 20). Below ~10 ms the run
  * becomes CPU-bound on a small machine (decoding and parsing 200,000 trust policies and the garbage
  * collection of the resulting inventory take ~5 s of one core), and wall/bound then measures the CPU
  * rather than the collector's scheduling; `cpu_ms` is printed so that is visible.
  */
+import { execFileSync } from 'node:child_process';
 import { collectInventory } from '../lambda/collect/collect';
+import { createKubernetesReader } from '../lambda/collect/kubernetes';
 import type { CollectOptionsInput } from '../lambda/collect/options';
+import { resolveCollectOptions } from '../lambda/collect/options';
+import { CA_DATA, pod, startKubeServer } from '../test/collect/kube-server';
 import { generateOrganization, type MinCalls, SimulatedAws, seededRandom } from './collect-sim';
 
 interface Size {
@@ -150,13 +160,121 @@ async function runSize(size: Size, baseLatency: number, report = true): Promise<
   );
 }
 
+interface PodSet {
+  label: string;
+  pods: number;
+  /** Bytes of one `last-applied-configuration`-like annotation and of one secret variable. */
+  payloadBytes: number;
+}
+
+// The hostile case (200 pods with 200 KB annotations and secrets) is a test
+// (test/collect/kubernetes-memory.test.ts): its few hundred KB held are below this process's heap noise.
+const POD_SETS: PodSet[] = [{ label: 'pods', pods: 5_000, payloadBytes: 2_000 }];
+
+/** Heap in use after several full collections (one can leave garbage that the next frees). */
+function heapAfterGc(): number {
+  for (let i = 0; i < 8; i++) globalThis.gc?.();
+  return process.memoryUsage().heapUsed;
+}
+
+/** A pod as a Deployment makes it: IRSA variables, a few others, labels and a large annotation. */
+function podObject(index: number, payload: string) {
+  const object = pod(`team-${index % 50}`, `app-${index}-7d9f8b6c5-x${index}`, {
+    serviceAccountName: `app-${index % 200}`,
+    replicaSet: `app-${index}-7d9f8b6c5`,
+    hash: '7d9f8b6c5',
+    env: [
+      { name: 'AWS_ROLE_ARN', value: `arn:aws:iam::111122223333:role/app-${index % 200}` },
+      {
+        name: 'AWS_WEB_IDENTITY_TOKEN_FILE',
+        value: '/var/run/secrets/eks.amazonaws.com/serviceaccount/token',
+      },
+      { name: 'AWS_STS_REGIONAL_ENDPOINTS', value: 'regional' },
+      { name: 'LOG_LEVEL', value: 'info' },
+      { name: 'DB_PASSWORD', value: payload },
+    ],
+  });
+  return {
+    ...object,
+    metadata: {
+      ...object.metadata,
+      annotations: {
+        'kubectl.kubernetes.io/last-applied-configuration': payload,
+        'prometheus.io/scrape': 'true',
+      },
+    },
+  };
+}
+
+async function runPods(set: PodSet): Promise<void> {
+  const payload = 'x'.repeat(set.payloadBytes);
+  const pods = Array.from({ length: set.pods }, (_, i) => podObject(i, payload));
+  const server = await startKubeServer({ serviceAccounts: [], pods });
+  try {
+    const reader = createKubernetesReader({
+      ...resolveCollectOptions({}).kubernetes,
+      clusterTimeoutMs: 600_000,
+    });
+    const endpoint = {
+      accountId: '111122223333',
+      region: 'eu-west-1',
+      name: 'bench',
+      endpoint: server.url,
+      caData: CA_DATA,
+    };
+    const before = heapAfterGc();
+    const started = performance.now();
+    const result = await reader.read(endpoint, 'k8s-aws-v1.bench', {
+      principalArn: 'arn:aws:iam::111122223333:role/bench',
+    });
+    const wallMs = performance.now() - started;
+    // What the read's result holds (measured in a fresh process: see main).
+    const held = heapAfterGc() - before;
+    if (result.status !== 'ok' || result.pods.length !== set.pods) {
+      throw new Error(`pods not read: ${JSON.stringify(result).slice(0, 300)}`);
+    }
+    const requests = result.requests;
+    const rawBytes = pods.reduce((total, object) => total + JSON.stringify(object).length, 0);
+    const perThousand = (bytes: number) => Number(((bytes / 2 ** 20) * (1_000 / set.pods)).toFixed(2));
+    process.stdout.write(
+      `${JSON.stringify({
+        size: set.label,
+        pods: set.pods,
+        held_mb_per_1000_pods: perThousand(held),
+        raw_mb_per_1000_pods: perThousand(rawBytes),
+        requests,
+        wall_ms: Math.round(wallMs),
+        peak_rss_mb: Math.round(process.memoryUsage().rss / 2 ** 20),
+      })}\n`,
+    );
+  } finally {
+    await server.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const podSet = POD_SETS.find((set) => set.label === argument('pod-set', ''));
+  if (podSet) return runPods(podSet);
   const which = argument('size', 'all');
   const latency = Number(argument('latency-ms', '20'));
-  // Warm-up (not reported): the first run of any code path pays for JIT compilation and lazy loading.
-  await runSize({ label: 'warm-up', accounts: 20, regions: 17, clusters: 40, roles: 4_000 }, latency, false);
+  if (which !== 'pods') {
+    // Warm-up (not reported): the first run of any code path pays for JIT compilation and lazy loading.
+    await runSize(
+      { label: 'warm-up', accounts: 20, regions: 17, clusters: 40, roles: 4_000 },
+      latency,
+      false,
+    );
+  }
   for (const size of SIZES) {
     if (which === 'all' || which === size.label) await runSize(size, latency);
+  }
+  for (const set of POD_SETS) {
+    // Each in a fresh process: the heap a read holds is then not blurred by earlier runs' garbage.
+    if (which === 'all' || which === set.label) {
+      execFileSync(process.execPath, [...process.execArgv, process.argv[1], '--pod-set', set.label], {
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+    }
   }
 }
 

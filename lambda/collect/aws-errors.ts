@@ -1,3 +1,4 @@
+import type { ErrorCode } from '../core/errors';
 import { CollectError, trimMessage } from './errors';
 
 /**
@@ -7,10 +8,24 @@ import { CollectError, trimMessage } from './errors';
  */
 export type AwsFailureKind = 'throttled' | 'expired' | 'denied' | 'not-found' | 'transient' | 'fatal';
 
+/** The coverage codes of AWS failures (docs/collection.md lists them): closed, never an error's name. */
+export type AwsFailureCode =
+  | 'Throttled'
+  | 'ExpiredToken'
+  | 'AccessDenied'
+  | 'CredentialsRejected'
+  | 'MissingCredentials'
+  | 'NotFound'
+  | 'Timeout'
+  | 'NetworkError'
+  | 'ServiceError'
+  | 'InternalError'
+  | ErrorCode;
+
 export interface AwsFailure {
   kind: AwsFailureKind;
   /** Stable coverage code (docs/collection.md lists them). */
-  code: string;
+  code: AwsFailureCode;
   /** One line, bounded; safe to store and show. */
   message: string;
 }
@@ -99,10 +114,10 @@ export function classifyAwsError(error: unknown): AwsFailure {
   if (shape.$fault === 'server' || (status !== undefined && status >= 500)) {
     return { kind: 'transient', code: 'ServiceError', message };
   }
-  // A service's own error name is data worth keeping; a JavaScript exception's name (TypeError) is
-  // not a coverage code: it is a bug of ours (docs/collection.md).
+  // A JavaScript exception (TypeError) is a bug of ours; any other unrecognised error gets the fixed
+  // code `Unknown`. Neither name becomes a code: the message keeps it (docs/collection.md).
   if (!fromService(shape)) return { kind: 'fatal', code: 'InternalError', message };
-  return { kind: 'fatal', code: /^[A-Za-z][\w.]{0,63}$/.test(name) ? name : 'Unknown', message };
+  return { kind: 'fatal', code: 'Unknown', message };
 }
 
 /** An exception the AWS SDK built from a service response (it carries the response metadata). */

@@ -1,4 +1,5 @@
-import type { CoverageError } from '../core/model';
+import { OBJECT_TEXT_BUDGET } from '../core/inventory/kubernetes';
+import type { Cluster, CoverageError } from '../core/model';
 import { classifyAwsError } from './aws-errors';
 import type { DescribedCluster } from './eks';
 import { eksToken } from './eks-token';
@@ -79,6 +80,7 @@ export async function readClusterKubernetes(
     cluster.kubernetes = { status: 'ok' };
     cluster.serviceAccounts = result.serviceAccounts;
     cluster.pods = result.pods;
+    if (result.cappedObjects) recordSizeCap(errors, cluster, result.cappedObjects);
     return;
   }
   cluster.kubernetes =
@@ -91,6 +93,22 @@ export async function readClusterKubernetes(
     cluster: cluster.name,
     code: result.code,
     message: result.reason,
+  });
+}
+
+/**
+ * The one place a size cap becomes a coverage note (docs/collection.md "Size caps"): objects cut to the
+ * per-object cap were read only in part, so what the checks say about the cluster may be incomplete.
+ */
+export function recordSizeCap(errors: CoverageError[], cluster: Cluster, cappedObjects: number): void {
+  errors.push({
+    scope: 'cluster',
+    region: cluster.region,
+    cluster: cluster.name,
+    code: 'KubernetesObjectTooLarge',
+    message:
+      `${cappedObjects} Kubernetes object(s) held more than the ${OBJECT_TEXT_BUDGET / 1024} KiB of checked ` +
+      'text the audit keeps per object; the rest was dropped, so the checks saw them only in part.',
   });
 }
 

@@ -127,6 +127,18 @@ export function looksEksLike(text: string): boolean {
 }
 
 /**
+ * The issuer a `Federated` value meant, even when the value is malformed: the provider ARN's resource
+ * or an issuer URL, without scheme. Undefined when it names no issuer (a cluster ARN, a SAML provider).
+ */
+export function intendedIssuer(value: string): string | undefined {
+  const marker = value.indexOf(':oidc-provider/');
+  if (value.startsWith('arn:') && marker > 0) {
+    return stripScheme(value.slice(marker + ':oidc-provider/'.length)) || undefined;
+  }
+  return /^https?:\/\//i.test(value) ? stripScheme(value) || undefined : undefined;
+}
+
+/**
  * Why a `Federated` value meant as an OIDC provider is not a valid provider ARN; undefined when valid
  * or when the value is not meant as an OIDC provider at all (a SAML provider, a built-in IdP domain).
  */

@@ -39,6 +39,10 @@ export const ERROR_CODES = [
   'ClusterNotFound',
   'ClusterBudgetExceeded',
   'ListExpired',
+  'KubernetesContinueRepeated',
+  'KubernetesPageTooLarge',
+  // an AWS or other error the collector does not recognise (its name stays in the message)
+  'Unknown',
   // the CLI
   'UsageError',
 ] as const;

@@ -15,6 +15,7 @@ import {
   OrganizationsAccessError,
   PaginationError,
 } from '../../lambda/collect/errors';
+import { ContinueTokenRepeated, PageTooLarge } from '../../lambda/collect/kubernetes';
 import { ClusterBudgetExceeded, ListExpiredError } from '../../lambda/collect/unreachable';
 import { AuditorError, ERROR_CODES } from '../../lambda/core/errors';
 import { ExplainTargetError } from '../../lambda/core/explain/target';
@@ -39,6 +40,8 @@ const SAMPLES: Record<string, AuditorError> = {
   PaginationError: new PaginationError('iam:ListRoles', 'the same page token twice'),
   ClusterBudgetExceeded: new ClusterBudgetExceeded(60_000),
   ListExpiredError: new ListExpiredError('Pod', 2),
+  ContinueTokenRepeated: new ContinueTokenRepeated('Pod'),
+  PageTooLarge: new PageTooLarge(16 * 2 ** 20),
   ExplainTargetError: new ExplainTargetError('no such cluster', ['prod']),
   InventoryError: new InventoryError('InventoryInvalid', 'bad', { source: 'inventory.json' }),
   ConfigError: new ConfigError(['bad'], 'flags'),

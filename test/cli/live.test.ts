@@ -3,7 +3,7 @@
  * simulated organization behind aws-sdk-client-mock (the CLI builds real SDK clients; the mock answers
  * them), its clusters' Kubernetes APIs on loopback servers, and the results table on dynalite.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
@@ -110,6 +110,7 @@ describe('irsa-audit snapshot, scan and run', () => {
       stderr: `collected 2 account(s), 2 cluster(s)\nwrote ${out}\n`,
     });
     const text = readFileSync(out, 'utf8');
+    expect(statSync(out).mode & 0o777).toBe(0o600); // the organization's inventory: owner only
     const file = JSON.parse(text) as { schemaVersion: number; accounts: { accountId: string }[] };
     expect(file.schemaVersion).toBe(1);
     expect(file.accounts.map((account) => account.accountId)).toEqual([PROD, DEV]);
@@ -128,6 +129,18 @@ describe('irsa-audit snapshot, scan and run', () => {
     expect(run.stderr).toBe('collected 2 account(s), 2 cluster(s)\n');
     expect(fingerprints(findingsOf(run.stdout))).toEqual(fingerprints(fromFile));
     expect(findingsOf(run.stdout)).toEqual(fromFile);
+  });
+
+  it('makes an existing snapshot file readable by its owner only before writing into it', async () => {
+    simulate();
+    const out = tempPath('existing.json');
+    writeFileSync(out, 'old', { mode: 0o644 });
+
+    const snapshot = await runCli(['snapshot', '--out', out, ...SCOPE], CLI_ENV);
+
+    expect(snapshot.code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(out, 'utf8')).schemaVersion).toBe(1);
   });
 
   it('exits 1 from run when a finding meets --fail-on', async () => {

@@ -158,7 +158,7 @@ describe('classifyAwsError', () => {
     ['UnrecognizedClientException', 400, 'denied', 'CredentialsRejected'],
     ['NoSuchEntityException', 404, 'not-found', 'NotFound'],
     ['ServiceUnavailable', 503, 'transient', 'ServiceError'],
-    ['InvalidParameterException', 400, 'fatal', 'InvalidParameterException'],
+    ['InvalidParameterException', 400, 'fatal', 'Unknown'],
   ])('%s (%i) is %s with code %s', (name, status, kind, code) => {
     expect(classifyAwsError(serviceError(name, 'message', status))).toMatchObject({ kind, code });
   });
@@ -177,6 +177,16 @@ describe('classifyAwsError', () => {
 
     expect(failure).toMatchObject({ kind: 'fatal', code: 'InternalError' });
     expect(failure.message).toContain('TypeError');
+  });
+
+  it('gives an unrecognised service error the fixed code Unknown and keeps its name in the message', () => {
+    const failure = classifyAwsError(serviceError('SomeNewServiceException', 'the details', 400));
+
+    expect(failure).toEqual({
+      kind: 'fatal',
+      code: 'Unknown',
+      message: 'SomeNewServiceException: the details',
+    });
   });
 
   it('recognises network failures by their system code', () => {

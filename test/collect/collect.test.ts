@@ -480,4 +480,38 @@ describe('collectInventory with the real Kubernetes reader on a loopback API ser
     );
     expect(url.searchParams.get('X-Amz-Security-Token')).toBe('member-session');
   });
+
+  it('records a cluster coverage note when objects were cut to the per-object size cap', async () => {
+    const flood = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`example.com/key-${String(i).padStart(40, '0')}`, 'v']),
+    );
+    server = await startKubeServer({
+      serviceAccounts: [serviceAccount('tenant', 'flood', flood)],
+      pods: [pod('tenant', 'app-0')],
+    });
+    const member = accountId(1);
+    const org = organization([
+      account(0, { clusters: [] }),
+      account(1, {
+        clusters: [cluster(member, 'eu-west-1', 'live', { endpoint: server.url, caData: CA_DATA })],
+      }),
+    ]);
+    const { deps } = simulate(org);
+    delete deps.kubernetes; // the production reader
+
+    const inventory = await collectInventory(baseOptions, deps);
+
+    const audited = byId(inventory, member);
+    expect(audited.clusters[0].kubernetes).toEqual({ status: 'ok' });
+    expect(audited.clusters[0].serviceAccounts).toHaveLength(1);
+    expect(audited.errors).toEqual([
+      expect.objectContaining({
+        scope: 'cluster',
+        region: 'eu-west-1',
+        cluster: 'live',
+        code: 'KubernetesObjectTooLarge',
+      }),
+    ]);
+    expect(audited.errors[0].message).toMatch(/^1 Kubernetes object\(s\) held more than the 16 KiB/);
+  });
 });

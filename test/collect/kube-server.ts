@@ -24,6 +24,8 @@ export interface KubeServerOptions {
   forbid?: 'serviceaccounts' | 'pods';
   /** Delay every answer by this much. */
   delayMs?: number;
+  /** Answer every page of this resource with the same continue token (a broken server or proxy). */
+  repeatContinue?: 'serviceaccounts' | 'pods';
 }
 
 export interface RecordedRequest {
@@ -80,10 +82,15 @@ export async function startKubeServer(options: KubeServerOptions = {}): Promise<
       let items = (resource === 'pods' ? options.pods : options.serviceAccounts) ?? [];
       if (namespace) items = items.filter((item) => metadataOf(item).namespace === namespace);
       if (query.fieldSelector) items = items.filter((item) => matchesField(item, query.fieldSelector));
-      const offset = query.continue ? Number(query.continue) : 0;
+      const offset = query.continue && /^\d+$/.test(query.continue) ? Number(query.continue) : 0;
       const limit = query.limit ? Number(query.limit) : items.length;
       const page = items.slice(offset, offset + limit);
-      const next = offset + limit < items.length ? String(offset + limit) : undefined;
+      const next =
+        options.repeatContinue === resource
+          ? 'the-same-token'
+          : offset + limit < items.length
+            ? String(offset + limit)
+            : undefined;
       send(200, {
         kind: resource === 'pods' ? 'PodList' : 'ServiceAccountList',
         apiVersion: 'v1',

@@ -1,9 +1,13 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { ClusterEndpoint } from '../../lambda/collect/cluster-endpoint';
 import { createKubernetesReader, type KubernetesReadResult } from '../../lambda/collect/kubernetes';
 import { type KubernetesOptions, resolveCollectOptions } from '../../lambda/collect/options';
 import { unreachableReason } from '../../lambda/collect/unreachable';
 import { CA_DATA, type KubeServer, OTHER_CA_DATA, pod, serviceAccount, startKubeServer } from './kube-server';
 
+const run = promisify(execFile);
 const TOKEN = 'k8s-aws-v1.test-token';
 const HINT = { principalArn: 'arn:aws:iam::111122223333:role/IrsaAuditor' };
 
@@ -73,7 +77,6 @@ describe('Kubernetes reader against a loopback HTTPS API server', () => {
       name: 'api-7d9f8b6c5-abcde',
       serviceAccountName: 'api',
       phase: 'Running',
-      labels: { 'pod-template-hash': '7d9f8b6c5' },
       owner: { kind: 'Deployment', name: 'api' },
       startTime: '2026-11-28T10:00:00.000Z',
       containers: [
@@ -194,6 +197,85 @@ describe('Kubernetes reader against a loopback HTTPS API server', () => {
 
     expect(result).toMatchObject({ status: 'unreachable', code: 'KubernetesTlsFailure' });
     expect(server.requests).toHaveLength(0);
+  });
+
+  it('verifies the cluster CA even when NODE_TLS_REJECT_UNAUTHORIZED=0 (the token never reaches the server)', async () => {
+    // A child process: Node's TLS reads the real environment, not Jest's copy of it.
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(__dirname, 'tls-env-probe.ts')], {
+      env: { ...process.env, NODE_TLS_REJECT_UNAUTHORIZED: '0', NODE_NO_WARNINGS: '1' },
+      timeout: 60_000,
+    });
+
+    const { result, requests } = JSON.parse(stdout) as { result: KubernetesReadResult; requests: number };
+    expect(result).toMatchObject({ status: 'unreachable', code: 'KubernetesTlsFailure' });
+    expect(requests).toBe(0);
+  }, 90_000);
+
+  it('stops a list whose continue token comes back unchanged, with its own code', async () => {
+    server = await startKubeServer({ serviceAccounts, pods, repeatContinue: 'pods' });
+    const started = Date.now();
+
+    const result = await createKubernetesReader(settings({ clusterTimeoutMs: 10_000 })).read(
+      endpointOf(server),
+      TOKEN,
+      HINT,
+    );
+
+    expect(result).toMatchObject({ status: 'unreachable', code: 'KubernetesContinueRepeated' });
+    expect((result as { reason: string }).reason).toMatch(/same continue token twice for the Pod list/);
+    // The first repeat ends it: no loop until the cluster budget, no timeout reported.
+    expect(server.requests.filter((request) => request.path === '/api/v1/pods')).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  it('asks a page over the size cap again with half the limit, keeping every object', async () => {
+    const big = Array.from({ length: 6 }, (_, i) =>
+      serviceAccount('ns', `sa-${i}`, { note: 'x'.repeat(3_000) }),
+    );
+    server = await startKubeServer({ serviceAccounts: big, pods });
+
+    const result = await createKubernetesReader(settings({ pageSize: 4 }), { maxPageBytes: 8_000 }).read(
+      endpointOf(server),
+      TOKEN,
+      HINT,
+    );
+
+    expect(result.status).toBe('ok');
+    const ok = result as Extract<KubernetesReadResult, { status: 'ok' }>;
+    expect(ok.serviceAccounts.map((sa) => sa.name)).toEqual(big.map((sa) => sa.metadata.name));
+    const limits = server.requests
+      .filter((request) => request.path === '/api/v1/serviceaccounts')
+      .map((request) => request.query.limit);
+    expect(limits).toEqual(['4', '2', '2', '2']);
+  });
+
+  it('gives up on a single object over the page cap with its own code', async () => {
+    server = await startKubeServer({
+      serviceAccounts: [serviceAccount('ns', 'huge', { note: 'x'.repeat(20_000) })],
+      pods,
+    });
+
+    const result = await createKubernetesReader(settings(), { maxPageBytes: 8_000 }).read(
+      endpointOf(server),
+      TOKEN,
+      HINT,
+    );
+
+    expect(result).toMatchObject({ status: 'unreachable', code: 'KubernetesPageTooLarge' });
+  });
+
+  it('counts the objects cut to the per-object size cap', async () => {
+    const annotations = Object.fromEntries(
+      Array.from({ length: 400 }, (_, i) => [`example.com/key-${String(i).padStart(40, '0')}`, 'v']),
+    );
+    server = await startKubeServer({
+      serviceAccounts: [...serviceAccounts, serviceAccount('ns', 'flooded', annotations)],
+      pods,
+    });
+
+    const result = await createKubernetesReader(settings()).read(endpointOf(server), TOKEN, HINT);
+
+    expect(result).toMatchObject({ status: 'ok', cappedObjects: 1 });
   });
 
   it('reports a closed port as unreachable with network advice', async () => {

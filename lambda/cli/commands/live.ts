@@ -3,7 +3,7 @@
  * and the live half of `explain`. They collect with the caller's credentials (assuming the member
  * role in each account) and then use exactly the engine, store and notifier the Lambda uses.
  */
-import { writeFileSync } from 'node:fs';
+import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { fromIni } from '@aws-sdk/credential-providers';
@@ -71,6 +71,20 @@ function printCollectionSummary(inventory: Inventory, io: CliIO): void {
   );
 }
 
+/**
+ * A snapshot names every account, role and workload of the organization: readable by its owner only
+ * (0600), also when it replaces an existing file (the mode is set before anything is written).
+ */
+function writeOwnerOnly(path: string, text: string): void {
+  const fd = openSync(path, 'w', 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+    writeSync(fd, text);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 export const snapshotCommand: CommandSpec = {
   name: 'snapshot',
   summary: 'collect the live inventory of the organization to a file',
@@ -87,7 +101,7 @@ export const snapshotCommand: CommandSpec = {
     if (out === '-') io.stdout(text);
     else {
       try {
-        writeFileSync(resolve(io.cwd, out), text);
+        writeOwnerOnly(resolve(io.cwd, out), text);
       } catch (error) {
         throw new CliError(`cannot write ${out}: ${(error as Error).message}`, 2, { cause: error });
       }

@@ -5,17 +5,24 @@ import { providerArnFor, sameClusterOtherHostFamily } from '../arn';
 import type {
   AuditContext,
   ClusterView,
-  EditRows,
   RoleView,
   ServiceAccountView,
   SortedNames,
   WorkloadView,
 } from '../context';
+import { editDistance } from '../edit-distance';
 import type { FindingResource } from '../findings';
 import type { Container, Pod } from '../model';
 import { DEFAULT_AUDIENCE } from '../model';
 import type { NormalizedStatement } from '../policy/normalize';
 import type { IrsaGrant } from '../policy/trust';
+import {
+  ANNOTATION_SKIP_CONTAINERS,
+  ENV_CONTAINER_CREDENTIALS_FULL_URI,
+  ENV_ROLE_ARN,
+  ENV_WEB_IDENTITY_TOKEN_FILE,
+  LABEL_SKIP_POD_IDENTITY_WEBHOOK,
+} from '../workload-fields';
 
 export function roleResource(role: RoleView, statement?: number, providerArn?: string): FindingResource {
   const resource: FindingResource = { accountId: role.accountId, roleArn: role.role.arn };
@@ -280,54 +287,8 @@ export function annotateAndRestart(
   };
 }
 
-/**
- * Levenshtein distance: exact when it is ≤ `max`, otherwise some value above `max`. The common prefix
- * and suffix are skipped (ARNs and subjects share long ones) and only the diagonal band of width
- * 2·max+1 is computed, with an exit as soon as a whole row exceeds `max`: `nearest` calls this for
- * every candidate of an account or cluster, so it must cost O(max · length), not O(length²).
- */
-export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINITY, rows?: EditRows): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let start = 0;
-  let endA = a.length;
-  let endB = b.length;
-  while (start < endA && start < endB && a.charCodeAt(start) === b.charCodeAt(start)) start++;
-  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
-    endA--;
-    endB--;
-  }
-  const n = endA - start;
-  const m = endB - start;
-  if (n === 0 || m === 0) return n + m;
-  const band = Math.min(Math.floor(max), Math.max(n, m));
-  const over = band + 1;
-  // Callers in hot loops lend two rows (RunCache.editRows, or nearest's own); a lone call allocates.
-  const fits = rows !== undefined && rows.previous.length > m;
-  let previous = fits ? rows.previous : new Int32Array(m + 1);
-  let current = fits ? rows.current : new Int32Array(m + 1);
-  for (let j = 0; j <= m; j++) previous[j] = j <= band ? j : over;
-  for (let i = 1; i <= n; i++) {
-    const lo = Math.max(i - band, 1);
-    const hi = Math.min(i + band, m);
-    current[lo - 1] = lo === 1 && i <= band ? i : over;
-    let rowMin = current[lo - 1];
-    const code = a.charCodeAt(start + i - 1);
-    for (let j = lo; j <= hi; j++) {
-      let value = previous[j - 1] + (code === b.charCodeAt(start + j - 1) ? 0 : 1);
-      if (previous[j] + 1 < value) value = previous[j] + 1;
-      if (current[j - 1] + 1 < value) value = current[j - 1] + 1;
-      if (value > over) value = over;
-      current[j] = value;
-      if (value < rowMin) rowMin = value;
-    }
-    if (hi < m) current[hi + 1] = over;
-    if (rowMin > band) return max + 1;
-    const swap = previous;
-    previous = current;
-    current = swap;
-  }
-  return previous[m] > band ? max + 1 : previous[m];
-}
+// In the core (the collectors' annotation minimization uses it too); re-exported for the checks.
+export { editDistance };
 
 /**
  * Longest string `nearest` compares. Role ARNs (64-character name, 512-character path) and subjects
@@ -454,8 +415,7 @@ export function podIdentityNote(sa: ServiceAccountView, ctx: AuditContext): stri
   return ` It also has Pod Identity association${id ? ` ${id}` : ''}, which new pods use instead; this affects only its ${pods.length} running pod(s) that still carry the IRSA variables (${listPods(pods)}).`;
 }
 
-export const SKIP_POD_LABEL = 'eks.amazonaws.com/skip-pod-identity-webhook';
-const SKIP_CONTAINERS_ANNOTATION = 'eks.amazonaws.com/skip-containers';
+export const SKIP_POD_LABEL = LABEL_SKIP_POD_IDENTITY_WEBHOOK;
 
 /** Pods that are running or about to (the webhook's effect matters only for live pods). */
 export function isLive(pod: Pod): boolean {
@@ -464,9 +424,9 @@ export function isLive(pod: Pod): boolean {
 
 /** Containers the webhook would mutate: init and regular, minus `skip-containers`. */
 export function mutatedContainers(pod: Pod) {
-  if (!pod.annotations?.[SKIP_CONTAINERS_ANNOTATION]) return pod.containers;
+  if (!pod.annotations?.[ANNOTATION_SKIP_CONTAINERS]) return pod.containers;
   const skip = new Set(
-    (pod.annotations?.[SKIP_CONTAINERS_ANNOTATION] ?? '')
+    (pod.annotations?.[ANNOTATION_SKIP_CONTAINERS] ?? '')
       .split(',')
       .map((name) => name.trim())
       .filter(Boolean),
@@ -479,15 +439,15 @@ export function hasIrsaEnv(container: Container): boolean {
   let roleArn = false;
   let tokenFile = false;
   for (const env of container.env) {
-    if (env.name === 'AWS_ROLE_ARN') roleArn = true;
-    else if (env.name === 'AWS_WEB_IDENTITY_TOKEN_FILE') tokenFile = true;
+    if (env.name === ENV_ROLE_ARN) roleArn = true;
+    else if (env.name === ENV_WEB_IDENTITY_TOKEN_FILE) tokenFile = true;
   }
   return roleArn && tokenFile;
 }
 
 /** The webhook's Pod Identity (container credentials) variable is in the container. */
 export function hasPodIdentityEnv(container: Container): boolean {
-  return container.env.some((env) => env.name === 'AWS_CONTAINER_CREDENTIALS_FULL_URI');
+  return container.env.some((env) => env.name === ENV_CONTAINER_CREDENTIALS_FULL_URI);
 }
 
 export function listPods(pods: Pod[], limit = 5): string {

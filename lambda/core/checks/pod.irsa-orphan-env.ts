@@ -3,6 +3,8 @@
  * (annotation removed, by a Helm upgrade for example). The pod keeps the role until re-created; the
  * next rollout silently switches it to the node role.
  */
+
+import { ENV_ROLE_ARN } from '../workload-fields';
 import { clusterLabel, isLive, listPods, workloadResource } from './helpers';
 import type { WorkloadCheck } from './types';
 
@@ -22,14 +24,14 @@ export const check: WorkloadCheck = {
     const carriers = workload.pods.filter(
       (pod) =>
         isLive(pod) &&
-        pod.containers.some((container) => container.env.some((env) => env.name === 'AWS_ROLE_ARN')),
+        pod.containers.some((container) => container.env.some((env) => env.name === ENV_ROLE_ARN)),
     );
     if (carriers.length === 0) return [];
     const roles = [
       ...new Set(
         carriers.flatMap((pod) =>
           pod.containers.flatMap((c) =>
-            c.env.filter((e) => e.name === 'AWS_ROLE_ARN').map((e) => e.value ?? '(valueFrom)'),
+            c.env.filter((e) => e.name === ENV_ROLE_ARN).map((e) => e.value ?? '(valueFrom)'),
           ),
         ),
       ),

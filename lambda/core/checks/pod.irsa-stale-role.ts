@@ -4,6 +4,7 @@
  * restarted.
  */
 import { ANNOTATION_ROLE_ARN } from '../model';
+import { ENV_ROLE_ARN } from '../workload-fields';
 import { clusterLabel, isLive, listNames, restartRemediation, workloadResource } from './helpers';
 import type { WorkloadCheck } from './types';
 
@@ -25,7 +26,7 @@ export const check: WorkloadCheck = {
     for (const pod of workload.pods) {
       if (!isLive(pod)) continue;
       for (const container of pod.containers) {
-        const value = container.env.find((env) => env.name === 'AWS_ROLE_ARN')?.value;
+        const value = container.env.find((env) => env.name === ENV_ROLE_ARN)?.value;
         if (value !== undefined && value !== current) {
           const pods = stale.get(value) ?? [];
           if (!pods.includes(pod.name)) pods.push(pod.name);

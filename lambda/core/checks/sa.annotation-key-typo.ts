@@ -5,34 +5,10 @@
  */
 
 import { shellQuote } from '../access-entry';
-import type { EditRows } from '../context';
-import {
-  ANNOTATION_AUDIENCE,
-  ANNOTATION_ROLE_ARN,
-  ANNOTATION_STS_REGIONAL,
-  ANNOTATION_TOKEN_EXPIRATION,
-} from '../model';
-import { annotateAndRestart, editDistance, saLabel, serviceAccountResource } from './helpers';
+import { ANNOTATION_ROLE_ARN } from '../model';
+import { isRoleArnKeyTypo } from '../workload-fields';
+import { annotateAndRestart, saLabel, serviceAccountResource } from './helpers';
 import type { ServiceAccountCheck } from './types';
-
-/** The webhook's own keys (frozen: a constant, never a cache). */
-const KNOWN: readonly string[] = Object.freeze([
-  ANNOTATION_ROLE_ARN,
-  ANNOTATION_AUDIENCE,
-  ANNOTATION_STS_REGIONAL,
-  ANNOTATION_TOKEN_EXPIRATION,
-]);
-const TARGET = ANNOTATION_ROLE_ARN.toLowerCase().replace(/[^a-z0-9]/g, '');
-
-/** True for keys that are almost, but not exactly, the role-arn annotation key. */
-function isRoleArnKeyTypo(key: string, rows: EditRows): boolean {
-  if (KNOWN.includes(key)) return false;
-  const lower = key.toLowerCase();
-  if (lower.replace(/[^a-z0-9]/g, '') === TARGET) return true;
-  if (editDistance(lower, ANNOTATION_ROLE_ARN, 4, rows) <= 4) return true;
-  // e.g. `iam.amazonaws.com/role-arn`, `eks.amazon.com/rolearn`
-  return /role[-_.]?arn$/.test(lower) && /(eks|amazon|aws)/.test(lower);
-}
 
 export const check: ServiceAccountCheck = {
   id: 'sa.annotation-key-typo',

@@ -6,7 +6,13 @@
  * operator the condition is always true and restricts nothing.
  */
 
-import { isEksIssuer, parseProviderArn, sameClusterOtherHostFamily, stripScheme } from '../arn';
+import {
+  intendedIssuer,
+  isEksIssuer,
+  parseProviderArn,
+  sameClusterOtherHostFamily,
+  stripScheme,
+} from '../arn';
 import type { AuditContext, RoleView } from '../context';
 import type { FindingDraft } from '../findings';
 import { parseIdentityKey } from '../policy/evaluate';
@@ -64,7 +70,16 @@ export const check: RoleCheck = {
   run(role: RoleView, ctx) {
     const drafts: FindingDraft[] = [];
     for (const { statement, providers } of role.trust.oidcStatements) {
-      const issuers = providers.flatMap((ref) => (ref.parsed && !ref.problem ? [ref.parsed.issuer] : []));
+      const valid = providers.flatMap((ref) => (ref.parsed && !ref.problem ? [ref.parsed.issuer] : []));
+      // A malformed principal (trust.principal-malformed) does not hide malformed keys beside it: they
+      // are compared with the issuer the principal meant.
+      const issuers =
+        valid.length > 0
+          ? valid
+          : providers.flatMap((ref) => {
+              const meant = intendedIssuer(ref.value);
+              return meant ? [meant] : [];
+            });
       if (issuers.length === 0) continue;
       const issuersLower = new Set(issuers.map((issuer) => issuer.toLowerCase()));
       const positiveByIssuer = new Set<string>();

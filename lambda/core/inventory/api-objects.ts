@@ -119,10 +119,23 @@ export function associationFromEks(association: EksAssociationShape): PodIdentit
   return parseAssociation(association as JsonObject, undefined, apiIssues('association'));
 }
 
-export function serviceAccountFromObject(object: KubernetesServiceAccountShape): ServiceAccount {
-  return parseServiceAccount(object as JsonObject, apiIssues('service account'));
+/**
+ * Kubernetes objects keep only what the checks read, within a size cap per object (docs/collection.md
+ * "What is kept"); `onCapped` hears of each object cut to the cap, for the run's coverage note.
+ */
+export function serviceAccountFromObject(
+  object: KubernetesServiceAccountShape,
+  onCapped?: () => void,
+): ServiceAccount {
+  const issues = apiIssues('service account');
+  const serviceAccount = parseServiceAccount(object as JsonObject, issues);
+  if (issues.cappedObjects > 0) onCapped?.();
+  return serviceAccount;
 }
 
-export function podFromObject(object: KubernetesPodShape): Pod {
-  return parsePod(object as JsonObject, apiIssues('pod'));
+export function podFromObject(object: KubernetesPodShape, onCapped?: () => void): Pod {
+  const issues = apiIssues('pod');
+  const pod = parsePod(object as JsonObject, issues);
+  if (issues.cappedObjects > 0) onCapped?.();
+  return pod;
 }

@@ -62,6 +62,8 @@ export class Issues {
   private readonly problems: InventoryProblem[] = [];
   private readonly warnings: string[] = [];
   private suppressedWarnings = 0;
+  /** Objects cut to the per-object size cap (docs/collection.md "Size caps"). */
+  cappedObjects = 0;
 
   constructor(
     readonly source: string,
@@ -93,6 +95,12 @@ export class Issues {
       return;
     }
     this.warnings.push(`${this.source}: ${formatPath(this.path, sub)}: ${message}`);
+  }
+
+  /** An object was cut to the size cap: a warning here, counted for the live collector's coverage note. */
+  capped(message: string, ...sub: PathSegment[]): void {
+    this.cappedObjects++;
+    this.warn(message, ...sub);
   }
 
   /** Throws the collected problems, if any. */

@@ -4,8 +4,14 @@
  * prints ONE mixed `List`, so items are routed by `kind` into the right array whichever field they
  * were put in; other kinds are ignored with one warning per kind. The live collector converts the
  * objects it lists with the same functions (`./api-objects.ts`).
+ *
+ * Only what the checks read is kept (`../workload-fields.ts`, docs/collection.md "What is kept"): the
+ * checked container variables, annotation values of the webhook's keys and their near-typos (other
+ * annotations keep their key only), the webhook's opt-out label; and at most `OBJECT_TEXT_BUDGET`
+ * characters of text per object. An object cut to that budget is reported through `Issues.capped`.
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
+import { CHECKED_POD_LABELS, isCheckedEnvVar, keepsAnnotationValue } from '../workload-fields';
 import {
   isKubernetesName,
   isObject,
@@ -99,24 +105,119 @@ export function parseWorkloadField(
   return list;
 }
 
-/** Our `{namespace, name, annotations}` (validated in place) or a Kubernetes ServiceAccount object. */
+/** Our `{namespace, name, annotations}` or a Kubernetes ServiceAccount object, as a new minimal object. */
 export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAccount {
   const metadata = raw.metadata;
+  const budget = new TextBudget();
+  let serviceAccount: ServiceAccount;
   if (isObject(metadata)) {
     issues.path.push('metadata');
-    const serviceAccount: ServiceAccount = {
+    serviceAccount = {
       namespace: kubernetesNamespace(metadata, issues) ?? '',
       name: requiredKubernetesName(metadata, 'name', issues) ?? '',
-      annotations: optionalStringMap(metadata, 'annotations', issues) ?? {},
+      annotations: keptAnnotations(optionalStringMap(metadata, 'annotations', issues), budget) ?? {},
     };
     issues.path.pop();
-    return serviceAccount;
+  } else {
+    if (metadata !== undefined) issues.expected('the object metadata', metadata, 'metadata');
+    serviceAccount = {
+      namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
+      name: requiredKubernetesName(raw, 'name', issues) ?? '',
+      annotations: keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget) ?? {},
+    };
   }
-  if (metadata !== undefined) issues.expected('the object metadata', metadata, 'metadata');
-  requiredKubernetesName(raw, 'namespace', issues);
-  requiredKubernetesName(raw, 'name', issues);
-  raw.annotations = optionalStringMap(raw, 'annotations', issues) ?? {};
-  return raw as unknown as ServiceAccount;
+  if (budget.capped) issues.capped(capMessage('service account'));
+  return serviceAccount;
+}
+
+/** Text kept per object (names, annotation keys and values, variables): a bounded cost per pod. */
+export const OBJECT_TEXT_BUDGET = 16 * 1024;
+/** A kept value longer than this is cut (IAM ARNs are at most 2,048 characters). */
+export const MAX_KEPT_VALUE_LENGTH = 2048;
+
+/** What is left of one object's text budget; `capped` once something did not fit. */
+class TextBudget {
+  left = OBJECT_TEXT_BUDGET;
+  capped = false;
+
+  take(length: number): boolean {
+    if (length > this.left) {
+      this.capped = true;
+      return false;
+    }
+    this.left -= length;
+    return true;
+  }
+
+  value(text: string): string {
+    if (text.length <= MAX_KEPT_VALUE_LENGTH) return text;
+    this.capped = true;
+    return `${text.slice(0, MAX_KEPT_VALUE_LENGTH - 1)}…`;
+  }
+}
+
+function capMessage(what: string): string {
+  return (
+    `the ${what} holds more than the ${OBJECT_TEXT_BUDGET / 1024} KiB of checked text the audit keeps ` +
+    'per object: the rest was dropped, and the checks saw it only in part (docs/collection.md "Size caps")'
+  );
+}
+
+/**
+ * Annotations as kept: values of the webhook's keys and their near-typos, every other key with an
+ * empty value, in their order. Values are budgeted first, so a flood of keys cannot push them out.
+ */
+function keptAnnotations(
+  annotations: Record<string, string> | undefined,
+  budget: TextBudget,
+): Record<string, string> | undefined {
+  if (annotations === undefined) return undefined;
+  const kept: Record<string, string> = {};
+  let valued: Set<string> | undefined;
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (typeof value !== 'string' || !keepsAnnotationValue(key)) continue;
+    const text = budget.value(value);
+    if (!budget.take(key.length + text.length)) continue;
+    valued ??= new Set();
+    valued.add(key);
+    setEntry(kept, key, text);
+  }
+  for (const key in annotations) {
+    if (valued?.has(key)) continue;
+    if (keepsAnnotationValue(key) && typeof annotations[key] === 'string') continue; // did not fit
+    if (budget.take(key.length)) setEntry(kept, key, '');
+  }
+  if (valued === undefined) return kept;
+  // Back in the object's own order.
+  const ordered: Record<string, string> = {};
+  for (const key in annotations) if (Object.hasOwn(kept, key)) setEntry(ordered, key, kept[key]);
+  return ordered;
+}
+
+/** `map[key] = value` that keeps a `__proto__` key as data (it is one in JSON). */
+function setEntry(map: Record<string, string>, key: string, value: string): void {
+  if (key === '__proto__')
+    Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
+}
+
+/** Labels as kept: the ones a check reads; undefined when none is set. */
+function keptLabels(
+  labels: Record<string, string> | undefined,
+  budget: TextBudget,
+): Record<string, string> | undefined {
+  if (labels === undefined) return undefined;
+  let kept: Record<string, string> | undefined;
+  for (const key of CHECKED_POD_LABELS) {
+    const value = labels[key];
+    if (typeof value !== 'string') continue;
+    const text = budget.value(value);
+    if (!budget.take(key.length + text.length)) continue;
+    kept ??= {};
+    setEntry(kept, key, text);
+  }
+  return kept;
 }
 
 function kubernetesNamespace(metadata: JsonObject, issues: Issues): string | undefined {
@@ -131,29 +232,43 @@ function kubernetesNamespace(metadata: JsonObject, issues: Issues): string | und
   return undefined;
 }
 
-/** Our pod shape (validated in place) or a Kubernetes Pod object. */
+/** Our pod shape or a Kubernetes Pod object, as a new minimal object. */
 export function parsePod(raw: JsonObject, issues: Issues): Pod {
-  if (isObject(raw.metadata)) return kubernetesPod(raw, raw.metadata, issues);
+  const budget = new TextBudget();
+  const pod = isObject(raw.metadata)
+    ? kubernetesPod(raw, raw.metadata, issues, budget)
+    : ownPod(raw, issues, budget);
+  if (budget.capped) issues.capped(capMessage('pod'));
+  return pod;
+}
+
+function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
   if (raw.metadata !== undefined) issues.expected('the object metadata', raw.metadata, 'metadata');
-  requiredKubernetesName(raw, 'namespace', issues);
-  requiredKubernetesName(raw, 'name', issues);
-  if (raw.serviceAccountName === undefined || raw.serviceAccountName === null)
-    raw.serviceAccountName = 'default';
-  else requiredKubernetesName(raw, 'serviceAccountName', issues);
-  // Optional fields are only written when present, so valid pods keep their object shape.
-  if (raw.phase !== undefined) raw.phase = optionalString(raw, 'phase', issues);
-  if (raw.startTime !== undefined)
-    raw.startTime = optionalString(raw, 'startTime', issues, 'a date-time string');
-  if (raw.annotations !== undefined) raw.annotations = optionalStringMap(raw, 'annotations', issues);
-  if (raw.labels !== undefined) raw.labels = optionalStringMap(raw, 'labels', issues);
+  const pod: Pod = {
+    namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
+    name: requiredKubernetesName(raw, 'name', issues) ?? '',
+    serviceAccountName: 'default',
+    containers: [],
+  };
+  if (raw.serviceAccountName !== undefined && raw.serviceAccountName !== null)
+    pod.serviceAccountName = requiredKubernetesName(raw, 'serviceAccountName', issues) ?? '';
+  // Optional fields are only written when present, so a pod read live and one read from a file are equal.
+  if (raw.phase !== undefined) {
+    const phase = optionalString(raw, 'phase', issues);
+    if (phase !== undefined) pod.phase = phase;
+  }
+  if (raw.startTime !== undefined) {
+    const startTime = optionalString(raw, 'startTime', issues, 'a date-time string');
+    if (startTime !== undefined) pod.startTime = startTime;
+  }
   const owner = raw.owner;
-  if (owner === null) raw.owner = undefined;
-  else if (owner !== undefined) {
+  if (owner !== undefined && owner !== null) {
     if (isObject(owner)) {
       issues.path.push('owner');
-      requiredString(owner, 'kind', issues);
-      requiredString(owner, 'name', issues);
+      const kind = requiredString(owner, 'kind', issues);
+      const name = requiredString(owner, 'name', issues);
       issues.path.pop();
+      if (kind !== undefined && name !== undefined) pod.owner = { kind, name };
     } else issues.expected('an object {"kind", "name"}', owner, 'owner');
   }
   const containers = raw.containers;
@@ -164,42 +279,55 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
       'containers',
       'the IRSA checks read AWS_ROLE_ARN from it',
     );
-    return raw as unknown as Pod;
-  }
-  const path = issues.path;
-  path.push('containers');
-  const depth = path.length;
-  path.push(0);
-  for (let i = 0; i < containers.length; i++) {
-    path[depth] = i;
-    const container = containers[i];
-    if (!isObject(container)) {
-      issues.expected('a container object', container);
-      continue;
+  } else {
+    const path = issues.path;
+    path.push('containers');
+    const depth = path.length;
+    path.push(0);
+    for (let i = 0; i < containers.length; i++) {
+      path[depth] = i;
+      const container = containers[i];
+      if (!isObject(container)) {
+        issues.expected('a container object', container);
+        continue;
+      }
+      const name = requiredString(container, 'name', issues) ?? '';
+      const init = container.init;
+      if (init !== undefined && init !== null && typeof init !== 'boolean') {
+        issues.expected('true or false', init, 'init');
+      }
+      const env = parseEnv(container.env, issues, budget);
+      if (!budget.take(name.length)) continue;
+      pod.containers.push(init === true ? { name, init: true, env } : { name, env });
     }
-    requiredString(container, 'name', issues);
-    const init = container.init;
-    if (init !== undefined && init !== null && typeof init !== 'boolean') {
-      issues.expected('true or false', init, 'init');
-    }
-    container.env = parseEnv(container.env, issues);
+    path.length = depth - 1;
   }
-  path.pop();
-  path.pop();
-  return raw as unknown as Pod;
+  // Annotations after the containers: the containers' variables are what the pod checks read.
+  const annotations = keptAnnotations(
+    raw.annotations === undefined ? undefined : optionalStringMap(raw, 'annotations', issues),
+    budget,
+  );
+  if (annotations !== undefined) pod.annotations = annotations;
+  const labels = keptLabels(
+    raw.labels === undefined ? undefined : optionalStringMap(raw, 'labels', issues),
+    budget,
+  );
+  if (labels !== undefined) pod.labels = labels;
+  return pod;
 }
 
 /**
- * Container env, our shape or Kubernetes', normalised in place (`copy`: entries replaced by new plain
- * ones): `valueFrom` (an object in Kubernetes) becomes `true`; an entry with neither `value` nor
- * `valueFrom` has the empty value, as in Kubernetes.
+ * Container env, our shape or Kubernetes', as new plain entries of the checked variables only:
+ * `valueFrom` (an object in Kubernetes) becomes `true`; an entry with neither `value` nor `valueFrom`
+ * has the empty value, as in Kubernetes. Every entry is validated, kept or not.
  */
-function parseEnv(value: unknown, issues: Issues, copy = false): EnvVar[] {
+function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
     issues.expected('an array of {"name", "value"} entries', value, 'env');
     return [];
   }
+  const kept: EnvVar[] = [];
   const path = issues.path;
   path.push('env');
   const depth = path.length;
@@ -211,30 +339,31 @@ function parseEnv(value: unknown, issues: Issues, copy = false): EnvVar[] {
       issues.expected('an object {"name", "value"}', entry);
       continue;
     }
-    requiredString(entry, 'name', issues);
+    const name = requiredString(entry, 'name', issues);
     const valueFrom = entry.valueFrom;
+    let fromSource = false;
+    let text = '';
     if (valueFrom !== undefined && valueFrom !== null && valueFrom !== false) {
-      if (isObject(valueFrom) || valueFrom === true) entry.valueFrom = true;
+      if (isObject(valueFrom) || valueFrom === true) fromSource = true;
       else issues.expected('an object (Kubernetes) or true', valueFrom, 'valueFrom');
     } else {
-      if (valueFrom !== undefined) entry.valueFrom = undefined;
-      const text = entry.value;
-      if (text === undefined || text === null) entry.value = '';
-      else if (typeof text !== 'string') issues.expected('a string', text, 'value');
+      const raw = entry.value;
+      if (typeof raw === 'string') text = raw;
+      else if (raw !== undefined && raw !== null) issues.expected('a string', raw, 'value');
     }
-    if (copy) {
-      value[i] =
-        entry.valueFrom === true
-          ? { name: entry.name, valueFrom: true }
-          : { name: entry.name, value: entry.value };
+    if (name === undefined || !isCheckedEnvVar(name)) continue;
+    if (fromSource) {
+      if (budget.take(name.length)) kept.push({ name, valueFrom: true });
+      continue;
     }
+    const keptValue = budget.value(text);
+    if (budget.take(name.length + keptValue.length)) kept.push({ name, value: keptValue });
   }
-  path.pop();
-  path.pop();
-  return value as EnvVar[];
+  path.length = depth - 1;
+  return kept;
 }
 
-function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): Pod {
+function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, budget: TextBudget): Pod {
   const path = issues.path;
   path.push('metadata');
   const namespace = kubernetesNamespace(metadata, issues) ?? '';
@@ -257,11 +386,11 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
     if (spec.initContainers !== undefined && spec.initContainers !== null) {
       if (!Array.isArray(spec.initContainers)) {
         issues.expected('an array of containers', spec.initContainers, 'initContainers');
-      } else addContainers(spec.initContainers, 'initContainers', true, containers, issues);
+      } else addContainers(spec.initContainers, 'initContainers', true, containers, issues, budget);
     }
     if (!Array.isArray(spec.containers))
       issues.expected('an array of containers', spec.containers, 'containers');
-    else addContainers(spec.containers, 'containers', false, containers, issues);
+    else addContainers(spec.containers, 'containers', false, containers, issues, budget);
     path.pop();
   } else {
     issues.expected('the pod spec (an object with containers)', spec, 'spec');
@@ -281,14 +410,24 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues): P
   // Absent fields stay absent (not `undefined`), so a pod read live and one read from a file are equal.
   const pod: Pod = { namespace, name, serviceAccountName, containers };
   if (phase !== undefined) pod.phase = phase;
-  if (annotations !== undefined) pod.annotations = annotations;
-  if (labels !== undefined) pod.labels = labels;
+  // After the containers: their variables are what the pod checks read.
+  const keptAnnotationMap = keptAnnotations(annotations, budget);
+  if (keptAnnotationMap !== undefined) pod.annotations = keptAnnotationMap;
+  const keptLabelMap = keptLabels(labels, budget);
+  if (keptLabelMap !== undefined) pod.labels = keptLabelMap;
   if (owner !== undefined) pod.owner = owner;
   if (startTime !== undefined) pod.startTime = startTime;
   return pod;
 }
 
-function addContainers(list: unknown[], key: string, init: boolean, out: Container[], issues: Issues): void {
+function addContainers(
+  list: unknown[],
+  key: string,
+  init: boolean,
+  out: Container[],
+  issues: Issues,
+  budget: TextBudget,
+): void {
   const path = issues.path;
   path.push(key);
   const depth = path.length;
@@ -302,7 +441,8 @@ function addContainers(list: unknown[], key: string, init: boolean, out: Contain
     }
     const name = requiredString(raw, 'name', issues) ?? '';
     // Plain entries with the model's keys only (client objects are class instances).
-    const env = parseEnv(raw.env, issues, true);
+    const env = parseEnv(raw.env, issues, budget);
+    if (!budget.take(name.length)) continue;
     out.push(init ? { name, init: true, env } : { name, env });
   }
   path.length = depth - 1;

@@ -57,6 +57,12 @@ export interface ConditionClause {
 export interface Principals {
   wildcard: boolean;
   federated: readonly string[];
+  /**
+   * `Federated` list entries that are not strings (IAM rejects such a document; a hand-made inventory
+   * can hold one). The valid entries are kept in `federated`, so the statement is still evaluated for
+   * them, and trust.principal-malformed reports these. Absent when there are none.
+   */
+  invalidFederated?: readonly unknown[];
   service: readonly string[];
   aws: readonly string[];
   canonicalUser: readonly string[];
@@ -256,7 +262,13 @@ function normalizePrincipals(value: unknown, issues: string[]): Principals | und
     return undefined;
   }
   for (const [type, entries] of Object.entries(value)) {
-    const list = asStringList(entries);
+    let list = asStringList(entries);
+    if (!list && type === 'Federated' && Array.isArray(entries)) {
+      // One bad entry must not hide the good ones: a statement without conditions would then read as
+      // trusting nobody instead of every service account.
+      list = entries.filter((entry): entry is string => typeof entry === 'string');
+      principals.invalidFederated = entries.filter((entry) => typeof entry !== 'string');
+    }
     if (!list) {
       issues.push(`\`Principal.${type}\` is not a string or an array of strings`);
       continue;

@@ -301,7 +301,21 @@ function providerRefs(
     const ref = providerRef(value, rolePartition, cache);
     if (ref) refs.push(ref);
   }
+  for (const entry of statement.principals?.invalidFederated ?? []) {
+    refs.push({
+      value: invalidEntryText(entry),
+      problem: 'it is not a string (IAM rejects the document)',
+      eks: true,
+    });
+  }
   return refs;
+}
+
+/** A non-string `Federated` entry as a message shows it (never the whole of a nested value). */
+function invalidEntryText(entry: unknown): string {
+  if (entry === null || typeof entry === 'number' || typeof entry === 'boolean') return String(entry);
+  if (Array.isArray(entry)) return `(an array of ${entry.length})`;
+  return `(${typeof entry === 'object' ? 'an object' : `a ${typeof entry}`})`;
 }
 
 const NO_STATEMENTS: readonly OidcStatement[] = Object.freeze([]);
