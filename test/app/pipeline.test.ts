@@ -16,7 +16,7 @@ import {
   DEV,
   finding,
   inventory,
-  needsKubernetes,
+  dependencies,
   PROD,
   scanResult,
 } from '../drift/fixtures';
@@ -111,7 +111,7 @@ function deps(inv: () => Inventory, overrides: Partial<AuditDeps> = {}): AuditDe
     store: dynamo.store(),
     collect: async () => inv(),
     evaluate,
-    needsKubernetes,
+    dependencies,
     publisher: new SnsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, { sleep: async () => {} }),
     clock: () => {
       clockTime += 1000;

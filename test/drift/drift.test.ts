@@ -9,7 +9,7 @@ import {
   DEV,
   finding,
   inventory,
-  needsKubernetes,
+  dependencies,
   PROD,
   roleArn,
   SHARED,
@@ -55,7 +55,7 @@ describe('computeDrift', () => {
       previousOpen: [],
       current: [subUnrestricted, devTrust],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.new)).toEqual(fps([subUnrestricted, devTrust]));
     expect(drift.resolved).toEqual([]);
@@ -68,7 +68,7 @@ describe('computeDrift', () => {
       previousOpen: current,
       current,
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.new).toEqual([]);
     expect(drift.resolved).toEqual([]);
@@ -81,7 +81,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([subUnrestricted.fingerprint]);
     expect(hasChanges(drift)).toBe(true);
@@ -96,7 +96,7 @@ describe('computeDrift', () => {
       previousOpen,
       current: [devTrust, scanFinding],
       coverage: coverageOf(unreachable),
-      needsKubernetes,
+      dependencies,
     });
 
     expect(drift.resolved).toEqual([]);
@@ -114,7 +114,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(cut),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.unverified.map((entry) => entry.reason)).toEqual([expect.stringContaining('NotScanned')]);
@@ -126,7 +126,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(onlyDev),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.new).toEqual([]);
@@ -148,7 +148,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, prodSa, prodNoProvider, eastSa],
       current: [],
       coverage: coverageOf(regionDown),
-      needsKubernetes,
+      dependencies,
     });
     // IAM is global: the trust finding is resolved; us-east-1 was listed: its finding is resolved.
     expect(fps(drift.resolved)).toEqual(fps([subUnrestricted, eastSa]));
@@ -174,7 +174,7 @@ describe('computeDrift', () => {
       previousOpen: [prodSa, prodNoProvider],
       current: [],
       coverage: coverageOf(apiDown),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([prodNoProvider.fingerprint]);
     expect(fps(drift.unverified.map((entry) => entry.finding))).toEqual([prodSa.fingerprint]);
@@ -198,7 +198,7 @@ describe('computeDrift', () => {
       previousOpen: [prodSa, prodNoProvider, subUnrestricted],
       current: [],
       coverage: coverageOf(describeFailed),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([subUnrestricted.fingerprint]);
     expect(fps(drift.unverified.map((entry) => entry.finding))).toEqual(fps([prodSa, prodNoProvider]));
@@ -222,7 +222,7 @@ describe('computeDrift', () => {
       previousOpen: [crossAccount],
       current: [],
       coverage: coverageOf(prodApiDown),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.unverified[0].reason).toContain('timeout');
@@ -233,7 +233,7 @@ describe('computeDrift', () => {
         previousOpen: [crossAccount],
         current: [],
         coverage: coverageOf(prodUnreachable),
-        needsKubernetes,
+        dependencies,
       }).resolved,
     ).toEqual([]);
 
@@ -247,7 +247,7 @@ describe('computeDrift', () => {
           previousOpen: [crossAccount],
           current: [],
           coverage: coverageOf(allHealthy),
-          needsKubernetes,
+          dependencies,
         }).resolved,
       ),
     ).toEqual([crossAccount.fingerprint]);
@@ -259,7 +259,7 @@ describe('computeDrift', () => {
       previousOpen: [prodSa],
       current: [],
       coverage: coverageOf(gone),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([prodSa.fingerprint]);
   });
@@ -277,7 +277,7 @@ describe('computeDrift', () => {
       previousOpen: [noCluster],
       current: [],
       coverage: coverageOf(oneUnread),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
   });
@@ -288,7 +288,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted],
       current: [reworded],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.stillOpen).toEqual([reworded]);
     expect(drift.unverified).toEqual([]);
@@ -299,7 +299,7 @@ describe('computeDrift', () => {
       previousOpen: [],
       current: [devTrust, { ...devTrust }],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.new).toHaveLength(1);
   });
@@ -314,7 +314,7 @@ describe('computeDrift', () => {
     fc.assert(
       fc.property(fc.subarray(pool), fc.subarray(pool), (previousOpen, current) => {
         const coverage = coverageOf(healthy());
-        const drift = computeDrift({ previousOpen, current, coverage, needsKubernetes });
+        const drift = computeDrift({ previousOpen, current, coverage, dependencies });
         const previousSet = new Set(fps(previousOpen));
         const currentSet = new Set(fps(current));
         expect(fps(drift.new)).toEqual(fps(current.filter((each) => !previousSet.has(each.fingerprint))));
@@ -326,7 +326,7 @@ describe('computeDrift', () => {
         );
         // Applying the result and comparing again is a fixed point.
         const open = [...drift.new, ...drift.stillOpen];
-        const again = computeDrift({ previousOpen: open, current, coverage, needsKubernetes });
+        const again = computeDrift({ previousOpen: open, current, coverage, dependencies });
         expect(hasChanges(again)).toBe(false);
       }),
     );
@@ -336,9 +336,9 @@ describe('computeDrift', () => {
 describe('uncollectedReason', () => {
   it('explains why a scope was not collected', () => {
     const coverage = coverageOf(inventory(account(PROD, { errors: [accountError('AccessDenied')] })));
-    expect(uncollectedReason(subUnrestricted, coverage, needsKubernetes)).toMatch(
+    expect(uncollectedReason(subUnrestricted, coverage, dependencies(subUnrestricted.checkId))).toMatch(
       /111122223333 AccessDenied/,
     );
-    expect(uncollectedReason(devTrust, coverageOf(healthy()), needsKubernetes)).toBeUndefined();
+    expect(uncollectedReason(devTrust, coverageOf(healthy()), dependencies(devTrust.checkId))).toBeUndefined();
   });
 });

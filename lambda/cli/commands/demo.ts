@@ -9,7 +9,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunSummary, runAudit } from '../../app/pipeline';
 import { RunLockedError } from '../../app/store-errors';
-import { CHECKS, needsKubernetes } from '../../core/checks/index';
+import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import type { Finding } from '../../core/findings';
 import { resourceLabel } from '../../report/labels';
@@ -99,7 +99,7 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
         store: opened.store,
         collect: async () => (await loadInventoryFile(file)).inventory,
         evaluate: (inventory) => runChecks(inventory, CHECKS),
-        needsKubernetes,
+        dependencies: dependenciesOf,
         notify: { mode: 'changes', commandSuffix: opened.commandSuffix, label: 'demo organization' },
         trigger: 'demo',
         lockTtlSeconds: 120,

@@ -15,7 +15,7 @@ import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
 import { createProgressReporter } from '../../collect/progress';
 import { collectServiceAccountInventory } from '../../collect/service-account-inventory';
-import { CHECKS, needsKubernetes } from '../../core/checks/index';
+import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
 import type { Inventory } from '../../core/model';
@@ -151,7 +151,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       store: new DynamoResultsStore({ tableName: table, client }),
       collect: () => collecting(() => collectInventory(options, deps)),
       evaluate: (inventory) => runChecks(inventory, CHECKS),
-      needsKubernetes,
+      dependencies: dependenciesOf,
       publisher: sns ? new SnsPublisher(sns, values.notify as string) : undefined,
       notify: { mode, commandSuffix: ` --table ${table}` },
       newRunId: () => options.runId,

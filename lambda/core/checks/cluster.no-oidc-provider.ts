@@ -20,10 +20,10 @@ export const check: ClusterCheck = {
     "No IAM OIDC identity provider in the cluster's account has the cluster's issuer URL. IRSA cannot work for roles in that account until one is created.",
   remediation: 'eksctl utils associate-iam-oidc-provider --cluster <name> --region <region> --approve',
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['describe', 'oidc-providers'],
   run(cluster, ctx) {
     const accountId = cluster.account.accountId;
-    if (!cluster.issuer || !ctx.accountCollected(accountId)) return [];
+    if (!cluster.issuer || !ctx.partRead(accountId, 'oidc-providers')) return [];
     const providers = ctx.providersByAccount.get(accountId);
     if (providers?.has(cluster.issuer)) return [];
     const otherFamily = [...(providers?.keys() ?? [])].find((url) =>

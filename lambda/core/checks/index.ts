@@ -40,6 +40,7 @@ import { check as trustSubUnrestricted } from './trust.sub-unrestricted';
 import { check as trustSubWildcardBroad } from './trust.sub-wildcard-broad';
 import { check as trustSubWildcardNamespace } from './trust.sub-wildcard-namespace';
 import { check as trustTargetNotAnnotated } from './trust.target-not-annotated';
+import type { CheckDependencies } from '../drift';
 import type { Check } from './types';
 
 export const CHECKS: readonly Check[] = [
@@ -93,7 +94,12 @@ export function checkById(id: string): Check | undefined {
   return Object.hasOwn(CHECKS_BY_ID, id) ? CHECKS_BY_ID[id] : undefined;
 }
 
-/** Whether findings of this check depend on Kubernetes data (drift keeps them open for unread clusters). */
-export function needsKubernetes(checkId: string): boolean {
-  return checkById(checkId)?.needsKubernetes ?? false;
+/**
+ * What drift needs to know of a check (drift.ts `CheckDependencies`): the parts it reads, and whether
+ * the cluster its findings name may be in another account (role checks name any account's cluster).
+ * Undefined for an unknown id: drift then assumes every part.
+ */
+export function dependenciesOf(checkId: string): CheckDependencies | undefined {
+  const check = checkById(checkId);
+  return check ? { reads: check.reads, clusterInAnyAccount: check.runsOn === 'role' } : undefined;
 }

@@ -26,7 +26,7 @@ export const check: WorkloadCheck = {
   remediation:
     'kubectl rollout restart -n <ns> <kind>/<name>; if new pods still lack the variables, check the pod-identity webhook.',
   guideStep: 'test-pod',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity'],
   run(workload) {
     const sa = workload.serviceAccount;
     if (!sa?.roleArn || sa.association) return [];

@@ -16,7 +16,7 @@ export const check: WorkloadCheck = {
     "A running pod's AWS_ROLE_ARN is not the role its service account is annotated with now: the annotation changed after the pod was created. Restart to pick up the new role.",
   remediation: 'kubectl rollout restart -n <ns> <kind>/<name>',
   guideStep: 'test-pod',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods'],
   run(workload) {
     const current = workload.serviceAccount?.roleArn;
     if (!current) return [];

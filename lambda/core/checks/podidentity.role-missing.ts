@@ -16,12 +16,12 @@ export const check: AssociationCheck = {
   remediation:
     'aws eks update-pod-identity-association --cluster-name <c> --association-id <id> --role-arn <existing role>',
   guideStep: 'pod-identity',
-  needsKubernetes: false,
+  reads: ['pod-identity', 'iam-roles'],
   run(association, cluster, ctx) {
     const roleArn = association.roleArn;
     if (!roleArn) return [];
     const accountId = accountOfArn(roleArn);
-    if (!accountId || !ctx.accountCollected(accountId) || ctx.rolesByArn.has(roleArn)) return [];
+    if (!accountId || !ctx.partRead(accountId, 'iam-roles') || ctx.rolesByArn.has(roleArn)) return [];
     return [
       {
         message: `Pod Identity association ${association.associationId ?? ''} for ${association.namespace}/${association.serviceAccount} in cluster ${clusterLabel(cluster)} names ${roleArn}, which does not exist.`,

@@ -15,7 +15,7 @@ export const check: AssociationCheck = {
   remediation:
     'aws eks delete-pod-identity-association --cluster-name <c> --association-id <id>, or create the service account.',
   guideStep: 'pod-identity',
-  needsKubernetes: true,
+  reads: ['pod-identity', 'service-accounts', 'pods'],
   run(association, cluster) {
     if (cluster.serviceAccounts.has(nsKey(association.namespace, association.serviceAccount))) return [];
     return [

@@ -16,7 +16,7 @@ export const check: ProviderCheck = {
     'The IAM OIDC provider names an EKS issuer that no audited cluster has. It is usually left over from a deleted or re-created cluster and counts against the 100-provider quota.',
   remediation: 'aws iam delete-open-id-connect-provider --open-id-connect-provider-arn <arn>',
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['oidc-providers', 'region-list', 'cluster-list', 'describe'],
   run(provider, account, ctx) {
     const issuer = eksIssuerParts(provider.url);
     if (!issuer) return [];

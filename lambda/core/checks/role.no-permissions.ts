@@ -13,7 +13,7 @@ export const check: RoleCheck = {
   description: 'The role is used for IRSA but has neither attached managed policies nor inline policies.',
   remediation: 'aws iam attach-role-policy --role-name <name> --policy-arn <policy arn>',
   guideStep: 'role-permissions',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     const { attachedPolicyArns, inlinePolicyNames } = role.role;
     if (role.trust.grants.length === 0 || !attachedPolicyArns || !inlinePolicyNames) return [];

@@ -42,7 +42,7 @@ export const check: ServiceAccountCheck = {
     'The service account has an annotation key close to eks.amazonaws.com/role-arn. The webhook only reads the exact key, so its pods get the node role.',
   remediation: 'Rename the annotation key to eks.amazonaws.com/role-arn and restart the pods.',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts'],
   run(sa, ctx) {
     if (sa.roleArn) return [];
     return Object.entries(sa.serviceAccount.annotations)

@@ -125,7 +125,7 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
   const { role, token, decision } = evaluated;
   const reasons: string[] = [];
   const providerMissing =
-    ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
+    ctx.partRead(role.accountId, 'oidc-providers') && !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
   if (providerMissing) {
     reasons.push(
       `account ${role.accountId} has no OIDC provider for ${token.issuer}, so STS answers "No OpenIDConnect provider found in your account"`,
@@ -146,7 +146,7 @@ export const check: ServiceAccountCheck = {
     'The service account is annotated with a role whose trust policy does not admit its token (issuer, sub, aud), or whose account has no OIDC provider for the cluster issuer. Pods fail with AccessDenied / InvalidIdentityToken. With a Pod Identity association, only pods that still carry the IRSA variables are affected (reported then); otherwise sa.irsa-and-pod-identity says it.',
   remediation: 'Add a statement for this cluster provider and service account to the role trust policy.',
   guideStep: 'trust-policy',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity', 'describe', 'iam-roles', 'oidc-providers'],
   run(sa: ServiceAccountView, ctx) {
     if (!dependsOnIrsa(sa, ctx)) return [];
     const problem = irsaTrustProblem(sa, ctx);

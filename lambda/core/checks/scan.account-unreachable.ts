@@ -17,7 +17,7 @@ export const check: CoverageCheck = {
   remediation:
     'Deploy the irsa-auditor member role to the account (the StackSet does this for every account of the organization) and check that it trusts the audit function role.',
   guideStep: 'coverage',
-  needsKubernetes: false,
+  reads: [],
   run(error, account) {
     if (error.scope !== 'account') return [];
     const notScanned = error.code === 'NotScanned';

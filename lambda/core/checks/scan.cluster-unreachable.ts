@@ -26,7 +26,7 @@ export const check: AccountCheck = {
   remediation:
     'Create an EKS access entry for the member role with AmazonEKSViewPolicy (cluster scope), or make the private endpoint reachable.',
   guideStep: 'coverage',
-  needsKubernetes: false,
+  reads: [],
   run(account) {
     const drafts = new Map<string, FindingDraft>();
     for (const cluster of account.clusters) {

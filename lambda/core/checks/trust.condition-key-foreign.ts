@@ -60,7 +60,7 @@ export const check: RoleCheck = {
   remediation:
     'Use "<issuer without https://>:sub" and ":aud" of the provider named in the same statement, one statement per provider.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role: RoleView, ctx) {
     const drafts: FindingDraft[] = [];
     for (const { statement, providers } of role.trust.oidcStatements) {

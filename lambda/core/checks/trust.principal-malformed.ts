@@ -17,7 +17,7 @@ export const check: RoleCheck = {
   remediation:
     'Use arn:<partition>:iam::<role account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement, providers }) =>

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
     'The trusted OIDC provider exists but no audited cluster has its issuer: the statement is dead (cluster deleted or re-created).',
   remediation: 'Remove the statement, or point it at the issuer of the cluster that now runs the workload.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles', 'oidc-providers', 'region-list', 'cluster-list', 'describe'],
   run(role, ctx) {
     if (role.trust.oidcStatements.length === 0) return [];
     const providers = ctx.providersByAccount.get(role.accountId);

@@ -27,7 +27,7 @@ export const check: RoleCheck = {
   remediation:
     'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=<role arn> --overwrite, then restart the pods.',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['iam-roles', 'describe', 'service-accounts', 'pods', 'pod-identity'],
   run(role, ctx) {
     const drafts: FindingDraft[] = [];
     for (const grant of role.trust.grants) {

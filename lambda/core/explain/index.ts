@@ -92,7 +92,7 @@ export function explainServiceAccount(
 
   const accountState = (arn: string): string | undefined => {
     const id = accountOfArn(arn);
-    if (id && !ctx.accountCollected(id)) return `account ${id} was not audited`;
+    if (id && !ctx.partRead(id, 'iam-roles')) return `account ${id} was not audited`;
     return undefined;
   };
 
@@ -103,7 +103,7 @@ export function explainServiceAccount(
       if (!issuer) return { status: 'doubtful', lines: ['the cluster has no OIDC issuer'] };
       const roleAccount = accountOfArn(annotated) ?? account.accountId;
       const lines = [`issuer https://${issuer}`];
-      if (!ctx.accountCollected(roleAccount)) {
+      if (!ctx.partRead(roleAccount, 'iam-roles')) {
         return { status: 'unknown', lines: [...lines, `account ${roleAccount} was not audited`] };
       }
       const provider = ctx.providersByAccount.get(roleAccount)?.get(issuer);
