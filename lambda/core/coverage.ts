@@ -159,6 +159,12 @@ function addAccount(coverage: CoverageDraft, account: Account): void {
         gap.reason = `region ${error.region} of ${accountId} ${why}`;
         coverage.regionGaps.set(scopeKey(accountId, error.region), gap);
       } else {
+        // A cluster error about a cluster the inventory does not hold: the cluster exists (it was
+        // listed), so nothing about it may read as "gone".
+        const key = scopeKey(accountId, error.region, error.cluster);
+        if (!coverage.clusters.has(key)) {
+          coverage.clusters.set(key, { accountId, region: error.region, name: error.cluster });
+        }
         gap.region = error.region;
         gap.cluster = error.cluster;
         gap.reason = `cluster ${error.cluster} (${error.region}) of ${accountId}: ${partLabel(part)} not read, ${why}`;

@@ -236,8 +236,13 @@ function runClusterChecks(
       fail(check, label, error, at);
     }
   }
-  // Role checks that read this cluster's Kubernetes data skip it themselves (ClusterView.readable).
-  if (!cluster.readable) for (const check of groups.role) if (check.reads.includes('service-accounts')) runs(check);
+  // Role and provider checks that read this cluster's Kubernetes data leave it out themselves
+  // (ClusterView.readable): reported as skipped for it.
+  if (!cluster.readable) {
+    for (const check of [...groups.role, ...groups.provider]) {
+      if (check.reads.includes('service-accounts')) runs(check);
+    }
+  }
   const associationChecks = groups.association.filter(runs);
   for (const association of model.podIdentityAssociations) {
     if (!visits(association.namespace, association.serviceAccount)) continue;

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { describeFailure } from '../../lambda/collect/eks';
 import { coverageOf } from '../../lambda/core/coverage';
 import { computeDrift, hasChanges, uncollectedReason } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
@@ -158,14 +159,16 @@ describe('computeDrift', () => {
   it('keeps Kubernetes findings of a cluster whose API was not read, but resolves its IAM-side findings', () => {
     const apiDown = inventory(
       account(PROD, {
+        // As the collector records it (collect/cluster-kubernetes.ts): the status and the error agree.
         clusters: [cluster('prod', 'us-west-2', { status: 'unreachable', reason: '403 Forbidden' })],
         errors: [
           {
             scope: 'cluster',
             region: 'us-west-2',
             cluster: 'prod',
-            code: 'Forbidden',
-            message: 'no access entry',
+            parts: ['service-accounts', 'pods'],
+            code: 'KubernetesForbidden',
+            message: '403 Forbidden',
           },
         ],
       }),
@@ -181,19 +184,12 @@ describe('computeDrift', () => {
   });
 
   it('keeps every finding of a cluster that could not be described at all', () => {
-    const describeFailed = inventory(
-      account(PROD, {
-        errors: [
-          {
-            scope: 'cluster',
-            region: 'us-west-2',
-            cluster: 'prod',
-            code: 'AccessDenied',
-            message: 'DescribeCluster',
-          },
-        ],
-      }),
-    );
+    // The collector keeps a cluster it could not describe, by name (collect/eks.ts describeFailure).
+    const { cluster: undescribed, error } = describeFailure('us-west-2', 'prod', {
+      code: 'AccessDenied',
+      message: 'AccessDeniedException: explicit deny in a service control policy',
+    });
+    const describeFailed = inventory(account(PROD, { clusters: [undescribed], errors: [error] }));
     const drift = computeDrift({
       previousOpen: [prodSa, prodNoProvider, subUnrestricted],
       current: [],

@@ -25,7 +25,7 @@ import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-repor
 import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { oneOf, type Parsed, parse, required } from '../args';
-import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import { CliError, type CliIO, EXIT_OK, scanExitCode } from '../io';
 
 const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
 
@@ -140,7 +140,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
     printCollectionSummary(inventory, io);
     const result = runChecks(inventory, CHECKS);
     io.stdout(renderScan(result, format));
-    return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
   }
 
   const table = values.store as string;
@@ -164,7 +164,10 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
     io.stderr(
       `run ${summary.runId}: ${summary.drift.new.length} new, ${summary.drift.resolved.length} resolved; notification ${summary.notificationOutcome.status}${summary.notificationOutcome.detail ? ` (${summary.notificationOutcome.detail})` : ''}\n`,
     );
-    return failOn && meetsFailOn(summary.scan, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    return scanExitCode(
+      summary.scan.checkErrors.length,
+      failOn !== undefined && meetsFailOn(summary.scan, failOn),
+    );
   } catch (error) {
     if (error instanceof RunLockedError) throw new CliError(error.message, 2, { cause: error });
     throw error;

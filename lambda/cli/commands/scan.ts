@@ -5,7 +5,7 @@ import { SEVERITIES, type Severity } from '../../core/model';
 import { meetsFailOn, REPORT_FORMATS, renderScan } from '../../report/scan-report';
 import { oneOf, parse, required } from '../args';
 import { loadForCommand } from '../inventory-file';
-import { type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import { type CliIO, EXIT_OK, scanExitCode } from '../io';
 
 export const usage = `Usage: irsa-audit scan --inventory FILE [--format table|json|markdown] [--fail-on SEVERITY]
 
@@ -39,5 +39,5 @@ export async function run(argv: string[], io: CliIO): Promise<number> {
   const inventory = await loadForCommand(path, io);
   const result = runChecks(inventory, CHECKS);
   io.stdout(renderScan(result, format));
-  return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
+  return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
 }
