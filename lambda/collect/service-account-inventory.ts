@@ -128,7 +128,12 @@ async function assumable(run: RunContext, account: Account): Promise<boolean> {
       error instanceof AssumeRoleError
         ? { code: error.code, message: error.message }
         : classifyAwsError(error);
-    account.errors.push({ scope: 'account', parts: ['account'], code: failure.code, message: failure.message });
+    account.errors.push({
+      scope: 'account',
+      parts: ['account'],
+      code: failure.code,
+      message: failure.message,
+    });
     return false;
   }
 }

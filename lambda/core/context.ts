@@ -198,8 +198,7 @@ function buildClusterView(
     issuer: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined,
     issuerLower: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer).toLowerCase() : undefined,
     partition: cluster.arn ? (partitionOfArn(cluster.arn) ?? partition) : partitionOfRegion(cluster.region),
-    readable:
-      cluster.kubernetes.status === 'ok' && !gaps.has('service-accounts') && !gaps.has('pods'),
+    readable: cluster.kubernetes.status === 'ok' && !gaps.has('service-accounts') && !gaps.has('pods'),
     gaps,
     serviceAccounts: new Map(),
     namespaces: new Set(),

@@ -198,7 +198,8 @@ export const PART_LABELS: Readonly<Record<Part, string>> = Object.freeze({
   'region-list': 'the region list (account:ListRegions)',
   'cluster-list': 'the cluster list (eks:ListClusters)',
   describe: 'the cluster description (eks:DescribeCluster)',
-  'pod-identity': 'Pod Identity associations (eks:ListPodIdentityAssociations, DescribePodIdentityAssociation)',
+  'pod-identity':
+    'Pod Identity associations (eks:ListPodIdentityAssociations, DescribePodIdentityAssociation)',
   'service-accounts': 'Kubernetes service accounts',
   pods: 'Kubernetes pods',
 });
@@ -230,7 +231,11 @@ export function accountPartGap(coverage: Coverage, accountId: string, part: Part
  * was not read, the list failed (for that region or every region), or the region list failed and
  * the region was not among those asked for instead.
  */
-export function clusterListGap(coverage: Coverage, accountId: string, region: string): CoverageGap | undefined {
+export function clusterListGap(
+  coverage: Coverage,
+  accountId: string,
+  region: string,
+): CoverageGap | undefined {
   const account = accountPartGap(coverage, accountId, 'cluster-list');
   if (account) return account;
   const regionGap = coverage.regionGaps.get(scopeKey(accountId, region));

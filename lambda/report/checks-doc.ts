@@ -9,7 +9,7 @@ export function renderChecksDoc(checks: readonly Check[]): string {
     '',
     `irsa-auditor runs ${checks.length} checks. Each finding carries the check id, severity, a specific message, the resource, trimmed evidence, a concrete remediation, the guide step it automates and a stable fingerprint (see [output.md](output.md)).`,
     '',
-    'The *reads* column lists the parts of the inventory a check depends on ([inventory.md](inventory.md#coverage)). A check runs on a cluster only when that cluster\'s parts among them were read; otherwise it is **skipped** for the cluster (listed under `skipped` in the JSON output, with the part, and covered by `scan.cluster-unreachable`), never reported as passing. Drift resolves a finding only when every part its check reads was read in every account the finding depends on ([results-table.md](results-table.md)).',
+    "The *reads* column lists the parts of the inventory a check depends on ([inventory.md](inventory.md#coverage)). A check runs on a cluster only when that cluster's parts among them were read; otherwise it is **skipped** for the cluster (listed under `skipped` in the JSON output, with the part, and covered by `scan.cluster-unreachable`), never reported as passing. Drift resolves a finding only when every part its check reads was read in every account the finding depends on ([results-table.md](results-table.md)).",
     '',
     '| id | severity | title | reads |',
     '|---|---|---|---|',

@@ -14,9 +14,9 @@ import {
   accountError,
   cluster,
   DEV,
+  dependencies,
   finding,
   inventory,
-  dependencies,
   PROD,
   scanResult,
 } from '../drift/fixtures';

@@ -8,9 +8,9 @@ import {
   accountError,
   cluster,
   DEV,
+  dependencies,
   finding,
   inventory,
-  dependencies,
   PROD,
   roleArn,
   SHARED,
@@ -335,6 +335,8 @@ describe('uncollectedReason', () => {
     expect(uncollectedReason(subUnrestricted, coverage, dependencies(subUnrestricted.checkId))).toMatch(
       /111122223333 AccessDenied/,
     );
-    expect(uncollectedReason(devTrust, coverageOf(healthy()), dependencies(devTrust.checkId))).toBeUndefined();
+    expect(
+      uncollectedReason(devTrust, coverageOf(healthy()), dependencies(devTrust.checkId)),
+    ).toBeUndefined();
   });
 });

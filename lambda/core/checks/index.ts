@@ -2,6 +2,8 @@
  * The check registry: every check of the catalogue (docs/checks.md), in catalogue order. docs/checks.md is
  * generated from this list (npm run docs:checks) and a test fails when it is stale.
  */
+
+import type { CheckDependencies } from '../drift';
 import { check as clusterNoOidcProvider } from './cluster.no-oidc-provider';
 import { check as podIrsaNotInjected } from './pod.irsa-not-injected';
 import { check as podIrsaOrphanEnv } from './pod.irsa-orphan-env';
@@ -40,7 +42,6 @@ import { check as trustSubUnrestricted } from './trust.sub-unrestricted';
 import { check as trustSubWildcardBroad } from './trust.sub-wildcard-broad';
 import { check as trustSubWildcardNamespace } from './trust.sub-wildcard-namespace';
 import { check as trustTargetNotAnnotated } from './trust.target-not-annotated';
-import type { CheckDependencies } from '../drift';
 import type { Check } from './types';
 
 export const CHECKS: readonly Check[] = [

@@ -125,7 +125,8 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
   const { role, token, decision } = evaluated;
   const reasons: string[] = [];
   const providerMissing =
-    ctx.partRead(role.accountId, 'oidc-providers') && !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
+    ctx.partRead(role.accountId, 'oidc-providers') &&
+    !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
   if (providerMissing) {
     reasons.push(
       `account ${role.accountId} has no OIDC provider for ${token.issuer}, so STS answers "No OpenIDConnect provider found in your account"`,

@@ -50,7 +50,9 @@ export const check: AccountCheck = {
   reads: [],
   run(account) {
     const drafts = new Map<string, FindingDraft>();
-    const clusters = new Map(account.clusters.map((cluster) => [`${cluster.region}/${cluster.name}`, cluster]));
+    const clusters = new Map(
+      account.clusters.map((cluster) => [`${cluster.region}/${cluster.name}`, cluster]),
+    );
     // AWS-side failures first: a cluster that could not be described has no Kubernetes read either.
     const undescribed = new Set<string>();
     for (const error of account.errors) {

@@ -162,7 +162,9 @@ function parseAccount(raw: JsonObject, issues: Issues, cache: TrustPolicyCache):
   path[path.length - 1] = 'clusters';
   raw.clusters = parseClusters(raw.clusters, issues);
   path[path.length - 1] = 'regions';
-  raw.regions = parseRegions(raw.regions, issues);
+  const regions = parseRegions(raw.regions, issues);
+  if (regions === undefined) delete raw.regions;
+  else raw.regions = regions;
   path[path.length - 1] = 'errors';
   raw.errors = parseCoverageErrors(raw.errors, issues);
   path.pop();
