@@ -328,5 +328,5 @@ describe('drift under faults on the simulated organization', () => {
       }),
       { numRuns: SEEDS },
     );
-  }, 120_000);
+  }, 300_000);
 });
