@@ -23,7 +23,13 @@ export async function collectInventory(
   try {
     const generatedAt = isoAt(run);
     const accounts = await collectTargets(run, accountTargets(run));
-    return { schemaVersion: INVENTORY_SCHEMA_VERSION, generatedAt, scope: scopeOf(options), accounts };
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      generatedAt,
+      scope: scopeOf(options),
+      ...(options.regions ? { regionFilter: [...options.regions].sort() } : {}),
+      accounts,
+    };
   } finally {
     run.close();
   }

@@ -289,6 +289,8 @@ export interface ContextOptions {
   role?: (arn: string) => boolean;
   /** The inventory's scope (model.ts `InventoryScope`); absent: `organization`. */
   scope?: InventoryScope;
+  /** The inventory's region filter (model.ts `Inventory.regionFilter`). */
+  regionFilter?: string[];
 }
 
 export function buildContext(accounts: Account[], options: ContextOptions = {}): AuditContext {
@@ -300,7 +302,7 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
   const providersByAccount = new Map<string, Map<string, OidcProvider>>();
   const grantsByIssuer = new Map<string, IssuerGrants>();
   const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
-  const coverage = coverageOf({ accounts, scope: options.scope });
+  const coverage = coverageOf({ accounts, scope: options.scope, regionFilter: options.regionFilter });
   const cache = newRunCache();
   const analyze = analysisCache(cache);
 

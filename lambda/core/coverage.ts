@@ -54,6 +54,8 @@ export interface Coverage {
    * `cluster-list` entry here is a cluster-list failure that names no region (every region).
    */
   readonly accountGaps: ReadonlyMap<string, ReadonlyMap<Part, CoverageGap>>;
+  /** The regions the run was limited to, when it was (model.ts `Inventory.regionFilter`). */
+  readonly regionFilter?: ReadonlySet<string>;
   /** account → the regions whose cluster lists were asked for, when the inventory records them. */
   readonly regionsAsked: ReadonlyMap<string, ReadonlySet<string>>;
   /** `scopeKey(account, region)` → why the region's clusters were not listed. */
@@ -96,6 +98,7 @@ export function partsOf(error: CoverageError, cluster?: Cluster): readonly Part[
 /** Coverage while it is built: the same sets and maps, writable. */
 interface CoverageDraft {
   scope: InventoryScope;
+  regionFilter?: Set<string>;
   accounts: Set<string>;
   clusters: Map<string, ClusterRef>;
   accountGaps: Map<string, Map<Part, CoverageGap>>;
@@ -105,9 +108,10 @@ interface CoverageDraft {
 }
 
 /** Derives from the inventory which parts this run read and which it did not. */
-export function coverageOf(inventory: Pick<Inventory, 'accounts' | 'scope'>): Coverage {
+export function coverageOf(inventory: Pick<Inventory, 'accounts' | 'scope' | 'regionFilter'>): Coverage {
   const coverage: CoverageDraft = {
     scope: inventory.scope ?? 'organization',
+    ...(inventory.regionFilter ? { regionFilter: new Set(inventory.regionFilter) } : {}),
     accounts: new Set<string>(),
     clusters: new Map<string, ClusterRef>(),
     accountGaps: new Map(),
@@ -238,6 +242,15 @@ export function clusterListGap(
 ): CoverageGap | undefined {
   const account = accountPartGap(coverage, accountId, 'cluster-list');
   if (account) return account;
+  if (coverage.regionFilter && !coverage.regionFilter.has(region)) {
+    return {
+      part: 'cluster-list',
+      accountId,
+      region,
+      code: 'OutOfScope',
+      reason: `region ${region} is not among this run's regions`,
+    };
+  }
   const regionGap = coverage.regionGaps.get(scopeKey(accountId, region));
   if (regionGap) return regionGap;
   const regionList = coverage.accountGaps.get(accountId)?.get('region-list');
@@ -250,6 +263,14 @@ export function clusterListGap(
 export function anyClusterListGap(coverage: Coverage, accountId: string): CoverageGap | undefined {
   const account = accountPartGap(coverage, accountId, 'cluster-list');
   if (account) return account;
+  if (coverage.regionFilter) {
+    return {
+      part: 'cluster-list',
+      accountId,
+      code: 'OutOfScope',
+      reason: "this run was limited to some regions, so other regions' clusters were not looked for",
+    };
+  }
   const regionList = coverage.accountGaps.get(accountId)?.get('region-list');
   if (regionList) return regionList;
   for (const gap of coverage.regionGaps.values()) if (gap.accountId === accountId) return gap;

@@ -91,6 +91,7 @@ export function runChecks(
     options.context ??
     buildContext(inventory.accounts, {
       scope: inventory.scope,
+      regionFilter: inventory.regionFilter,
       ...(filter ? { role: (arn: string) => filter.role(arn) } : {}),
     });
   const groups = groupByKind(checks, options.only);

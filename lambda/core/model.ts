@@ -23,6 +23,11 @@ export interface Inventory {
    * it may hold clusters the inventory cannot see). Absent in older files: read as `organization`.
    */
   scope?: InventoryScope;
+  /**
+   * The regions the run was limited to (`--regions`), when it was: clusters of other regions were not
+   * looked for, so nothing about them may read as gone. Absent: every enabled region.
+   */
+  regionFilter?: string[];
   accounts: Account[];
 }
 

@@ -298,10 +298,12 @@ describe('collectInventory against the SDK mock layer', () => {
   it('scans only the configured regions without listing them', async () => {
     const { sim, deps } = simulate();
 
-    await collectInventory({ ...baseOptions, regions: ['eu-west-1'] }, deps);
+    const inventory = await collectInventory({ ...baseOptions, regions: ['eu-west-1'] }, deps);
 
     expect(sim.callsByApi.get('account:ListRegions')).toBeUndefined();
     expect(sim.callsByApi.get('eks:ListClusters')).toBe(3);
+    // Recorded, so drift never reads a cluster of another region as gone.
+    expect(inventory.regionFilter).toEqual(['eu-west-1']);
   });
 
   it('stops starting accounts at the deadline and records the rest as not scanned', async () => {

@@ -235,6 +235,20 @@ describe('defect 4: a partial scope resolves nothing about the accounts it left 
     expect(fps(drift([crossAccount], whole).resolved)).toEqual([crossAccount.fingerprint]);
   });
 
+  it('keeps findings of clusters in regions a `--regions` run did not look at', () => {
+    const limited: Inventory = { ...inventory(account(PROD)), regionFilter: ['eu-west-1'] };
+    const prodCluster = finding('sa.role-untrusted', {
+      accountId: PROD,
+      region: 'us-west-2',
+      cluster: 'prod',
+      namespace: 'apps',
+      serviceAccount: 'web',
+    });
+    const result = drift([prodCluster, unrestricted], limited);
+    expect(fps(result.resolved)).toEqual([unrestricted.fingerprint]);
+    expect(result.unverified[0].reason).toContain("not among this run's regions");
+  });
+
   it('keeps a finding whose role lives in an account absent from the run', () => {
     const untrusted = finding('sa.role-untrusted', {
       accountId: PROD,

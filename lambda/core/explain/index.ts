@@ -78,7 +78,11 @@ export function explainServiceAccount(
   const resolved = resolveTarget(inventory, target, options);
   const area = neighbourhoodOf(resolved);
   const filter = neighbourhoodFilter(area);
-  const ctx = buildContext(inventory.accounts, { role: filter.role, scope: inventory.scope });
+  const ctx = buildContext(inventory.accounts, {
+    role: filter.role,
+    scope: inventory.scope,
+    regionFilter: inventory.regionFilter,
+  });
   const work = emptyWork();
   const scan = runChecks(inventory, CHECKS, { filter, work, context: ctx });
 

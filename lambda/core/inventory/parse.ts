@@ -37,7 +37,7 @@ export interface ParseInventoryResult {
  * (`schema/inventory.schema.json`) must agree; a test compares them.
  */
 export const INVENTORY_FIELDS = {
-  inventory: { required: ['schemaVersion', 'accounts'], optional: ['generatedAt', 'scope'] },
+  inventory: { required: ['schemaVersion', 'accounts'], optional: ['generatedAt', 'scope', 'regionFilter'] },
   account: {
     required: ['accountId'],
     optional: ['name', 'partition', 'oidcProviders', 'roles', 'clusters', 'regions', 'errors'],
@@ -92,6 +92,9 @@ function parseDocument(document: unknown, issues: Issues): Inventory | undefined
     if (INVENTORY_SCOPES.includes(document.scope as InventoryScope)) scope = document.scope as InventoryScope;
     else issues.expected('"organization" or "selection"', document.scope, 'scope');
   }
+  issues.path.push('regionFilter');
+  const regionFilter = parseRegions(document.regionFilter, issues);
+  issues.path.pop();
   const accounts = document.accounts;
   if (!Array.isArray(accounts)) {
     issues.expected('an array of accounts', accounts, 'accounts');
@@ -123,6 +126,7 @@ function parseDocument(document: unknown, issues: Issues): Inventory | undefined
     schemaVersion: INVENTORY_SCHEMA_VERSION,
     ...(generatedAt === undefined ? {} : { generatedAt }),
     ...(scope === undefined ? {} : { scope }),
+    ...(regionFilter === undefined ? {} : { regionFilter }),
     accounts: accounts as Account[],
   };
 }
