@@ -2,7 +2,7 @@
  * "Not read is never shown as fixed" (docs/architecture.md, "Coverage"), as a property: two runs over the
  * simulated organization, the second with random faults on any subset of its calls — denied, throttled
  * past the retries, timed out, a server error, Kubernetes 401 / 403 / 410 / 5xx / timeout, a deadline
- * cut at a random call, a narrower account selection — and, half of the time, some real fixes made
+ * cut at a random call, a narrower account selection or region list — and, half of the time, some real fixes made
  * between the runs.
  *
  * The fault injection is at the fastest layer that still runs the real code: the real collector
@@ -117,6 +117,8 @@ interface Faults {
   deadlineAfterCalls?: number;
   /** Audit only these accounts. */
   accounts?: string[];
+  /** Audit only these regions (`--regions`). */
+  regions?: string[];
 }
 
 function hash(text: string, salt: number): number {
@@ -201,6 +203,7 @@ async function collect(org: SimOrganization, faults?: Faults): Promise<Inventory
       runId: 'fuzz',
       stormBackoffMs: 1,
       ...(faults?.accounts ? { accounts: faults.accounts } : {}),
+      ...(faults?.regions ? { regions: faults.regions } : {}),
       ...(faults?.deadlineAfterCalls === undefined ? {} : { deadline: start + faults.deadlineAfterCalls }),
     },
     {
@@ -249,6 +252,7 @@ const faultsArbitrary: fc.Arbitrary<Faults | undefined> = fc.option(
       kubernetes: fc.uniqueArray(fc.constantFrom<KubernetesFault>(401, 403, 410, 500, 'timeout')),
       deadlineAfterCalls: fc.integer({ min: 0, max: 120 }),
       accounts: fc.uniqueArray(fc.constantFrom(...ACCOUNTS), { minLength: 1 }),
+      regions: fc.uniqueArray(fc.constantFrom('eu-west-1', 'us-east-1'), { minLength: 1 }),
     },
     { requiredKeys: ['salt', 'rate', 'apis', 'aws', 'kubernetes'] },
   ),
