@@ -16,7 +16,7 @@ import type { AuditMetrics, ResultsStore } from './app/ports';
 import { RunLockedError } from './app/store-errors';
 import { type CollectDeps, collectInventory } from './collect/collect';
 import { type HandlerConfig, loadHandlerConfig } from './config';
-import { CHECKS, needsKubernetes } from './core/checks/index';
+import { CHECKS, dependenciesOf } from './core/checks/index';
 import { runChecks } from './core/engine';
 import { SnsPublisher } from './notify/sns-publisher';
 import { SETTINGS } from './settings/settings';
@@ -151,7 +151,7 @@ export async function runScheduledAudit(
       store,
       collect: () => collectInventory(collectOptions(config, runId, deadline), deps.collectDeps),
       evaluate: (inventory) => runChecks(inventory, CHECKS),
-      needsKubernetes,
+      dependencies: dependenciesOf,
       publisher,
       notify: { mode: config.notifyMode, commandSuffix: ` --table ${config.tableName}` },
       clock,

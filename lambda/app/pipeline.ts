@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { coverageOf } from '../core/coverage';
-import { computeDrift, type Drift } from '../core/drift';
+import { type CheckDependencies, computeDrift, type Drift } from '../core/drift';
 import { AuditorError, type ErrorCode } from '../core/errors';
 import type { Inventory } from '../core/model';
 import { SEVERITIES } from '../core/model';
@@ -49,8 +49,8 @@ export interface AuditDeps {
   collect: Collector;
   /** The engine over the check registry. */
   evaluate: (inventory: Inventory) => ScanResult | Promise<ScanResult>;
-  /** From the check registry: whether a check reads Kubernetes data (drift keeps those findings of unread clusters). */
-  needsKubernetes: (checkId: string) => boolean;
+  /** From the check registry (`dependenciesOf`): the parts each check reads, for drift. */
+  dependencies: (checkId: string) => CheckDependencies | undefined;
   /** Absent: nothing is published (the message is still built and returned, e.g. for the demo). */
   publisher?: NotificationPublisher;
   notify?: NotifyOptions;
@@ -267,7 +267,8 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       previousOpen,
       current: scan.findings,
       coverage,
-      needsKubernetes: deps.needsKubernetes,
+      dependencies: deps.dependencies,
+      checkErrors: scan.checkErrors,
     });
 
     stage = 'store';

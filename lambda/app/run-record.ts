@@ -204,7 +204,8 @@ export function completeRunRecord(started: RunRecord, run: CompletedRun): RunRec
   const open = [...run.drift.new, ...run.drift.stillOpen];
   return {
     ...started,
-    status: errors.count > 0 ? 'partial' : 'succeeded',
+    // A check that failed on a resource leaves it uncovered for that check, like a coverage error.
+    status: errors.count > 0 || run.scan.checkErrors.length > 0 ? 'partial' : 'succeeded',
     endedAt: run.endedAt.toISOString(),
     durationMs: run.endedAt.getTime() - Date.parse(started.startedAt),
     audited: auditedOf(run.inventory, run.coverage),

@@ -51,7 +51,14 @@ export const processIO: CliIO = {
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** Also an internal error: a check failed on a resource, so the results are incomplete. */
 export const EXIT_INTERNAL = 3;
+
+/** A scan's exit code: incomplete results (a check failed) first, then `--fail-on`. */
+export function scanExitCode(failedChecks: number, failOnMet: boolean): number {
+  if (failedChecks > 0) return EXIT_INTERNAL;
+  return failOnMet ? EXIT_FINDINGS : EXIT_OK;
+}
 
 /** A user-facing error: printed as one clear message (no stack trace) with exit code 2 unless set. */
 export class CliError extends AuditorError {

@@ -50,6 +50,7 @@ export async function collectAccountIn(
     // Only a bug gets here; the account is reported as incomplete rather than losing the run.
     account.errors.push({
       scope: 'account',
+      parts: ['account'],
       code: 'InternalError',
       message: trimMessage(
         `collection stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`,
@@ -63,6 +64,8 @@ export async function collectAccountIn(
 
 async function collectClusters(session: AccountSession, account: Account): Promise<void> {
   const regions = await regionsOf(session, account.errors);
+  // Which regions were asked for: with the region list unread, coverage takes only these as listed.
+  account.regions = [...regions].sort();
   await Promise.all(
     regions.map(async (region) => {
       let names: string[];
@@ -73,6 +76,7 @@ async function collectClusters(session: AccountSession, account: Account): Promi
         account.errors.push({
           scope: 'region',
           region,
+          parts: ['cluster-list'],
           code: failure.code,
           message: `EKS clusters could not be listed (eks:ListClusters): ${failure.message}`,
         });
@@ -118,6 +122,7 @@ async function regionsOf(session: AccountSession, errors: CoverageError[]): Prom
     // considered resolved on the strength of this run.
     errors.push({
       scope: 'account',
+      parts: ['region-list'],
       code: 'RegionListFailed',
       message:
         `The account's enabled regions could not be listed (account:ListRegions): ${failure.message}. ` +
@@ -131,6 +136,7 @@ function assumeRoleError(error: unknown): CoverageError {
   if (error instanceof AssumeRoleError) {
     return {
       scope: 'account',
+      parts: ['account'],
       code: error.code,
       message:
         `${trimMessage(error.message)}. Deploy the member role to this account (the StackSet) or check that ` +
@@ -140,6 +146,7 @@ function assumeRoleError(error: unknown): CoverageError {
   const failure = classifyAwsError(error);
   return {
     scope: 'account',
+    parts: ['account'],
     code: failure.code,
     message: `The account's credentials failed: ${failure.message}`,
   };

@@ -91,6 +91,7 @@ export async function readClusterKubernetes(
     scope: 'cluster',
     region: cluster.region,
     cluster: cluster.name,
+    parts: ['service-accounts', 'pods'],
     code: result.code,
     message: result.reason,
   });

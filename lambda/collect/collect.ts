@@ -1,4 +1,4 @@
-import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
+import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory, type InventoryScope } from '../core/model';
 import { collectAccountIn, emptyAccount } from './account-collector';
 import { type AccountTarget, accountTargets, resolveAccountTargets } from './account-targets';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
@@ -23,7 +23,13 @@ export async function collectInventory(
   try {
     const generatedAt = isoAt(run);
     const accounts = await collectTargets(run, accountTargets(run));
-    return { schemaVersion: INVENTORY_SCHEMA_VERSION, generatedAt, accounts };
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      generatedAt,
+      scope: scopeOf(options),
+      ...(options.regions ? { regionFilter: [...options.regions].sort() } : {}),
+      accounts,
+    };
   } finally {
     run.close();
   }
@@ -78,6 +84,7 @@ async function collectTargets(
         account.errors = [
           {
             scope: 'account',
+            parts: ['account'],
             code: 'InternalError',
             message: error instanceof Error ? error.message : String(error),
           },
@@ -90,12 +97,20 @@ async function collectTargets(
   return results.filter((account) => account !== undefined);
 }
 
+/** A run that names accounts, OUs or exclusions audits a selection: other accounts may hold clusters. */
+function scopeOf(options: CollectOptions): InventoryScope {
+  return options.accounts || options.ous || options.excludeAccounts || options.excludeOus
+    ? 'selection'
+    : 'organization';
+}
+
 function notScanned(run: RunContext, target: AccountTarget): Account {
   const deadline =
     run.options.deadline === undefined ? 'the deadline' : new Date(run.options.deadline).toISOString();
   return emptyAccount(run, target, [
     {
       scope: 'account',
+      parts: ['account'],
       code: 'NotScanned',
       message: `Not scanned: the run's deadline (${deadline}) passed before this account could be started.`,
     },

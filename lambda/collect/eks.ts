@@ -60,19 +60,41 @@ export async function describeCluster(
   } catch (error) {
     const failure = classifyAwsError(error);
     if (failure.kind === 'not-found') return undefined;
-    const message = `eks:DescribeCluster failed: ${failure.message}`;
-    errors.push({ scope: 'cluster', region, cluster: name, code: failure.code, message });
-    return {
-      cluster: {
-        name,
-        region,
-        podIdentityAssociations: [],
-        kubernetes: { status: 'not-collected', reason: message },
-        serviceAccounts: [],
-        pods: [],
-      },
-    };
+    const undescribed = describeFailure(region, name, failure);
+    errors.push(undescribed.error);
+    return { cluster: undescribed.cluster };
   }
+}
+
+/**
+ * A cluster DescribeCluster failed for, as the inventory keeps it: by name, nothing else known, and
+ * an error naming every cluster part (without the issuer and endpoint, neither its Pod Identity
+ * associations nor its Kubernetes API are read).
+ */
+export function describeFailure(
+  region: string,
+  name: string,
+  failure: { code: string; message: string },
+): { cluster: Cluster; error: CoverageError } {
+  const message = `eks:DescribeCluster failed: ${failure.message}`;
+  return {
+    cluster: {
+      name,
+      region,
+      podIdentityAssociations: [],
+      kubernetes: { status: 'not-collected', reason: message },
+      serviceAccounts: [],
+      pods: [],
+    },
+    error: {
+      scope: 'cluster',
+      region,
+      cluster: name,
+      parts: ['describe', 'pod-identity', 'service-accounts', 'pods'],
+      code: failure.code,
+      message,
+    },
+  };
 }
 
 /**
@@ -112,6 +134,7 @@ export async function collectPodIdentityAssociations(
       scope: 'cluster',
       region,
       cluster: clusterName,
+      parts: ['pod-identity'],
       code: failure.code,
       message: `Pod Identity associations could not be listed (eks:ListPodIdentityAssociations): ${failure.message}`,
     });
@@ -147,6 +170,7 @@ export async function collectPodIdentityAssociations(
       scope: 'cluster',
       region,
       cluster: clusterName,
+      parts: ['pod-identity'],
       code: firstFailure.code,
       message:
         `${failed} Pod Identity association(s) could not be described (eks:DescribePodIdentityAssociation), ` +

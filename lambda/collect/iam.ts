@@ -91,6 +91,7 @@ export async function collectRoles(
       errors: [
         {
           scope: 'account',
+          parts: ['iam-roles'],
           code: failure.code,
           message: `IAM roles could not be listed (iam:GetAccountAuthorizationDetails): ${failure.message}`,
         },
@@ -117,6 +118,7 @@ export async function collectProviders(
       errors: [
         {
           scope: 'account',
+          parts: ['oidc-providers'],
           code: failure.code,
           message: `IAM OIDC providers could not be listed (iam:ListOpenIDConnectProviders): ${failure.message}`,
         },
@@ -136,6 +138,7 @@ export async function collectProviders(
         if (failure.kind === 'not-found') return undefined; // deleted between the list and the get
         errors.push({
           scope: 'account',
+          parts: ['oidc-providers'],
           code: failure.code,
           message: `IAM OIDC provider ${arn} could not be read (iam:GetOpenIDConnectProvider): ${failure.message}; its client ids are unknown`,
         });

@@ -67,6 +67,8 @@ export async function collectServiceAccountInventory(
     return {
       schemaVersion: INVENTORY_SCHEMA_VERSION,
       generatedAt: new Date(run.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      // One cluster and the accounts of its roles: a selection, never the whole organization.
+      scope: 'selection',
       accounts,
     };
   } finally {
@@ -126,7 +128,12 @@ async function assumable(run: RunContext, account: Account): Promise<boolean> {
       error instanceof AssumeRoleError
         ? { code: error.code, message: error.message }
         : classifyAwsError(error);
-    account.errors.push({ scope: 'account', code: failure.code, message: failure.message });
+    account.errors.push({
+      scope: 'account',
+      parts: ['account'],
+      code: failure.code,
+      message: failure.message,
+    });
     return false;
   }
 }

@@ -11,11 +11,21 @@ import {
   type RoleArnParts,
   stripScheme,
 } from './arn';
-import { accountRead, type ClusterCoverage, clusterCoverage, coverageOf } from './coverage';
+import {
+  type ClusterCoverage,
+  type Coverage,
+  type CoverageGap,
+  clusterCoverage,
+  coverageOf,
+  firstClusterGap,
+  partRead,
+} from './coverage';
 import type {
   Account,
   Cluster,
+  InventoryScope,
   OidcProvider,
+  Part,
   Pod,
   PodIdentityAssociation,
   Role,
@@ -46,8 +56,10 @@ export interface ClusterView {
   /** `issuer` lower-cased, once per cluster (WebIdentityToken.issuerLower). */
   issuerLower?: string;
   partition: string;
-  /** The Kubernetes API was read: SA and pod checks may run. */
+  /** Its service accounts and pods were read: SA and pod checks may run. */
   readable: boolean;
+  /** The first unread part among `describe`, `pod-identity`, `service-accounts`, `pods`, by part. */
+  gaps: ReadonlyMap<Part, CoverageGap>;
   serviceAccounts: Map<string, ServiceAccountView>;
   namespaces: Set<string>;
   associations: Map<string, PodIdentityAssociation>;
@@ -140,8 +152,10 @@ export interface AuditContext {
   grantsByIssuer: Map<string, IssuerGrants>;
   /** Role ARN (as annotated) → readable service accounts annotated with it. */
   serviceAccountsByRole: Map<string, ServiceAccountView[]>;
-  /** The account is in the inventory and its IAM data was collected (coverage.ts `accountRead`). */
-  accountCollected(accountId: string): boolean;
+  /** What the run read (coverage.ts), derived once per context. */
+  coverage: Coverage;
+  /** The account is in the inventory and `part` of it was read (coverage.ts `partRead`). */
+  partRead(accountId: string, part: Part): boolean;
   /** Whether a cluster in `region` could exist unseen (coverage.ts `clusterCoverage`). */
   clusterCoverage(accountId: string, region: string): ClusterCoverage;
   serviceAccountBySubject(issuer: string, subject: string): ServiceAccountView | undefined;
@@ -164,14 +178,28 @@ function nsKey(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-function buildClusterView(account: Account, cluster: Cluster, partition: string): ClusterView {
+const CLUSTER_VIEW_PARTS: readonly Part[] = ['describe', 'pod-identity', 'service-accounts', 'pods'];
+
+function buildClusterView(
+  account: Account,
+  cluster: Cluster,
+  partition: string,
+  coverage: Coverage,
+): ClusterView {
+  const ref = { accountId: account.accountId, region: cluster.region, name: cluster.name };
+  const gaps = new Map<Part, CoverageGap>();
+  for (const part of CLUSTER_VIEW_PARTS) {
+    const gap = firstClusterGap(coverage, ref, [part]);
+    if (gap) gaps.set(part, gap);
+  }
   const view: ClusterView = {
     account,
     cluster,
     issuer: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined,
     issuerLower: cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer).toLowerCase() : undefined,
     partition: cluster.arn ? (partitionOfArn(cluster.arn) ?? partition) : partitionOfRegion(cluster.region),
-    readable: cluster.kubernetes.status === 'ok',
+    readable: cluster.kubernetes.status === 'ok' && !gaps.has('service-accounts') && !gaps.has('pods'),
+    gaps,
     serviceAccounts: new Map(),
     namespaces: new Set(),
     associations: new Map(),
@@ -259,6 +287,10 @@ export interface ContextOptions {
    * the roles of that scope.
    */
   role?: (arn: string) => boolean;
+  /** The inventory's scope (model.ts `InventoryScope`); absent: `organization`. */
+  scope?: InventoryScope;
+  /** The inventory's region filter (model.ts `Inventory.regionFilter`). */
+  regionFilter?: string[];
 }
 
 export function buildContext(accounts: Account[], options: ContextOptions = {}): AuditContext {
@@ -270,7 +302,7 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
   const providersByAccount = new Map<string, Map<string, OidcProvider>>();
   const grantsByIssuer = new Map<string, IssuerGrants>();
   const serviceAccountsByRole = new Map<string, ServiceAccountView[]>();
-  const coverage = coverageOf({ accounts });
+  const coverage = coverageOf({ accounts, scope: options.scope, regionFilter: options.regionFilter });
   const cache = newRunCache();
   const analyze = analysisCache(cache);
 
@@ -296,7 +328,7 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
       for (const grant of view.trust.grants) addGrant(grantsByIssuer, { role: view, grant });
     }
     for (const cluster of account.clusters) {
-      const view = buildClusterView(account, cluster, partition);
+      const view = buildClusterView(account, cluster, partition, coverage);
       clusters.push(view);
       for (const serviceAccount of view.serviceAccounts.values()) {
         if (!serviceAccount.roleArn) continue;
@@ -339,7 +371,8 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
     providersByAccount,
     grantsByIssuer,
     serviceAccountsByRole,
-    accountCollected: (accountId) => accountRead(coverage, accountId),
+    coverage,
+    partRead: (accountId, part) => partRead(coverage, accountId, part),
     clusterCoverage: (accountId, region) => clusterCoverage(coverage, accountId, region),
     serviceAccountBySubject(issuer, subject) {
       const clusters = clustersByIssuer.get(issuer);

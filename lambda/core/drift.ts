@@ -1,15 +1,37 @@
 /**
  * Drift between the findings stored as open and the findings of this run (docs/results-table.md).
  *
- * Coverage-aware: a finding that this run did not see is resolved only when this run actually
- * collected the scope the finding lives in. Accounts, regions and clusters with a coverage error
- * (including accounts cut by the deadline, code `NotScanned`) keep their findings open; accounts that
- * are absent from this run's inventory are out of scope and left untouched. What the run read comes
- * from coverage.ts, the same gaps the checks and the run record see. Pure: no clock, no I/O.
+ * Coverage-aware, per part: a finding that this run did not see is resolved only when every part its
+ * check reads (checks/types.ts `reads`) was read in this run, in every account the finding depends on
+ * — its own, its role's, its provider's and its cluster's — and its check did not fail on it. Anything
+ * else keeps it open as unverified, with the first unread part as the reason. Findings of accounts
+ * absent from this run's inventory are out of scope and left untouched. What the run read comes from
+ * coverage.ts, the same gaps the checks and the run record see. Pure: no clock, no I/O.
  */
-import { accountOfArn } from './arn';
-import { type Coverage, scopeKey } from './coverage';
-import type { Finding } from './findings';
+import { accountOfArn, eksIssuerParts, parseProviderArn } from './arn';
+import {
+  accountPartGap,
+  anyClusterListGap,
+  anyClusterPartGap,
+  type ClusterRef,
+  type Coverage,
+  clusterListGap,
+  clusterPartGap,
+  scopeKey,
+} from './coverage';
+import type { Finding, FindingResource } from './findings';
+import { ACCOUNT_PARTS, PARTS, type Part } from './model';
+import type { CheckError } from './scan-result';
+
+/** What drift needs to know of a check (from the registry: checks/index.ts `dependenciesOf`). */
+export interface CheckDependencies {
+  reads: readonly Part[];
+  /** The cluster its findings name may be in another account than the finding (role checks). */
+  clusterInAnyAccount: boolean;
+}
+
+/** For a check id drift does not know: every part, a cluster anywhere. */
+const UNKNOWN_CHECK: CheckDependencies = { reads: PARTS, clusterInAnyAccount: true };
 
 export interface DriftInput<P extends Finding = Finding> {
   /** Findings stored as open before this run. */
@@ -17,12 +39,10 @@ export interface DriftInput<P extends Finding = Finding> {
   /** Findings of this run. */
   current: readonly Finding[];
   coverage: Coverage;
-  /**
-   * Whether a check reads Kubernetes data (ServiceAccounts, Pods): its findings are not resolved for
-   * clusters whose Kubernetes API was not read. From the check registry (`CHECKS[i].needsKubernetes`);
-   * answer `true` for unknown ids to stay conservative.
-   */
-  needsKubernetes: (checkId: string) => boolean;
+  /** From the check registry (`dependenciesOf`); undefined for unknown ids, which stay conservative. */
+  dependencies: (checkId: string) => CheckDependencies | undefined;
+  /** Checks that failed on a resource this run (engine `checkErrors`): their findings there stay open. */
+  checkErrors?: readonly CheckError[];
 }
 
 export interface RetainedFinding<P extends Finding = Finding> {
@@ -34,97 +54,151 @@ export interface RetainedFinding<P extends Finding = Finding> {
 export interface Drift<P extends Finding = Finding> {
   /** Open now, not open before. */
   new: Finding[];
-  /** Open before, not found this run although its scope was collected. */
+  /** Open before, not found this run although everything it depends on was read. */
   resolved: P[];
   /**
    * Open before and still open: the current version when seen again, else the stored version
-   * (kept open because its scope was not collected; those are also listed in `unverified`).
+   * (kept open because something it depends on was not read; those are also listed in `unverified`).
    */
   stillOpen: Finding[];
-  /** Subset of `stillOpen`: not seen this run, kept open because its scope was not collected. */
+  /** Subset of `stillOpen`: not seen this run, kept open because something it depends on was not read. */
   unverified: RetainedFinding<P>[];
   /** Open before, in accounts that this run did not audit at all: neither resolved nor reported. */
   outOfScope: P[];
 }
 
 /**
- * Why a finding's scope was not collected this run, or `undefined` when it was (so the finding's
- * absence from this run means it is resolved). The caller has already checked that the finding's
- * account is in the inventory.
+ * Why a finding could not be verified this run, or `undefined` when everything it depends on was read
+ * (so its absence from this run means it is resolved). The caller has already checked that the
+ * finding's account is in the inventory.
  */
 export function uncollectedReason(
   finding: Finding,
   coverage: Coverage,
-  needsKubernetes: (checkId: string) => boolean,
+  dependencies: CheckDependencies | undefined,
+  checkErrors: readonly CheckError[] = [],
 ): string | undefined {
-  const { accountId, region, cluster } = finding.resource;
-  const accountGap = coverage.accountGaps.get(accountId);
-  if (accountGap) return accountGap.reason;
-  // A finding can depend on another account's data: a service account's role (sa.role-untrusted),
-  // a trusted provider. When that account was not collected, the finding cannot be re-verified.
-  for (const arn of [finding.resource.roleArn, finding.resource.providerArn]) {
+  const { reads, clusterInAnyAccount } = dependencies ?? UNKNOWN_CHECK;
+  const resource = finding.resource;
+  for (const error of checkErrors) {
+    if (error.checkId === finding.checkId && error.at && covers(error.at, resource)) {
+      return `check ${error.checkId} failed on ${error.resource}: ${error.message}`;
+    }
+  }
+  const accounts = dependencyAccounts(resource);
+  // The cluster the finding names: where it is now, or why it cannot be known to be gone.
+  let clusters: ClusterRef[] = [];
+  if (resource.cluster !== undefined && resource.region !== undefined) {
+    const located = locateCluster(resource, coverage, clusterInAnyAccount);
+    if (typeof located === 'string') return located;
+    clusters = located;
+    for (const cluster of clusters) accounts.add(cluster.accountId);
+  }
+  for (const accountId of accounts) {
+    const gap = accountPartGap(coverage, accountId, 'account');
+    if (gap) return gap.reason;
+  }
+  for (const part of reads) {
+    const gap = partGap(part, resource, accounts, clusters, coverage);
+    if (gap) return gap;
+  }
+  return undefined;
+}
+
+/** The accounts a finding depends on from its resource alone: its own, its role's, its provider's. */
+function dependencyAccounts(resource: FindingResource): Set<string> {
+  const accounts = new Set<string>([resource.accountId]);
+  for (const arn of [resource.roleArn, resource.providerArn]) {
     const other = arn ? accountOfArn(arn) : undefined;
-    if (other && other !== accountId) {
-      const otherGap = coverage.accountGaps.get(other);
-      if (otherGap) return otherGap.reason;
-    }
+    if (other) accounts.add(other);
   }
-  if (region !== undefined) {
-    const regionGap = coverage.regionGaps.get(scopeKey(accountId, region));
-    if (regionGap) return regionGap.reason;
+  return accounts;
+}
+
+/**
+ * Where the finding's cluster is in this inventory, `[]` when it is surely gone (its region was listed
+ * everywhere it could be), or why that cannot be known.
+ */
+function locateCluster(
+  resource: FindingResource,
+  coverage: Coverage,
+  anyAccount: boolean,
+): ClusterRef[] | string {
+  const region = resource.region!;
+  const name = resource.cluster!;
+  const own = coverage.clusters.get(scopeKey(resource.accountId, region, name));
+  if (own) return [own];
+  if (!anyAccount) {
+    const gap = clusterListGap(coverage, resource.accountId, region);
+    return gap ? `cluster ${name} (${region}) not found and ${gap.reason}` : [];
   }
-  const kubernetes = needsKubernetes(finding.checkId);
-  if (cluster !== undefined && region !== undefined) {
-    const own = scopeKey(accountId, region, cluster);
-    if (coverage.clusters.has(own) || coverage.clusterGaps.has(own)) {
-      return clusterGap(own, coverage, kubernetes);
+  const found: ClusterRef[] = [];
+  for (const ref of coverage.clusters.values()) {
+    if (ref.region === region && ref.name === name) found.push(ref);
+  }
+  if (found.length > 0) return found;
+  // Gone, or in an account or region this run did not list.
+  if (coverage.scope === 'selection') {
+    return `cluster ${name} (${region}) not found, and accounts outside this run's selection may hold it`;
+  }
+  for (const accountId of coverage.accounts) {
+    const gap = clusterListGap(coverage, accountId, region);
+    if (gap) return `cluster ${name} (${region}) not found and ${gap.reason}`;
+  }
+  return [];
+}
+
+function partGap(
+  part: Part,
+  resource: FindingResource,
+  accounts: ReadonlySet<string>,
+  clusters: readonly ClusterRef[],
+  coverage: Coverage,
+): string | undefined {
+  if (part === 'region-list' || part === 'cluster-list') {
+    const region = resource.region ?? issuerRegionOf(resource.providerArn);
+    for (const accountId of accounts) {
+      const gap =
+        region === undefined
+          ? anyClusterListGap(coverage, accountId)
+          : clusterListGap(coverage, accountId, region);
+      if (gap) return gap.reason;
     }
-    // The cluster is not in the finding's own account (a role trusting another account's cluster,
-    // or a cluster that is gone). Look for it anywhere in the inventory.
-    let seen = false;
-    for (const [candidate, ref] of coverage.clusters) {
-      if (ref.region !== region || ref.name !== cluster) continue;
-      seen = true;
-      const gap = clusterGap(candidate, coverage, kubernetes);
-      if (gap) return gap;
-    }
-    for (const gap of coverage.clusterGaps.values()) {
-      if (gap.region === region && gap.cluster === cluster) return gap.reason;
-    }
-    if (seen) return undefined;
-    // Unknown cluster: deleted, or living where this run could not look.
-    const hidden = hiddenRegionGap(region, coverage);
-    if (hidden) return `cluster ${cluster} (${region}) not found and ${hidden}`;
     return undefined;
   }
-  if (kubernetes && cluster === undefined) {
-    // A Kubernetes-based finding that names no cluster: any unread cluster could have produced it.
-    const first = coverage.kubernetesGaps.values().next();
-    if (!first.done) return first.value.reason;
-    const whole = coverage.clusterGaps.values().next();
-    if (!whole.done) return whole.value.reason;
+  if (ACCOUNT_PARTS.includes(part)) {
+    for (const accountId of accounts) {
+      const gap = accountPartGap(coverage, accountId, part);
+      if (gap) return gap.reason;
+    }
+    return undefined;
   }
-  return undefined;
+  if (resource.cluster !== undefined && resource.region !== undefined) {
+    // Its cluster was found (each copy must be read) or is surely gone (nothing left to read).
+    for (const cluster of clusters) {
+      const gap = clusterPartGap(coverage, cluster, part);
+      if (gap) return gap.reason;
+    }
+    return undefined;
+  }
+  // A finding that names no cluster may depend on any cluster's part (e.g. the audiences of every
+  // service account annotated with a role).
+  return anyClusterPartGap(coverage, part)?.reason;
 }
 
-function clusterGap(clusterKey: string, coverage: Coverage, kubernetes: boolean): string | undefined {
-  const whole = coverage.clusterGaps.get(clusterKey);
-  if (whole) return whole.reason;
-  if (kubernetes) return coverage.kubernetesGaps.get(clusterKey)?.reason;
-  return undefined;
+/** The region of an EKS issuer named by a provider ARN (provider.orphaned names no region). */
+function issuerRegionOf(providerArn: string | undefined): string | undefined {
+  if (!providerArn) return undefined;
+  const parsed = parseProviderArn(providerArn);
+  return parsed ? eksIssuerParts(parsed.issuer)?.region : undefined;
 }
 
-/** Why a cluster in `region` might exist unseen: any account not read, else a gap in that region. */
-function hiddenRegionGap(region: string, coverage: Coverage): string | undefined {
-  const account = coverage.accountGaps.values().next();
-  if (!account.done) return account.value.reason;
-  for (const gap of coverage.regionGaps.values()) {
-    if (gap.region === region) return gap.reason;
+/** Whether a check error's location contains the finding's resource (every field it sets matches). */
+function covers(at: FindingResource, resource: FindingResource): boolean {
+  for (const key of Object.keys(at) as (keyof FindingResource)[]) {
+    if (at[key] !== undefined && at[key] !== resource[key]) return false;
   }
-  for (const gap of coverage.clusterGaps.values()) {
-    if (gap.region === region) return gap.reason;
-  }
-  return undefined;
+  return true;
 }
 
 /**
@@ -132,13 +206,21 @@ function hiddenRegionGap(region: string, coverage: Coverage): string | undefined
  * comparison (against what the first one stored) is empty.
  */
 export function computeDrift<P extends Finding>(input: DriftInput<P>): Drift<P> {
-  const needsKubernetes = input.needsKubernetes;
   const previous = new Map<string, P>();
   for (const finding of input.previousOpen) previous.set(finding.fingerprint, finding);
   const currentByFingerprint = new Map<string, Finding>();
   for (const finding of input.current) {
     if (!currentByFingerprint.has(finding.fingerprint))
       currentByFingerprint.set(finding.fingerprint, finding);
+  }
+  // By check and account: a check that failed on many resources is looked up, not scanned, per finding.
+  const checkErrors = new Map<string, CheckError[]>();
+  for (const error of input.checkErrors ?? []) {
+    if (!error.at) continue;
+    const key = `${error.checkId}\u0000${error.at.accountId}`;
+    const list = checkErrors.get(key);
+    if (list) list.push(error);
+    else checkErrors.set(key, [error]);
   }
 
   const drift: Drift<P> = { new: [], resolved: [], stillOpen: [], unverified: [], outOfScope: [] };
@@ -152,7 +234,12 @@ export function computeDrift<P extends Finding>(input: DriftInput<P>): Drift<P> 
       drift.outOfScope.push(finding);
       continue;
     }
-    const reason = uncollectedReason(finding, input.coverage, needsKubernetes);
+    const reason = uncollectedReason(
+      finding,
+      input.coverage,
+      input.dependencies(finding.checkId),
+      checkErrors.get(`${finding.checkId}\u0000${finding.resource.accountId}`),
+    );
     if (reason === undefined) {
       drift.resolved.push(finding);
     } else {

@@ -1,13 +1,21 @@
 /**
  * The engine: builds the audit context once, then walks each resource kind once and runs every check
  * of that kind on it. A check that throws is recorded for that resource and the walk goes on
- * (cdk-nag style isolation). Checks that need Kubernetes data are skipped, and reported as skipped,
- * for clusters whose API could not be read.
+ * (cdk-nag style isolation), leaving that resource uncovered for that check (drift keeps its findings
+ * there open). A check runs on a cluster only when the cluster parts it reads (checks/types.ts `reads`)
+ * were read; otherwise it is reported as skipped for that cluster, naming the part.
  */
 import type { Check, ResourceKind } from './checks/types';
 import { GUIDE_STEPS } from './checks/types';
 import { type AuditContext, buildContext, type ClusterView } from './context';
-import { type Finding, type FindingDraft, fingerprintOf, trimEvidence } from './findings';
+import { partLabel } from './coverage';
+import {
+  type Finding,
+  type FindingDraft,
+  type FindingResource,
+  fingerprintOf,
+  trimEvidence,
+} from './findings';
 import type { Inventory, Severity } from './model';
 import { SEVERITIES, severityRank } from './model';
 import type { CheckError, ScanResult, SkippedCheck } from './scan-result';
@@ -80,7 +88,12 @@ export function runChecks(
 ): ScanResult {
   const filter = options.filter;
   const ctx =
-    options.context ?? buildContext(inventory.accounts, filter ? { role: (arn) => filter.role(arn) } : {});
+    options.context ??
+    buildContext(inventory.accounts, {
+      scope: inventory.scope,
+      regionFilter: inventory.regionFilter,
+      ...(filter ? { role: (arn: string) => filter.role(arn) } : {}),
+    });
   const groups = groupByKind(checks, options.only);
   const work = options.work ?? emptyWork();
   const findings: Finding[] = [];
@@ -91,11 +104,12 @@ export function runChecks(
   // Checks run as `try { emit(check, check.run(…)) } catch { fail(…) }` inline, with the resource label
   // built only on failure: no closure or label string per (resource × check), which at 600k
   // resources × 30 checks was a large share of the scan's allocations (bench/engine.ts).
-  const fail = (check: Check, resourceLabel: string, error: unknown): void => {
+  const fail = (check: Check, resourceLabel: string, error: unknown, at: FindingResource): void => {
     checkErrors.push({
       checkId: check.id,
       resource: resourceLabel,
-      message: (error as Error)?.message ?? String(error),
+      at,
+      message: errorMessage(error),
     });
   };
   const emit = (check: Check, drafts: FindingDraft[]): void => {
@@ -125,7 +139,7 @@ export function runChecks(
       try {
         emit(check, check.run(account, ctx));
       } catch (error) {
-        fail(check, `account ${account.accountId}`, error);
+        fail(check, `account ${account.accountId}`, error, { accountId: account.accountId });
       }
     }
     for (const error of accountVisited ? account.errors : []) {
@@ -133,7 +147,9 @@ export function runChecks(
         try {
           emit(check, check.run(error, account, ctx));
         } catch (thrown) {
-          fail(check, `account ${account.accountId} ${error.scope} error`, thrown);
+          fail(check, `account ${account.accountId} ${error.scope} error`, thrown, {
+            accountId: account.accountId,
+          });
         }
       }
     }
@@ -144,7 +160,7 @@ export function runChecks(
         try {
           emit(check, check.run(provider, account, ctx));
         } catch (error) {
-          fail(check, provider.arn, error);
+          fail(check, provider.arn, error, { accountId: account.accountId, providerArn: provider.arn });
         }
       }
     }
@@ -156,7 +172,7 @@ export function runChecks(
       try {
         emit(check, check.run(role, ctx));
       } catch (error) {
-        fail(check, role.role.arn, error);
+        fail(check, role.role.arn, error, { accountId: role.accountId, roleArn: role.role.arn });
       }
     }
   }
@@ -182,71 +198,109 @@ function runClusterChecks(
   ctx: AuditContext,
   groups: ChecksByKind,
   emit: (check: Check, drafts: FindingDraft[]) => void,
-  fail: (check: Check, label: string, error: unknown) => void,
+  fail: (check: Check, label: string, error: unknown, at: FindingResource) => void,
   skipped: SkippedCheck[],
   work: EngineWork,
   filter?: ResourceFilter,
 ): void {
   const visits = (namespace: string, name: string) => !filter || filter.serviceAccount(namespace, name);
-  const label = `cluster ${cluster.account.accountId}/${cluster.cluster.region}/${cluster.cluster.name}`;
+  const { account, cluster: model } = cluster;
+  const label = `cluster ${account.accountId}/${model.region}/${model.name}`;
+  const at: FindingResource = { accountId: account.accountId, region: model.region, cluster: model.name };
+  const atServiceAccount = (namespace: string, serviceAccount: string): FindingResource => ({
+    ...at,
+    namespace,
+    serviceAccount,
+  });
+  // Checks whose cluster parts were not all read are skipped here, each reported once with the part.
+  const runs = (check: Check): boolean => {
+    if (cluster.gaps.size === 0) return true;
+    for (const part of check.reads) {
+      const gap = cluster.gaps.get(part);
+      if (!gap) continue;
+      skipped.push({
+        checkId: check.id,
+        accountId: account.accountId,
+        region: model.region,
+        cluster: model.name,
+        part,
+        reason: `${partLabel(part)} not read: ${gap.code}${gap.reason ? ` (${gap.reason})` : ''}`,
+      });
+      return false;
+    }
+    return true;
+  };
   for (const check of groups.cluster) {
+    if (!runs(check)) continue;
     try {
       emit(check, check.run(cluster, ctx));
     } catch (error) {
-      fail(check, label, error);
+      fail(check, label, error, at);
     }
   }
-  const k8sChecks = [...groups.serviceAccount, ...groups.workload, ...groups.association].filter(
-    (check) => check.needsKubernetes,
-  );
+  // Role and provider checks that read this cluster's Kubernetes data leave it out themselves
+  // (ClusterView.readable): reported as skipped for it.
   if (!cluster.readable) {
-    const status = cluster.cluster.kubernetes;
-    const reason = status.status === 'ok' ? '' : `Kubernetes API not read: ${status.reason ?? status.status}`;
-    for (const check of new Set([...k8sChecks, ...groups.role.filter((c) => c.needsKubernetes)])) {
-      skipped.push({
-        checkId: check.id,
-        accountId: cluster.account.accountId,
-        region: cluster.cluster.region,
-        cluster: cluster.cluster.name,
-        reason,
-      });
+    for (const check of [...groups.role, ...groups.provider]) {
+      if (check.reads.includes('service-accounts')) runs(check);
     }
   }
-  for (const association of cluster.cluster.podIdentityAssociations) {
+  const associationChecks = groups.association.filter(runs);
+  for (const association of model.podIdentityAssociations) {
     if (!visits(association.namespace, association.serviceAccount)) continue;
-    for (const check of groups.association) {
-      if (check.needsKubernetes && !cluster.readable) continue;
+    for (const check of associationChecks) {
       try {
         emit(check, check.run(association, cluster, ctx));
       } catch (error) {
-        fail(check, `${label} association ${association.namespace}/${association.serviceAccount}`, error);
+        fail(
+          check,
+          `${label} association ${association.namespace}/${association.serviceAccount}`,
+          error,
+          atServiceAccount(association.namespace, association.serviceAccount),
+        );
       }
     }
   }
+  const serviceAccountChecks = groups.serviceAccount.filter(runs);
+  const workloadChecks = groups.workload.filter(runs);
   if (!cluster.readable) return;
   for (const serviceAccount of cluster.serviceAccounts.values()) {
     if (!visits(serviceAccount.serviceAccount.namespace, serviceAccount.serviceAccount.name)) continue;
     work.serviceAccounts++;
-    for (const check of groups.serviceAccount) {
+    for (const check of serviceAccountChecks) {
       try {
         emit(check, check.run(serviceAccount, ctx));
       } catch (error) {
         const { namespace, name } = serviceAccount.serviceAccount;
-        fail(check, `${label} sa ${namespace}/${name}`, error);
+        fail(check, `${label} sa ${namespace}/${name}`, error, atServiceAccount(namespace, name));
       }
     }
   }
-  if (groups.workload.length === 0) return;
+  if (workloadChecks.length === 0) return;
   for (const workload of ctx.workloads(cluster)) {
     if (!visits(workload.namespace, workload.serviceAccountName)) continue;
     work.workloads++;
-    for (const check of groups.workload) {
+    for (const check of workloadChecks) {
       try {
         emit(check, check.run(workload, ctx));
       } catch (error) {
-        fail(check, `${label} ${workload.namespace}/${workload.workload}`, error);
+        fail(check, `${label} ${workload.namespace}/${workload.workload}`, error, {
+          ...at,
+          namespace: workload.namespace,
+          workload: workload.workload,
+        });
       }
     }
+  }
+}
+
+/** A thrown value's message; never throws itself (a getter, a revoked proxy). */
+function errorMessage(error: unknown): string {
+  try {
+    const message = (error as Error)?.message;
+    return typeof message === 'string' ? message : String(error);
+  } catch {
+    return 'unprintable error';
   }
 }
 

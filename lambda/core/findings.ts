@@ -95,10 +95,51 @@ export function hash64(text: string): string {
   return (h1 >>> 0).toString(16).padStart(8, '0') + (h2 >>> 0).toString(16).padStart(8, '0');
 }
 
-/** Evidence is trimmed so a finding stays small (DynamoDB items, notifications). */
+/** Evidence deeper than this is cut: DynamoDB stores at most 32 levels, and nobody reads deeper. */
+const MAX_EVIDENCE_DEPTH = 32;
+
+/**
+ * Evidence is trimmed so a finding stays small (DynamoDB items, notifications). Measured with a walk
+ * bounded in depth and size, never `JSON.stringify` of the whole value: a trust statement nested
+ * 20,000 deep would overflow the stack (and the check would read as having no findings).
+ */
 export function trimEvidence(value: unknown, maxChars = 2000): unknown {
   if (value === undefined) return undefined;
-  const text = JSON.stringify(value);
-  if (text === undefined || text.length <= maxChars) return value;
-  return { truncated: true, excerpt: `${text.slice(0, maxChars)}…` };
+  const out = { text: '', full: true };
+  boundedJson(value, 0, maxChars, out);
+  if (out.full && out.text.length <= maxChars) return value;
+  return { truncated: true, excerpt: `${out.text.slice(0, maxChars)}…` };
+}
+
+/** Appends JSON for `value` to `out.text`, stopping past `max` characters or MAX_EVIDENCE_DEPTH levels. */
+function boundedJson(value: unknown, depth: number, max: number, out: { text: string; full: boolean }): void {
+  if (out.text.length > max) {
+    out.full = false;
+    return;
+  }
+  if (value === null || typeof value !== 'object') {
+    const text = JSON.stringify(value);
+    out.text += text === undefined ? 'null' : text;
+    return;
+  }
+  if (depth >= MAX_EVIDENCE_DEPTH) {
+    out.text += '"…"';
+    out.full = false;
+    return;
+  }
+  const array = Array.isArray(value);
+  out.text += array ? '[' : '{';
+  let first = true;
+  for (const [key, item] of array ? value.entries() : Object.entries(value)) {
+    if (out.text.length > max) {
+      out.full = false;
+      break;
+    }
+    if (!array && (item === undefined || typeof item === 'function')) continue;
+    if (!first) out.text += ',';
+    first = false;
+    if (!array) out.text += `${JSON.stringify(key)}:`;
+    boundedJson(item, depth + 1, max, out);
+  }
+  out.text += array ? ']' : '}';
 }

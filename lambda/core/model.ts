@@ -17,8 +17,21 @@ export function severityRank(severity: Severity): number {
 export interface Inventory {
   schemaVersion: number;
   generatedAt?: string;
+  /**
+   * Which accounts the run chose to audit: `organization` (every active account of the organization,
+   * or the standalone caller's own) or `selection` (named accounts, OUs or exclusions: accounts outside
+   * it may hold clusters the inventory cannot see). Absent in older files: read as `organization`.
+   */
+  scope?: InventoryScope;
+  /**
+   * The regions the run was limited to (`--regions`), when it was: clusters of other regions were not
+   * looked for, so nothing about them may read as gone. Absent: every enabled region.
+   */
+  regionFilter?: string[];
   accounts: Account[];
 }
+
+export type InventoryScope = 'organization' | 'selection';
 
 export interface Account {
   accountId: string;
@@ -28,6 +41,11 @@ export interface Account {
   oidcProviders: OidcProvider[];
   roles: Role[];
   clusters: Cluster[];
+  /**
+   * The regions whose cluster lists the run asked for (read or failed, `errors` says which), sorted.
+   * Absent in older files: every region counts as asked for unless an error says otherwise.
+   */
+  regions?: string[];
   errors: CoverageError[];
 }
 
@@ -118,10 +136,62 @@ export interface Pod {
 
 export type CoverageScope = 'account' | 'region' | 'cluster';
 
+/**
+ * The parts a run reads (docs/inventory.md, "Coverage"), each with its own API call:
+ * - per account: `account` (the member role session: without it nothing of the account is read),
+ *   `iam-roles` (iam:GetAccountAuthorizationDetails), `oidc-providers` (iam:ListOpenIDConnectProviders
+ *   and GetOpenIDConnectProvider), `region-list` (account:ListRegions);
+ * - per region: `cluster-list` (eks:ListClusters);
+ * - per cluster: `describe` (eks:DescribeCluster), `pod-identity` (eks:ListPodIdentityAssociations and
+ *   DescribePodIdentityAssociation), `service-accounts` and `pods` (the Kubernetes API).
+ */
+export type Part =
+  | 'account'
+  | 'iam-roles'
+  | 'oidc-providers'
+  | 'region-list'
+  | 'cluster-list'
+  | 'describe'
+  | 'pod-identity'
+  | 'service-accounts'
+  | 'pods';
+
+export const PARTS: readonly Part[] = Object.freeze([
+  'account',
+  'iam-roles',
+  'oidc-providers',
+  'region-list',
+  'cluster-list',
+  'describe',
+  'pod-identity',
+  'service-accounts',
+  'pods',
+] as const);
+
+export const ACCOUNT_PARTS: readonly Part[] = Object.freeze([
+  'account',
+  'iam-roles',
+  'oidc-providers',
+  'region-list',
+] as const);
+
+export const CLUSTER_PARTS: readonly Part[] = Object.freeze([
+  'describe',
+  'pod-identity',
+  'service-accounts',
+  'pods',
+] as const);
+
 export interface CoverageError {
   scope: CoverageScope;
   region?: string;
   cluster?: string;
+  /**
+   * The parts this failure left unread, all of the error's scope (an account part for `account`,
+   * `cluster-list` for `region`, cluster parts for `cluster`). Absent in older files: derived from
+   * the scope and code (coverage.ts `partsOf`), erring towards "not read".
+   */
+  parts?: Part[];
   code: string;
   message: string;
 }

@@ -1,5 +1,5 @@
-import type { Finding } from './findings';
-import type { Severity } from './model';
+import type { Finding, FindingResource } from './findings';
+import type { Part, Severity } from './model';
 
 /** A check that did not run for a scope it needs (e.g. Kubernetes data of an unreachable cluster). */
 export interface SkippedCheck {
@@ -7,13 +7,21 @@ export interface SkippedCheck {
   accountId: string;
   region?: string;
   cluster?: string;
+  /** The part that was not read. */
+  part?: Part;
   reason: string;
 }
 
-/** A check that threw on one resource: recorded, never fatal, never silent. */
+/**
+ * A check that threw on one resource: recorded, never fatal, never silent. The resource is then not
+ * covered for that check: drift keeps the check's findings there open, and `scan`/`run` exit non-zero.
+ */
 export interface CheckError {
   checkId: string;
+  /** The resource, for people. */
   resource: string;
+  /** The resource as findings locate theirs: a finding of this check whose resource matches every field set here. */
+  at?: FindingResource;
   message: string;
 }
 

@@ -2,6 +2,7 @@
  * Renders an ExplainReport: the credentials the pods get and the verdict, then one block per guide
  * step with ✓ / ✗ / ! / – / ?, the evidence, and the checks' findings with their fixes.
  */
+import { partLabel } from '../core/coverage';
 import type { Credentials, ExplainReport, ExplainStep, StepStatus } from '../core/explain/index';
 import { MECHANISM_NAMES } from '../core/explain/index';
 import { resourceLabel } from './labels';
@@ -50,11 +51,19 @@ export function renderExplain(report: ExplainReport, format: ExplainFormat = 'te
   out.push(...wrap(heading(report), width));
   if (report.kubernetesNotRead)
     out.push(...wrap(`Kubernetes API not read: ${report.kubernetesNotRead}`, width));
+  for (const line of notReadLines(report)) out.push(...wrap(line, width));
   out.push(...wrap(credentialsLine(report), width));
   out.push(...wrap(`Verdict: ${report.summary}`, width), '');
   for (const step of report.steps) out.push(...renderStep(step, width));
   out.push('', ...wrap(scopeLine(report), width));
   return `${out.join('\n')}\n`;
+}
+
+/** Parts other than the Kubernetes API (its own line above) that were not read: their steps show `?`. */
+function notReadLines(report: ExplainReport): string[] {
+  return report.notRead
+    .filter((gap) => gap.part !== 'service-accounts' && gap.part !== 'pods')
+    .map((gap) => `? Not read: ${partLabel(gap.part)}: ${gap.reason}`);
 }
 
 function renderStep(step: ExplainStep, width: number): string[] {
@@ -79,6 +88,7 @@ function renderMarkdown(report: ExplainReport): string {
     `${mdEscape(credentialsLine(report))}  `,
   ];
   if (report.kubernetesNotRead) out.push(`Kubernetes API not read: ${mdEscape(report.kubernetesNotRead)}`);
+  for (const line of notReadLines(report)) out.push(`${mdEscape(line)}  `);
   out.push('');
   for (const step of report.steps) {
     out.push(`### ${MARK[step.status]} ${mdEscape(step.title)}`, '');

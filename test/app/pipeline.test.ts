@@ -15,9 +15,9 @@ import {
   accountError,
   cluster,
   DEV,
+  dependencies,
   finding,
   inventory,
-  needsKubernetes,
   PROD,
   scanResult,
 } from '../drift/fixtures';
@@ -112,7 +112,7 @@ function deps(inv: () => Inventory, overrides: Partial<AuditDeps> = {}): AuditDe
     store: dynamo.store(),
     collect: async () => inv(),
     evaluate,
-    needsKubernetes,
+    dependencies,
     publisher: new SnsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, { sleep: async () => {} }),
     clock: () => {
       clockTime += 1000;

@@ -154,6 +154,7 @@ describe('collectInventory against the SDK mock layer', () => {
     expect(failed.errors).toEqual([
       {
         scope: 'account',
+        parts: ['account'],
         code: 'AssumeRoleFailed',
         message: expect.stringMatching(
           new RegExp(
@@ -221,6 +222,7 @@ describe('collectInventory against the SDK mock layer', () => {
       {
         scope: 'region',
         region: 'us-east-1',
+        parts: ['cluster-list'],
         code: 'Throttled',
         message: expect.stringContaining('EKS clusters could not be listed (eks:ListClusters)'),
       },
@@ -259,11 +261,24 @@ describe('collectInventory against the SDK mock layer', () => {
     expect(one.errors).toEqual([
       expect.objectContaining({
         scope: 'account',
+        parts: ['iam-roles'],
         code: 'AccessDenied',
         message: expect.stringContaining('iam:GetAccountAuthorizationDetails'),
       }),
-      expect.objectContaining({ scope: 'cluster', region: 'eu-west-1', cluster: 'c1', code: 'AccessDenied' }),
-      expect.objectContaining({ scope: 'cluster', region: 'eu-west-1', cluster: 'c2', code: 'AccessDenied' }),
+      expect.objectContaining({
+        scope: 'cluster',
+        region: 'eu-west-1',
+        cluster: 'c1',
+        parts: ['pod-identity'],
+        code: 'AccessDenied',
+      }),
+      expect.objectContaining({
+        scope: 'cluster',
+        region: 'eu-west-1',
+        cluster: 'c2',
+        parts: ['pod-identity'],
+        code: 'AccessDenied',
+      }),
       expect.objectContaining({ scope: 'cluster', region: 'eu-west-1', cluster: 'c2', code: 'ServiceError' }),
     ]);
     const [c1, c2] = one.clusters;
@@ -286,21 +301,27 @@ describe('collectInventory against the SDK mock layer', () => {
     expect(inventory.accounts[0].errors).toEqual([
       expect.objectContaining({
         scope: 'account',
+        parts: ['region-list'],
         code: 'RegionListFailed',
         message: expect.stringContaining('opt-in regions were not'),
       }),
     ]);
     expect(sim.callsByApi.get('eks:ListClusters')).toBe(17);
     expect(inventory.accounts[0].clusters).toHaveLength(1);
+    // The default regions it asked for instead: coverage counts only these as listed.
+    expect(inventory.accounts[0].regions).toHaveLength(17);
+    expect(inventory.scope).toBe('organization');
   });
 
   it('scans only the configured regions without listing them', async () => {
     const { sim, deps } = simulate();
 
-    await collectInventory({ ...baseOptions, regions: ['eu-west-1'] }, deps);
+    const inventory = await collectInventory({ ...baseOptions, regions: ['eu-west-1'] }, deps);
 
     expect(sim.callsByApi.get('account:ListRegions')).toBeUndefined();
     expect(sim.callsByApi.get('eks:ListClusters')).toBe(3);
+    // Recorded, so drift never reads a cluster of another region as gone.
+    expect(inventory.regionFilter).toEqual(['eu-west-1']);
   });
 
   it('stops starting accounts at the deadline and records the rest as not scanned', async () => {
@@ -419,6 +440,7 @@ describe('collectInventory against the SDK mock layer', () => {
         scope: 'cluster',
         region: 'eu-west-1',
         cluster: 'c5',
+        parts: ['service-accounts', 'pods'],
         code: 'KubernetesUnauthorized',
       }),
     ]);

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHECKS, needsKubernetes } from '../../lambda/core/checks/index';
+import { CHECKS, dependenciesOf } from '../../lambda/core/checks/index';
 import { coverageOf } from '../../lambda/core/coverage';
 import { computeDrift } from '../../lambda/core/drift';
 import { runChecks } from '../../lambda/core/engine';
@@ -155,7 +155,7 @@ describe('examples/demo-org-changed.json (irsa-audit demo --change)', () => {
     previousOpen: baseResult.findings,
     current: changedResult.findings,
     coverage: coverageOf(changed.inventory),
-    needsKubernetes,
+    dependencies: dependenciesOf,
   });
 
   it('adds exactly the findings of the re-created cluster and of the stripped annotation', () => {
@@ -269,7 +269,7 @@ describe('examples/demo-org-changed.json (irsa-audit demo --change)', () => {
       previousOpen: changedResult.findings,
       current: runChecks(changed.inventory, CHECKS).findings,
       coverage: coverageOf(changed.inventory),
-      needsKubernetes,
+      dependencies: dependenciesOf,
     });
     expect(again.new).toEqual([]);
     expect(again.resolved).toEqual([]);

@@ -57,7 +57,7 @@ describe('drift across accounts', () => {
       previousOpen: [untrusted()],
       current: [],
       coverage: coverageOf(inventory(false)),
-      needsKubernetes: () => true,
+      dependencies: () => undefined,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.unverified.map((u) => u.finding.fingerprint)).toEqual(['0123456789abcdef']);
@@ -68,7 +68,7 @@ describe('drift across accounts', () => {
       previousOpen: [untrusted()],
       current: [],
       coverage: coverageOf(inventory(true)),
-      needsKubernetes: () => true,
+      dependencies: () => undefined,
     });
     expect(drift.resolved.map((f) => f.fingerprint)).toEqual(['0123456789abcdef']);
   });

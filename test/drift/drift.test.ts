@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { describeFailure } from '../../lambda/collect/eks';
 import { coverageOf } from '../../lambda/core/coverage';
 import { computeDrift, hasChanges, uncollectedReason } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
@@ -7,9 +8,9 @@ import {
   accountError,
   cluster,
   DEV,
+  dependencies,
   finding,
   inventory,
-  needsKubernetes,
   PROD,
   roleArn,
   SHARED,
@@ -55,7 +56,7 @@ describe('computeDrift', () => {
       previousOpen: [],
       current: [subUnrestricted, devTrust],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.new)).toEqual(fps([subUnrestricted, devTrust]));
     expect(drift.resolved).toEqual([]);
@@ -68,7 +69,7 @@ describe('computeDrift', () => {
       previousOpen: current,
       current,
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.new).toEqual([]);
     expect(drift.resolved).toEqual([]);
@@ -81,7 +82,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([subUnrestricted.fingerprint]);
     expect(hasChanges(drift)).toBe(true);
@@ -96,7 +97,7 @@ describe('computeDrift', () => {
       previousOpen,
       current: [devTrust, scanFinding],
       coverage: coverageOf(unreachable),
-      needsKubernetes,
+      dependencies,
     });
 
     expect(drift.resolved).toEqual([]);
@@ -114,7 +115,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(cut),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.unverified.map((entry) => entry.reason)).toEqual([expect.stringContaining('NotScanned')]);
@@ -126,7 +127,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, devTrust],
       current: [devTrust],
       coverage: coverageOf(onlyDev),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.new).toEqual([]);
@@ -148,7 +149,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted, prodSa, prodNoProvider, eastSa],
       current: [],
       coverage: coverageOf(regionDown),
-      needsKubernetes,
+      dependencies,
     });
     // IAM is global: the trust finding is resolved; us-east-1 was listed: its finding is resolved.
     expect(fps(drift.resolved)).toEqual(fps([subUnrestricted, eastSa]));
@@ -158,14 +159,16 @@ describe('computeDrift', () => {
   it('keeps Kubernetes findings of a cluster whose API was not read, but resolves its IAM-side findings', () => {
     const apiDown = inventory(
       account(PROD, {
+        // As the collector records it (collect/cluster-kubernetes.ts): the status and the error agree.
         clusters: [cluster('prod', 'us-west-2', { status: 'unreachable', reason: '403 Forbidden' })],
         errors: [
           {
             scope: 'cluster',
             region: 'us-west-2',
             cluster: 'prod',
-            code: 'Forbidden',
-            message: 'no access entry',
+            parts: ['service-accounts', 'pods'],
+            code: 'KubernetesForbidden',
+            message: '403 Forbidden',
           },
         ],
       }),
@@ -174,31 +177,24 @@ describe('computeDrift', () => {
       previousOpen: [prodSa, prodNoProvider],
       current: [],
       coverage: coverageOf(apiDown),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([prodNoProvider.fingerprint]);
     expect(fps(drift.unverified.map((entry) => entry.finding))).toEqual([prodSa.fingerprint]);
   });
 
   it('keeps every finding of a cluster that could not be described at all', () => {
-    const describeFailed = inventory(
-      account(PROD, {
-        errors: [
-          {
-            scope: 'cluster',
-            region: 'us-west-2',
-            cluster: 'prod',
-            code: 'AccessDenied',
-            message: 'DescribeCluster',
-          },
-        ],
-      }),
-    );
+    // The collector keeps a cluster it could not describe, by name (collect/eks.ts describeFailure).
+    const { cluster: undescribed, error } = describeFailure('us-west-2', 'prod', {
+      code: 'AccessDenied',
+      message: 'AccessDeniedException: explicit deny in a service control policy',
+    });
+    const describeFailed = inventory(account(PROD, { clusters: [undescribed], errors: [error] }));
     const drift = computeDrift({
       previousOpen: [prodSa, prodNoProvider, subUnrestricted],
       current: [],
       coverage: coverageOf(describeFailed),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([subUnrestricted.fingerprint]);
     expect(fps(drift.unverified.map((entry) => entry.finding))).toEqual(fps([prodSa, prodNoProvider]));
@@ -222,7 +218,7 @@ describe('computeDrift', () => {
       previousOpen: [crossAccount],
       current: [],
       coverage: coverageOf(prodApiDown),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
     expect(drift.unverified[0].reason).toContain('timeout');
@@ -233,7 +229,7 @@ describe('computeDrift', () => {
         previousOpen: [crossAccount],
         current: [],
         coverage: coverageOf(prodUnreachable),
-        needsKubernetes,
+        dependencies,
       }).resolved,
     ).toEqual([]);
 
@@ -247,7 +243,7 @@ describe('computeDrift', () => {
           previousOpen: [crossAccount],
           current: [],
           coverage: coverageOf(allHealthy),
-          needsKubernetes,
+          dependencies,
         }).resolved,
       ),
     ).toEqual([crossAccount.fingerprint]);
@@ -259,7 +255,7 @@ describe('computeDrift', () => {
       previousOpen: [prodSa],
       current: [],
       coverage: coverageOf(gone),
-      needsKubernetes,
+      dependencies,
     });
     expect(fps(drift.resolved)).toEqual([prodSa.fingerprint]);
   });
@@ -277,7 +273,7 @@ describe('computeDrift', () => {
       previousOpen: [noCluster],
       current: [],
       coverage: coverageOf(oneUnread),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.resolved).toEqual([]);
   });
@@ -288,7 +284,7 @@ describe('computeDrift', () => {
       previousOpen: [subUnrestricted],
       current: [reworded],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.stillOpen).toEqual([reworded]);
     expect(drift.unverified).toEqual([]);
@@ -299,7 +295,7 @@ describe('computeDrift', () => {
       previousOpen: [],
       current: [devTrust, { ...devTrust }],
       coverage: coverageOf(healthy()),
-      needsKubernetes,
+      dependencies,
     });
     expect(drift.new).toHaveLength(1);
   });
@@ -314,7 +310,7 @@ describe('computeDrift', () => {
     fc.assert(
       fc.property(fc.subarray(pool), fc.subarray(pool), (previousOpen, current) => {
         const coverage = coverageOf(healthy());
-        const drift = computeDrift({ previousOpen, current, coverage, needsKubernetes });
+        const drift = computeDrift({ previousOpen, current, coverage, dependencies });
         const previousSet = new Set(fps(previousOpen));
         const currentSet = new Set(fps(current));
         expect(fps(drift.new)).toEqual(fps(current.filter((each) => !previousSet.has(each.fingerprint))));
@@ -326,7 +322,7 @@ describe('computeDrift', () => {
         );
         // Applying the result and comparing again is a fixed point.
         const open = [...drift.new, ...drift.stillOpen];
-        const again = computeDrift({ previousOpen: open, current, coverage, needsKubernetes });
+        const again = computeDrift({ previousOpen: open, current, coverage, dependencies });
         expect(hasChanges(again)).toBe(false);
       }),
     );
@@ -336,9 +332,11 @@ describe('computeDrift', () => {
 describe('uncollectedReason', () => {
   it('explains why a scope was not collected', () => {
     const coverage = coverageOf(inventory(account(PROD, { errors: [accountError('AccessDenied')] })));
-    expect(uncollectedReason(subUnrestricted, coverage, needsKubernetes)).toMatch(
+    expect(uncollectedReason(subUnrestricted, coverage, dependencies(subUnrestricted.checkId))).toMatch(
       /111122223333 AccessDenied/,
     );
-    expect(uncollectedReason(devTrust, coverageOf(healthy()), needsKubernetes)).toBeUndefined();
+    expect(
+      uncollectedReason(devTrust, coverageOf(healthy()), dependencies(devTrust.checkId)),
+    ).toBeUndefined();
   });
 });

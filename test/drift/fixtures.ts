@@ -1,4 +1,5 @@
 /** Hand-built findings and inventories for drift, store, notification and pipeline tests. */
+import { dependenciesOf } from '../../lambda/core/checks/index';
 import { type Finding, type FindingResource, fingerprintOf } from '../../lambda/core/findings';
 import type { Account, Cluster, CoverageError, Inventory, Severity } from '../../lambda/core/model';
 import type { ScanResult } from '../../lambda/core/scan-result';
@@ -7,14 +8,8 @@ export const PROD = '111122223333';
 export const DEV = '444455556666';
 export const SHARED = '777788889999';
 
-/** Checks that read Kubernetes data in these tests (mirrors the registry's `needsKubernetes`). */
-const KUBERNETES_CHECKS = new Set([
-  'sa.role-untrusted',
-  'pod.irsa-not-injected',
-  'trust.sub-target-missing',
-  'trust.target-not-annotated',
-]);
-export const needsKubernetes = (checkId: string): boolean => KUBERNETES_CHECKS.has(checkId);
+/** What each check reads, from the registry itself (drift.ts `CheckDependencies`). */
+export const dependencies = dependenciesOf;
 
 export function finding(
   checkId: string,

@@ -44,8 +44,13 @@ import {
 export const HOME_REGION = 'us-east-1';
 export const PROD_REGION = 'us-east-1';
 export const DEV_REGION = 'eu-west-1';
-/** The regions the clusters are in: what the suite passes as `--regions`. */
-export const REGIONS = [PROD_REGION, DEV_REGION];
+/** The region of the cluster that was deleted (its provider stayed behind). */
+export const DELETED_CLUSTER_REGION = 'us-west-2';
+/**
+ * What the suite passes as `--regions`: the clusters' regions, and the deleted cluster's, so a run
+ * sees that no cluster has that issuer any more (a region it did not list could hide one).
+ */
+export const REGIONS = [PROD_REGION, DEV_REGION, DELETED_CLUSTER_REGION];
 export const TABLE = 'irsa-audit-results';
 export const TOPIC_NAME = 'irsa-audit';
 /** The OIDC audience the wrong-audience trust expects instead of sts.amazonaws.com. */

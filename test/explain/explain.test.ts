@@ -332,3 +332,59 @@ describe('Pod Identity trust', () => {
     expect(status(report)).toMatchObject({ 'service-account': 'unknown', 'test-pod': 'unknown' });
   });
 });
+
+describe('a part that was not read shows `?`, never a pass or n/a', () => {
+  const withErrors = (errors: Inventory['accounts'][number]['errors'], accountId?: string): Inventory => {
+    const copy = structuredClone(demo);
+    const cluster = copy.accounts.flatMap((account) => account.clusters).find((c) => c.name === 'prod-use1')!;
+    const owner = copy.accounts.find((account) => account.clusters.includes(cluster))!;
+    const target = accountId ? copy.accounts.find((account) => account.accountId === accountId)! : owner;
+    target.errors.push(
+      ...errors.map((error) =>
+        error.scope === 'cluster' ? { ...error, cluster: 'prod-use1', region: cluster.region } : error,
+      ),
+    );
+    return copy;
+  };
+
+  it('Pod Identity associations not listed: the pod-identity step is `?` with the error', () => {
+    const inventory = withErrors([
+      {
+        scope: 'cluster',
+        region: '',
+        cluster: '',
+        parts: ['pod-identity'],
+        code: 'Throttled',
+        message: 'Rate exceeded',
+      },
+    ]);
+    const report = explainServiceAccount(inventory, {
+      cluster: 'prod-use1',
+      namespace: 'kube-system',
+      serviceAccount: 'aws-node',
+    });
+    expect(status(report)['pod-identity']).toBe('unknown');
+    expect(report.notRead.map((gap) => gap.part)).toEqual(['pod-identity']);
+    expect(report.steps.find((step) => step.id === 'pod-identity')?.evidence.join(' ')).toContain(
+      'Throttled',
+    );
+  });
+
+  it('OIDC providers of the role account not listed: the oidc-provider step is `?`', () => {
+    const inventory = withErrors([
+      {
+        scope: 'account',
+        parts: ['oidc-providers'],
+        code: 'AccessDenied',
+        message: 'iam:ListOpenIDConnectProviders denied',
+      },
+    ]);
+    const report = explainServiceAccount(inventory, {
+      cluster: 'prod-use1',
+      namespace: 'kube-system',
+      serviceAccount: 'aws-node',
+    });
+    expect(status(report)['oidc-provider']).toBe('unknown');
+    expect(report.notRead.map((gap) => gap.part)).toEqual(['oidc-providers']);
+  });
+});

@@ -6,7 +6,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
-import { type SimOrganization, type SimSettings, SimulatedAws } from '../../bench/collect-sim';
+import { type SimOrganization, type SimSettings, SimulatedAws, serviceError } from '../../bench/collect-sim';
 import { startRunRecord } from '../../lambda/app/run-record';
 import type { StoredFinding } from '../../lambda/app/stored-finding';
 import type { ProgressListener } from '../../lambda/collect/progress';
@@ -22,7 +22,7 @@ import {
 } from '../../lambda/handler';
 import { ENV } from '../../lambda/settings/settings';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
-import { CALLER } from '../collect/org-fixture';
+import { account, CALLER, cluster, organization } from '../collect/org-fixture';
 import { mockAwsWithSimulation } from '../collect/sim-mocks';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
 import { serveClusters } from './kube';
@@ -724,5 +724,69 @@ describe('handler (production wiring)', () => {
       mocks.restore();
       await clusters.close();
     }
+  });
+
+  describe('a part that fails on the second run resolves nothing it hid (docs/architecture.md, Coverage)', () => {
+    /**
+     * PROD's cluster `edge` has no OIDC provider, an association naming a role that does not exist, and
+     * a Kubernetes API the audit cannot read (run 1 opens `scan.cluster-unreachable` too).
+     */
+    function partsOrganization(): SimOrganization {
+      const edge = cluster(PROD, REGION, 'edge', { unreachable: true });
+      edge.associations.push({
+        associationId: 'a-edge-gone',
+        namespace: 'payments',
+        serviceAccount: 'api',
+        roleArn: roleArn(PROD, 'gone'),
+      });
+      return organization([
+        account(0, { regions: [REGION], roleCount: 0, clusters: [] }),
+        account(1, { regions: [REGION], clusters: [edge], providers: [] }),
+      ]);
+    }
+    const NO_PROVIDER = `cluster.no-oidc-provider ${PROD} -`;
+    const ROLE_MISSING = `podidentity.role-missing ${PROD} ${roleArn(PROD, 'gone')}`;
+
+    async function secondRun(fail: SimSettings['fail']) {
+      const first = await audit({ org: partsOrganization() });
+      expect(first.result).toMatchObject({ status: 'completed' });
+      expect((await openFindings()).map(label)).toEqual(
+        expect.arrayContaining([NO_PROVIDER, ROLE_MISSING, `scan.cluster-unreachable ${PROD} -`]),
+      );
+      sns.resetHistory();
+      return audit({ org: partsOrganization(), settings: { fail } });
+    }
+
+    it('DescribeCluster denied by an SCP: cluster.no-oidc-provider stays open, nothing says RESOLVED', async () => {
+      const { result } = await secondRun((call) =>
+        call.api === 'DescribeCluster'
+          ? serviceError('AccessDeniedException', 'with an explicit deny in a service control policy', 400)
+          : undefined,
+      );
+      expect(result).toMatchObject({ status: 'completed', drift: { resolved: 0 } });
+      expect(await resolvedFindings()).toEqual([]);
+      const open = await openFindings();
+      expect(open.map(label)).toEqual(expect.arrayContaining([NO_PROVIDER, ROLE_MISSING]));
+      const unreachable = open.find((finding) => finding.checkId === 'scan.cluster-unreachable');
+      expect(unreachable?.message).toContain('eks:DescribeCluster');
+      expect(unreachable?.message).toContain('AccessDenied');
+      expect(unreachable?.remediation).toContain('SCP');
+      for (const input of publishes()) expect(parseMessage(input).email).not.toContain('RESOLVED');
+    });
+
+    it('ListPodIdentityAssociations throttled: podidentity.role-missing stays open', async () => {
+      const { result } = await secondRun((call) =>
+        call.api === 'ListPodIdentityAssociations'
+          ? serviceError('ThrottlingException', 'Rate exceeded')
+          : undefined,
+      );
+      expect(result).toMatchObject({ status: 'completed', drift: { resolved: 0 } });
+      expect(await resolvedFindings()).toEqual([]);
+      const open = await openFindings();
+      expect(open.map(label)).toEqual(expect.arrayContaining([NO_PROVIDER, ROLE_MISSING]));
+      expect(open.find((finding) => label(finding) === ROLE_MISSING)?.unverifiedSince).toEqual(
+        expect.any(String),
+      );
+    });
   });
 });

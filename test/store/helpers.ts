@@ -5,7 +5,7 @@ import { coverageOf } from '../../lambda/core/coverage';
 import { computeDrift } from '../../lambda/core/drift';
 import type { Finding } from '../../lambda/core/findings';
 import type { Inventory } from '../../lambda/core/model';
-import { needsKubernetes } from '../drift/fixtures';
+import { dependencies } from '../drift/fixtures';
 
 export async function storeRun(
   store: ResultsStore,
@@ -15,7 +15,7 @@ export async function storeRun(
   now: Date,
 ) {
   const previousOpen = await store.loadOpenFindings(now);
-  const drift = computeDrift({ previousOpen, current, coverage: coverageOf(inventory), needsKubernetes });
+  const drift = computeDrift({ previousOpen, current, coverage: coverageOf(inventory), dependencies });
   const writes = await store.applyDrift({ drift, previousOpen, runId, now });
   return { drift, writes };
 }

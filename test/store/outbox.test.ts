@@ -8,7 +8,7 @@ import { startRunRecord } from '../../lambda/app/run-record';
 import { coverageOf } from '../../lambda/core/coverage';
 import { computeDrift } from '../../lambda/core/drift';
 import { listRuns } from '../../lambda/store/queries';
-import { account, finding, inventory, needsKubernetes, PROD, roleArn } from '../drift/fixtures';
+import { account, dependencies, finding, inventory, PROD, roleArn } from '../drift/fixtures';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
 import { at, days } from './helpers';
 
@@ -70,7 +70,7 @@ async function driftOf(store: ReturnType<TestDynamo['store']>) {
     previousOpen,
     current: [critical],
     coverage: coverageOf(inventory(account(PROD))),
-    needsKubernetes,
+    dependencies,
   });
   return { drift, previousOpen };
 }

@@ -10,7 +10,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RunSummary, runAudit } from '../../app/pipeline';
 import { RunLockedError } from '../../app/store-errors';
-import { CHECKS, needsKubernetes } from '../../core/checks/index';
+import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import type { Finding } from '../../core/findings';
 import { compactResourceLabel } from '../../report/labels';
@@ -142,7 +142,7 @@ findings. Afterwards: irsa-audit findings --demo, irsa-audit runs --demo, irsa-a
           store: opened.store,
           collect: async () => (await loadInventoryFile(file)).inventory,
           evaluate: (inventory) => runChecks(inventory, CHECKS),
-          needsKubernetes,
+          dependencies: dependenciesOf,
           notify: { mode: 'changes', commandSuffix: opened.commandSuffix, label: 'demo organization' },
           trigger: 'demo',
           lockTtlSeconds: 120,

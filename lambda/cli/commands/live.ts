@@ -16,7 +16,7 @@ import { CollectError } from '../../collect/errors';
 import type { CollectOptions } from '../../collect/options';
 import { createProgressReporter } from '../../collect/progress';
 import { collectServiceAccountInventory } from '../../collect/service-account-inventory';
-import { CHECKS, needsKubernetes } from '../../core/checks/index';
+import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
 import type { Inventory } from '../../core/model';
@@ -28,7 +28,7 @@ import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-sto
 import { oneOf, required, severitiesOf, str, type Values } from '../args';
 import { checkAwsReachable, unreachableAws } from '../aws-reach';
 import { filterScan, meetsFailOn, selectionOf } from '../filters';
-import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import { CliError, type CliIO, EXIT_OK, scanExitCode } from '../io';
 import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
 
@@ -169,7 +169,8 @@ async function runRun(
   const render = (scan: Parameters<typeof filterScan>[0]) => {
     const shown = filterScan(scan, selection);
     io.stdout(renderScan(shown, format, { terminal, details: values.details === true }));
-    return failOn && meetsFailOn(shown, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    // A check that failed on a resource makes the results incomplete: exit 3 before --fail-on.
+    return scanExitCode(scan.checkErrors.length, failOn !== undefined && meetsFailOn(shown, failOn));
   };
 
   if (!store) {
@@ -185,7 +186,7 @@ async function runRun(
       store: new DynamoResultsStore({ tableName: store, client }),
       collect: () => collecting(() => collectInventory(options, deps), io, options),
       evaluate: (inventory) => runChecks(inventory, CHECKS),
-      needsKubernetes,
+      dependencies: dependenciesOf,
       publisher: sns && topic ? new SnsPublisher(sns, topic) : undefined,
       notify: { mode, commandSuffix: ` --table ${store}` },
       newRunId: () => options.runId,

@@ -5,7 +5,7 @@ import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
 import { oneOf, required, severitiesOf, str } from '../args';
 import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { loadForCommand } from '../inventory-file';
-import { EXIT_FINDINGS, EXIT_OK } from '../io';
+import { scanExitCode } from '../io';
 import { DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
 
@@ -25,7 +25,8 @@ export const command: CommandSpec = {
   ],
   output: true,
   help: `Inventory format: docs/inventory.md; output formats: docs/output.md.
-Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage or input error.`,
+Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage or input error,
+3 a check failed on a resource (the results are incomplete) or an internal error.`,
   async run(values, _args, { io, terminal, usage }) {
     const path = required(str(values, 'inventory'), '--inventory FILE', usage);
     const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
@@ -34,6 +35,6 @@ Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage o
     const inventory = await loadForCommand(path, io);
     const result = filterScan(runChecks(inventory, CHECKS), selection);
     io.stdout(renderScan(result, format, { terminal, details: values.details === true }));
-    return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
+    return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
   },
 };

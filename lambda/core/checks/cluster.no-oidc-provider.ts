@@ -23,10 +23,10 @@ export const check: ClusterCheck = {
   remediation: "Create an IAM OIDC provider for the cluster's issuer in the cluster's account.",
   commands: ['eksctl utils associate-iam-oidc-provider --cluster <name> --region <region> --approve'],
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['describe', 'oidc-providers'],
   run(cluster, ctx) {
     const accountId = cluster.account.accountId;
-    if (!cluster.issuer || !ctx.accountCollected(accountId)) return [];
+    if (!cluster.issuer || !ctx.partRead(accountId, 'oidc-providers')) return [];
     const providers = ctx.providersByAccount.get(accountId);
     if (providers?.has(cluster.issuer)) return [];
     const otherFamily = [...(providers?.keys() ?? [])].find((url) =>

@@ -212,7 +212,8 @@ export function repointFix(
     `Point statement ${index} at the cluster issuer https://${issuer}: Principal.Federated ${providerArn} and the condition keys "${issuer}:sub" / ":aud".`,
   );
   const missing =
-    ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer);
+    ctx.partRead(role.accountId, 'oidc-providers') &&
+    !ctx.providersByAccount.get(role.accountId)?.has(issuer);
   return missing ? withProvider(fix, issuer) : fix;
 }
 

@@ -2,6 +2,8 @@
  * The check registry: every check of the catalogue (docs/checks.md), in catalogue order. docs/checks.md is
  * generated from this list (npm run docs:checks) and a test fails when it is stale.
  */
+
+import type { CheckDependencies } from '../drift';
 import { check as clusterNoOidcProvider } from './cluster.no-oidc-provider';
 import { check as podIrsaNotInjected } from './pod.irsa-not-injected';
 import { check as podIrsaOrphanEnv } from './pod.irsa-orphan-env';
@@ -93,7 +95,12 @@ export function checkById(id: string): Check | undefined {
   return Object.hasOwn(CHECKS_BY_ID, id) ? CHECKS_BY_ID[id] : undefined;
 }
 
-/** Whether findings of this check depend on Kubernetes data (drift keeps them open for unread clusters). */
-export function needsKubernetes(checkId: string): boolean {
-  return checkById(checkId)?.needsKubernetes ?? false;
+/**
+ * What drift needs to know of a check (drift.ts `CheckDependencies`): the parts it reads, and whether
+ * the cluster its findings name may be in another account (role checks name any account's cluster).
+ * Undefined for an unknown id: drift then assumes every part.
+ */
+export function dependenciesOf(checkId: string): CheckDependencies | undefined {
+  const check = checkById(checkId);
+  return check ? { reads: check.reads, clusterInAnyAccount: check.runsOn === 'role' } : undefined;
 }

@@ -28,7 +28,7 @@ export const check: WorkloadCheck = {
     'Re-create the pods of the workload; if new pods still lack the variables, check the pod-identity webhook.',
   commands: ['kubectl rollout restart -n <ns> <kind>/<name>'],
   guideStep: 'test-pod',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity'],
   run(workload) {
     const sa = workload.serviceAccount;
     if (!sa?.roleArn || sa.association) return [];

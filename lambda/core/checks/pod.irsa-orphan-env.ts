@@ -18,7 +18,7 @@ export const check: WorkloadCheck = {
   remediation:
     'Re-add the annotation if the workload needs the role; otherwise restart the pods to drop the variables.',
   guideStep: 'test-pod',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods'],
   run(workload) {
     if (workload.serviceAccount?.roleArn) return [];
     const carriers = workload.pods.filter(

@@ -18,7 +18,7 @@ export const check: WorkloadCheck = {
   remediation: 'Re-create the pods of the workload so they get the current role.',
   commands: ['kubectl rollout restart -n <ns> <kind>/<name>'],
   guideStep: 'test-pod',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods'],
   run(workload) {
     const current = workload.serviceAccount?.roleArn;
     if (!current) return [];

@@ -20,12 +20,12 @@ export const check: AssociationCheck = {
     'aws eks update-pod-identity-association --cluster-name <c> --association-id <id> --role-arn <existing role arn>',
   ],
   guideStep: 'pod-identity',
-  needsKubernetes: false,
+  reads: ['pod-identity', 'iam-roles'],
   run(association, cluster, ctx) {
     const roleArn = association.roleArn;
     if (!roleArn) return [];
     const accountId = accountOfArn(roleArn);
-    if (!accountId || !ctx.accountCollected(accountId) || ctx.rolesByArn.has(roleArn)) return [];
+    if (!accountId || !ctx.partRead(accountId, 'iam-roles') || ctx.rolesByArn.has(roleArn)) return [];
     return [
       {
         message: `Pod Identity association ${association.associationId ?? ''} for ${association.namespace}/${association.serviceAccount} in cluster ${clusterLabel(cluster)} names ${roleArn}, which does not exist.`,

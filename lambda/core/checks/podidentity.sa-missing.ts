@@ -17,7 +17,7 @@ export const check: AssociationCheck = {
   remediation: 'Create the service account, or delete the association.',
   commands: ['aws eks delete-pod-identity-association --cluster-name <c> --association-id <id>'],
   guideStep: 'pod-identity',
-  needsKubernetes: true,
+  reads: ['pod-identity', 'service-accounts', 'pods'],
   run(association, cluster) {
     if (cluster.serviceAccounts.has(nsKey(association.namespace, association.serviceAccount))) return [];
     return [

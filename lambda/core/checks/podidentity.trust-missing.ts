@@ -45,7 +45,7 @@ export const check: AssociationCheck = {
   remediation:
     'Add this statement to the role trust policy: {"Effect":"Allow","Principal":{"Service":"pods.eks.amazonaws.com"},"Action":["sts:AssumeRole","sts:TagSession"]}',
   guideStep: 'pod-identity',
-  needsKubernetes: false,
+  reads: ['pod-identity', 'describe', 'iam-roles'],
   run(association, cluster, ctx) {
     const trust = podIdentityTrust(association, cluster, ctx);
     if (!trust || trust.decision.verdict === 'allow') return [];

@@ -22,12 +22,12 @@ export const check: ProviderCheck = {
     'aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn <arn> --client-id sts.amazonaws.com',
   ],
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['oidc-providers', 'describe', 'service-accounts'],
   run(provider, account, ctx) {
     if (!isEksIssuer(provider.url) && !ctx.clustersByIssuer.has(provider.url)) return [];
     if (provider.clientIds.includes(DEFAULT_AUDIENCE)) return [];
     // When the account's IAM reads failed (e.g. GetOpenIDConnectProvider), the client ids are unknown.
-    if (!ctx.accountCollected(account.accountId)) return [];
+    if (!ctx.partRead(account.accountId, 'oidc-providers')) return [];
     // Service accounts that rely on this provider: annotated with a role in this account, in a cluster
     // with this issuer. If every one of them requests a custom audience, the default is not needed.
     const users = (ctx.clustersByIssuer.get(provider.url) ?? []).flatMap((cluster) =>

@@ -19,7 +19,7 @@ export const check: ProviderCheck = {
   remediation: 'Check that no cluster uses the issuer and no role still needs the provider, then delete it.',
   commands: ['aws iam delete-open-id-connect-provider --open-id-connect-provider-arn <arn>'],
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['oidc-providers', 'region-list', 'cluster-list', 'describe'],
   run(provider, account, ctx) {
     const issuer = eksIssuerParts(provider.url);
     if (!issuer) return [];

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
   remediation: 'Attach a managed policy (or put an inline policy) with what the pods need.',
   commands: ['aws iam attach-role-policy --role-name <name> --policy-arn <policy arn>'],
   guideStep: 'role-permissions',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     const { attachedPolicyArns, inlinePolicyNames } = role.role;
     if (role.trust.grants.length === 0 || !attachedPolicyArns || !inlinePolicyNames) return [];

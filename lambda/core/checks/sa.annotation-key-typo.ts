@@ -20,7 +20,7 @@ export const check: ServiceAccountCheck = {
   remediation:
     'Rename the annotation key to eks.amazonaws.com/role-arn and re-create the pods of the workloads that use the service account.',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts'],
   run(sa, ctx) {
     if (sa.roleArn) return [];
     return Object.entries(sa.serviceAccount.annotations)

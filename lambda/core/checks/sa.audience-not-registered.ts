@@ -24,7 +24,7 @@ export const check: ServiceAccountCheck = {
     'aws iam add-client-id-to-open-id-connect-provider --open-id-connect-provider-arn <arn> --client-id <audience>',
   ],
   guideStep: 'oidc-provider',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity', 'describe', 'iam-roles', 'oidc-providers'],
   run(sa, ctx) {
     const audience = sa.serviceAccount.annotations[ANNOTATION_AUDIENCE];
     const issuer = sa.cluster.issuer;

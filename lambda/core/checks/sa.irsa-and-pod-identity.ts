@@ -26,7 +26,7 @@ export const check: ServiceAccountCheck = {
   remediation:
     'Choose one: remove the eks.amazonaws.com/role-arn annotation, or delete the Pod Identity association; then restart the pods.',
   guideStep: 'pod-identity',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity'],
   run(sa, ctx) {
     if (!sa.roleArn || !sa.association) return [];
     const association = sa.association;
@@ -62,7 +62,7 @@ function irsaState(sa: ServiceAccountView, ctx: AuditContext): string | undefine
   const roleArn = sa.roleArn!;
   const parts = ctx.roleArnParts(sa);
   if (!parts) return 'the annotation is not a valid role ARN';
-  if (!ctx.accountCollected(parts.accountId)) return undefined;
+  if (!ctx.partRead(parts.accountId, 'iam-roles')) return undefined;
   if (!ctx.rolesByArn.has(roleArn)) return `the annotated role does not exist in account ${parts.accountId}`;
   const problem = irsaTrustProblem(sa, ctx);
   return problem ? `the annotated role would not admit it: ${problem.reasons.join('; and ')}` : undefined;

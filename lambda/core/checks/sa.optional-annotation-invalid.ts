@@ -34,7 +34,7 @@ export const check: ServiceAccountCheck = {
     'token-expiration must be an integer number of seconds (values below 600 are raised to 600); sts-regional-endpoints must be a Go boolean (true/false/1/0/t/f). Other values are ignored and the default applies.',
   remediation: 'Fix the annotation value, then restart the pods (annotations apply at pod creation).',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts'],
   run(sa) {
     const annotations = sa.serviceAccount.annotations;
     const drafts: FindingDraft[] = [];

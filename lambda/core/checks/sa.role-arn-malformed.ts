@@ -30,7 +30,7 @@ export const check: ServiceAccountCheck = {
     'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=arn:aws:iam::<account>:role/<name> --overwrite',
   ],
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity'],
   run(sa, ctx) {
     const value = sa.serviceAccount.annotations[ANNOTATION_ROLE_ARN];
     if (value === undefined) return [];

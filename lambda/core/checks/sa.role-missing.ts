@@ -27,11 +27,11 @@ export const check: ServiceAccountCheck = {
     'The service account is annotated with a role ARN in an audited account, but no such role exists there. Not reported for a service account with a Pod Identity association unless running pods still use IRSA.',
   remediation: 'Create the role, or fix the annotation to name an existing role (paths included).',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity', 'iam-roles'],
   run(sa, ctx) {
     if (!sa.roleArn || supersededByPodIdentity(sa, ctx)) return [];
     const parts = ctx.roleArnParts(sa);
-    if (!parts || !ctx.accountCollected(parts.accountId) || ctx.rolesByArn.has(sa.roleArn)) return [];
+    if (!parts || !ctx.partRead(parts.accountId, 'iam-roles') || ctx.rolesByArn.has(sa.roleArn)) return [];
     const account = ctx.accounts.get(parts.accountId)!;
     const near = nearest(
       sa.roleArn,

@@ -16,11 +16,11 @@ export const check: ServiceAccountCheck = {
     "The annotated role's account was not audited (outside the scope, or unreachable), so its trust policy was not checked. Not reported for a service account with a Pod Identity association unless running pods still use IRSA.",
   remediation: 'Add the account to the audit scope (or deploy the member role to it).',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity', 'iam-roles'],
   run(sa, ctx) {
     if (!sa.roleArn || supersededByPodIdentity(sa, ctx)) return [];
     const parts = ctx.roleArnParts(sa);
-    if (!parts || ctx.accountCollected(parts.accountId)) return [];
+    if (!parts || ctx.partRead(parts.accountId, 'iam-roles')) return [];
     const inScope = ctx.accounts.has(parts.accountId);
     return [
       {

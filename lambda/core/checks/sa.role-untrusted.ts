@@ -126,7 +126,8 @@ export function irsaTrustProblem(sa: ServiceAccountView, ctx: AuditContext): Irs
   const { role, token, decision } = evaluated;
   const reasons: string[] = [];
   const providerMissing =
-    ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
+    ctx.partRead(role.accountId, 'oidc-providers') &&
+    !ctx.providersByAccount.get(role.accountId)?.has(token.issuer);
   if (providerMissing) {
     reasons.push(
       `account ${role.accountId} has no OIDC provider for ${token.issuer}, so STS answers "No OpenIDConnect provider found in your account"`,
@@ -166,7 +167,7 @@ export const check: ServiceAccountCheck = {
   remediation:
     "Make the role's trust admit the service account: its cluster's provider, `sub` and `aud` (one statement per provider).",
   guideStep: 'trust-policy',
-  needsKubernetes: true,
+  reads: ['service-accounts', 'pods', 'pod-identity', 'describe', 'iam-roles', 'oidc-providers'],
   run(sa: ServiceAccountView, ctx) {
     if (!dependsOnIrsa(sa, ctx)) return [];
     const problem = irsaTrustProblem(sa, ctx);

@@ -2,6 +2,7 @@
  * scan.account-unreachable — the audit role could not be assumed (or the account was cut by the
  * deadline), so nothing in the account was seen. "Not scanned" must never read as "no findings".
  */
+import { partLabel } from '../coverage';
 import type { ErrorCode } from '../errors';
 import type { CoverageCheck } from './types';
 
@@ -13,11 +14,11 @@ export const check: CoverageCheck = {
   severity: 'medium',
   title: 'Account could not be audited',
   description:
-    'The audit role could not be assumed in the account, or the run reached its deadline before the account was started. Nothing in the account was evaluated, and its open findings stay open.',
+    'The audit role could not be assumed in the account, or the run reached its deadline before the account was started: nothing in the account was evaluated, and its open findings stay open. Or one account-wide part (IAM roles, OIDC providers, the region list) could not be read: the message names it, the checks that do not read it still ran, and only the findings that depend on it stay open.',
   remediation:
     'Deploy the irsa-auditor member role to the account (the StackSet does this for every account of the organization) and check that it trusts the audit function role.',
   guideStep: 'coverage',
-  needsKubernetes: false,
+  reads: [],
   run(error, account) {
     if (error.scope !== 'account') return [];
     const notScanned = error.code === 'NotScanned';
@@ -38,8 +39,12 @@ export const check: CoverageCheck = {
       message = `Account ${account.accountId} was not scanned: the run reached its deadline first (${error.message}).`;
     else if (assume)
       message = `Account ${account.accountId} could not be audited: ${error.code}: ${error.message}`;
-    else
-      message = `Account ${account.accountId} was only partly audited, so its findings stay open: ${error.code}: ${error.message}`;
+    else {
+      // The parts it left unread (collector records name them): only findings that read those stay open.
+      const parts = (error.parts ?? []).filter((part) => part !== 'account');
+      const unread = parts.length > 0 ? ` (not read: ${parts.map(partLabel).join('; ')})` : '';
+      message = `Account ${account.accountId} was only partly audited${unread}, so the findings that depend on it stay open: ${error.code}: ${error.message}`;
+    }
     return [
       {
         message,

@@ -1,10 +1,13 @@
 /**
- * scan.cluster-unreachable — a cluster's Kubernetes API could not be read (no access entry, private
- * endpoint, timeout) or was not collected. IAM-side checks still ran; ServiceAccount and Pod checks
- * were skipped for it, never passed.
+ * scan.cluster-unreachable — a part of a cluster could not be read, named with its own error code and
+ * the fix for that part: DescribeCluster or the Pod Identity associations (a permission of the member
+ * role, or an SCP), or the Kubernetes API (an access entry, or a private endpoint). IAM-side checks
+ * still ran; the checks that read the missing part were skipped for the cluster, never passed.
  */
 import { accessEntryCommands, refusedPrincipal, VIEW_POLICY_NAME } from '../access-entry';
+import { partLabel, partsOf } from '../coverage';
 import type { FindingDraft } from '../findings';
+import type { Account, CoverageError } from '../model';
 import type { AccountCheck } from './types';
 
 /**
@@ -33,26 +36,62 @@ function accessFix(
   };
 }
 
+/** The EKS calls each AWS-side part needs, for the permission fix. */
+const ACTIONS = {
+  describe: 'eks:DescribeCluster',
+  'pod-identity': 'eks:ListPodIdentityAssociations and eks:DescribePodIdentityAssociation',
+} as const;
+
+/** What to do about an AWS-side part that failed, by its error code. */
+function awsFix(part: keyof typeof ACTIONS, error: CoverageError): string {
+  const actions = ACTIONS[part];
+  if (error.code === 'AccessDenied' || error.code === 'CredentialsRejected') {
+    return `Allow ${actions} for the member role in ${error.region ?? 'the region'} (the StackSet template has them), and check that no SCP or permissions boundary denies them (an explicit deny names the policy in the message).`;
+  }
+  if (error.code === 'Throttled') {
+    return `${actions} was throttled beyond the retries: run again, or lower the audit's concurrency (docs/collection.md).`;
+  }
+  return `${actions} failed (${error.code}); run again, and check the EKS service health in ${error.region ?? 'the region'}.`;
+}
+
 export const check: AccountCheck = {
   id: 'scan.cluster-unreachable',
   runsOn: 'account',
   severity: 'medium',
   title: "Cluster's Kubernetes API could not be read",
   description:
-    'ServiceAccounts and Pods of the cluster could not be listed, so the checks that need them were skipped for this cluster. The message says what to grant.',
+    'A part of the cluster could not be read: its Kubernetes API (ServiceAccounts and Pods), its description (DescribeCluster) or its Pod Identity associations. The checks that need that part were skipped for this cluster. The message names the part, its error code and what to grant.',
   remediation:
-    'Create an EKS access entry for the member role with AmazonEKSViewPolicy (cluster scope), or make the private endpoint reachable.',
+    'Create an EKS access entry for the member role with AmazonEKSViewPolicy (cluster scope), or make the private endpoint reachable; for DescribeCluster or Pod Identity, allow the EKS read calls and check SCPs.',
   guideStep: 'coverage',
-  needsKubernetes: false,
+  reads: [],
   run(account) {
     const drafts = new Map<string, FindingDraft>();
+    const clusters = new Map(
+      account.clusters.map((cluster) => [`${cluster.region}/${cluster.name}`, cluster]),
+    );
+    // AWS-side failures first: a cluster that could not be described has no Kubernetes read either.
+    const undescribed = new Set<string>();
+    for (const error of account.errors) {
+      if (error.scope !== 'cluster' || !error.cluster) continue;
+      const key = `${error.region ?? ''}/${error.cluster}`;
+      const parts = partsOf(error, clusters.get(key));
+      if (parts.includes('describe')) {
+        undescribed.add(key);
+        drafts.set(key, awsDraft(account, error, 'describe'));
+      } else if (parts.includes('pod-identity')) {
+        const draft = awsDraft(account, error, 'pod-identity');
+        if (!drafts.has(`${key}#pod-identity`)) drafts.set(`${key}#pod-identity`, draft);
+      }
+    }
     for (const cluster of account.clusters) {
-      if (cluster.kubernetes.status === 'ok') continue;
+      const key = `${cluster.region}/${cluster.name}`;
+      if (cluster.kubernetes.status === 'ok' || undescribed.has(key)) continue;
       const reason =
         cluster.kubernetes.status === 'unreachable'
           ? cluster.kubernetes.reason
           : `Kubernetes objects were not collected${cluster.kubernetes.reason ? ` (${cluster.kubernetes.reason})` : ''}`;
-      drafts.set(`${cluster.region}/${cluster.name}`, {
+      drafts.set(key, {
         message: `Kubernetes API of cluster ${cluster.name} (${cluster.region}, account ${account.accountId}) was not read: ${reason}. ServiceAccount and Pod checks were skipped for it.`,
         resource: { accountId: account.accountId, region: cluster.region, cluster: cluster.name },
         evidence: cluster.kubernetes,
@@ -68,6 +107,9 @@ export const check: AccountCheck = {
     for (const error of account.errors) {
       if (error.scope !== 'cluster' || !error.cluster) continue;
       const key = `${error.region ?? ''}/${error.cluster}`;
+      if (undescribed.has(key)) continue;
+      const parts = partsOf(error, clusters.get(key));
+      if (!parts.includes('service-accounts') && !parts.includes('pods')) continue;
       const existing = drafts.get(key);
       if (existing) {
         existing.evidence = { ...(existing.evidence as object), code: error.code, error: error.message };
@@ -89,3 +131,19 @@ export const check: AccountCheck = {
     return [...drafts.values()];
   },
 };
+
+function awsDraft(account: Account, error: CoverageError, part: keyof typeof ACTIONS): FindingDraft {
+  const where = `${error.cluster} (${error.region ?? 'unknown region'}, account ${account.accountId})`;
+  const skipped =
+    part === 'describe'
+      ? 'nothing of the cluster (issuer, Pod Identity, Kubernetes) was read, and its checks were skipped'
+      : 'the checks that read associations were skipped for it';
+  return {
+    message: `Cluster ${where}: ${partLabel(part)} could not be read: ${error.code}: ${error.message}; ${skipped}.`,
+    resource: { accountId: account.accountId, region: error.region, cluster: error.cluster },
+    evidence: { part, code: error.code, message: error.message },
+    // The describe failure stands for the whole cluster (one finding, as before); the others are one each.
+    ...(part === 'describe' ? {} : { discriminator: part }),
+    remediation: awsFix(part, error),
+  };
+}

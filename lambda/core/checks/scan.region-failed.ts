@@ -14,7 +14,7 @@ export const check: CoverageCheck = {
   remediation:
     'Check that the member role allows eks:ListClusters and eks:DescribeCluster in the region and that no SCP denies the region.',
   guideStep: 'coverage',
-  needsKubernetes: false,
+  reads: [],
   run(error, account) {
     if (error.scope !== 'region') return [];
     return [

@@ -16,7 +16,7 @@ export const check: RoleCheck = {
     'A statement with an OIDC (Federated) principal allows other actions but not sts:AssumeRoleWithWebIdentity, so pods cannot exchange their token through it.',
   remediation: 'Set "Action": "sts:AssumeRoleWithWebIdentity" in the statement.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements

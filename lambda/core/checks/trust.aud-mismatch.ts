@@ -17,7 +17,7 @@ export const check: RoleCheck = {
     'The `:aud` condition does not admit the audience of the tokens (sts.amazonaws.com by default, in every partition, or the service account audience annotation).',
   remediation: `Set "<issuer>:aud" to "${DEFAULT_AUDIENCE}" (or to the audience the service account annotation requests).`,
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles', 'describe', 'service-accounts'],
   run(role, ctx) {
     if (role.trust.grants.length === 0) return [];
     const annotated = ctx.serviceAccountsByRole.get(role.role.arn) ?? [];

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
     'The statement does not restrict `:aud`. STS still requires the audience to be one of the provider client ids; adding the condition keeps tokens minted for other audiences out.',
   remediation: `Add "<issuer>:aud": "${DEFAULT_AUDIENCE}" under StringEquals.`,
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants

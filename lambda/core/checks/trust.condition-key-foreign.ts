@@ -66,7 +66,7 @@ export const check: RoleCheck = {
   remediation:
     'Use "<issuer without https://>:sub" and ":aud" of the provider named in the same statement, one statement per provider.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role: RoleView, ctx) {
     const drafts: FindingDraft[] = [];
     for (const { statement, providers } of role.trust.oidcStatements) {
@@ -111,7 +111,10 @@ export const check: RoleCheck = {
           clause.operator?.family === 'String' &&
           !clause.operator.negated &&
           !clause.operator.ifExists &&
-          providers.length === 1
+          providers.length === 1 &&
+          // Beside a malformed principal the new trust is for a person to write (irsa-audit fix
+          // cannot tell the cluster the statement is meant for).
+          valid.length > 0
             ? trustFix(
                 role.role.arn,
                 `Use "${issuers[0]}:${claim}" (the provider's issuer, no scheme) as the key in statement ${statement.index}.`,

@@ -19,7 +19,7 @@ export const check: RoleCheck = {
   remediation:
     'Rewrite the statement in the documented IRSA form: Federated provider, sts:AssumeRoleWithWebIdentity, StringEquals on :sub and :aud.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     const drafts: FindingDraft[] = [];
     const policy = role.trust.policy;

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
   remediation:
     'Use arn:<partition>:iam::<role account>:oidc-provider/oidc.eks.<region>.amazonaws.com/id/<ID>.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role, ctx) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement, providers }) =>
@@ -28,7 +28,12 @@ export const check: RoleCheck = {
           resource: roleResource(role, statement.index),
           evidence: statementEvidence(statement),
           discriminator: provider.value,
-          ...repointFix(role, statement.index, ctx),
+          // A non-string entry is removed by hand (irsa-audit fix repoints, it does not delete entries).
+          ...(provider.notString
+            ? {
+                remediation: `Remove the entry ${provider.value} from Principal.Federated of statement ${statement.index}; every entry is an OIDC provider ARN string.`,
+              }
+            : repointFix(role, statement.index, ctx)),
         })),
     );
   },

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
   remediation:
     "Create an OIDC provider for the cluster's issuer in the role's account and name that provider in the trust policy.",
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement, providers }) =>

@@ -16,10 +16,10 @@ export const check: RoleCheck = {
     "The Federated provider ARN is in the role's account but no such provider exists there (deleted, or the cluster was re-created with a new issuer).",
   remediation: 'Create the provider for the current cluster issuer and update the trust policy to name it.',
   guideStep: 'oidc-provider',
-  needsKubernetes: false,
+  reads: ['iam-roles', 'oidc-providers'],
   run(role, ctx) {
     if (role.trust.oidcStatements.length === 0) return [];
-    if (!ctx.accountCollected(role.accountId)) return [];
+    if (!ctx.partRead(role.accountId, 'oidc-providers')) return [];
     const providers = ctx.providersByAccount.get(role.accountId);
     return role.trust.oidcStatements.flatMap(({ statement, providers: refs }) =>
       refs

@@ -17,7 +17,7 @@ export const check: RoleCheck = {
     'The trusted OIDC provider exists but no audited cluster has its issuer: the statement is dead (cluster deleted or re-created).',
   remediation: 'Remove the statement, or point it at the issuer of the cluster that now runs the workload.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles', 'oidc-providers', 'region-list', 'cluster-list', 'describe'],
   run(role, ctx) {
     if (role.trust.oidcStatements.length === 0) return [];
     const providers = ctx.providersByAccount.get(role.accountId);
@@ -34,12 +34,21 @@ export const check: RoleCheck = {
             ctx.clusterCoverage(role.accountId, parts.region).kind !== 'missing'
           );
         })
-        .map((ref) => ({
-          message: `${role.role.arn}: statement ${statement.index} trusts ${ref.value}, whose issuer no audited cluster has; the statement can no longer be used.`,
-          resource: roleResource(role, statement.index, ref.value),
-          evidence: statementEvidence(statement),
-          discriminator: ref.value,
-        })),
+        .map((ref) => {
+          // As provider.orphaned: a gap in another account's cluster list is named, never hidden.
+          const region = eksIssuerParts(ref.parsed!.issuer)!.region;
+          const coverage = ctx.clusterCoverage(role.accountId, region);
+          const caveat =
+            coverage.kind === 'partial'
+              ? ` (not seen in this run: ${coverage.notSeen.join(', ')}; a cross-account cluster could be there)`
+              : '';
+          return {
+            message: `${role.role.arn}: statement ${statement.index} trusts ${ref.value}, whose issuer no audited cluster has; the statement can no longer be used${caveat}.`,
+            resource: roleResource(role, statement.index, ref.value),
+            evidence: statementEvidence(statement),
+            discriminator: ref.value,
+          };
+        }),
     );
   },
 };

@@ -16,7 +16,7 @@ export const check: RoleCheck = {
   remediation:
     'Use StringLike for the pattern, or better, list the exact service accounts under StringEquals.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.oidcStatements.length === 0) return [];
     return role.trust.oidcStatements.flatMap(({ statement }) =>

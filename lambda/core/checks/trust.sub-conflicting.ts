@@ -15,7 +15,7 @@ export const check: RoleCheck = {
     'Several conditions constrain `:sub` and no service account can satisfy all of them, so the statement never matches.',
   remediation: 'Keep one condition on :sub that names the intended service account(s).',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role, ctx) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants

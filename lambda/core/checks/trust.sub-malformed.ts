@@ -15,7 +15,7 @@ export const check: RoleCheck = {
     'A `:sub` condition value is not of the form system:serviceaccount:<namespace>:<name> with valid Kubernetes names, so it never matches a token.',
   remediation: 'Write the subject as system:serviceaccount:<namespace>:<service-account-name>.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants.flatMap((grant) =>

@@ -18,7 +18,7 @@ export const check: RoleCheck = {
     'The trust admits a service account or namespace that does not exist in the cluster. It is dead, and anyone allowed to create that service account or namespace gets the role.',
   remediation: 'Remove the subject from the trust policy, or fix it to name the service account that exists.',
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['iam-roles', 'describe', 'service-accounts', 'pods'],
   run(role, ctx) {
     const drafts: FindingDraft[] = [];
     for (const grant of role.trust.grants) {

@@ -20,7 +20,7 @@ export const check: RoleCheck = {
   remediation:
     'Add a StringEquals condition on "<issuer>:sub" naming the service account(s) that need the role.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role: RoleView, ctx) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants

@@ -18,7 +18,7 @@ export const check: RoleCheck = {
   remediation:
     'Replace the pattern with the exact subjects, or at least confine it to one namespace (system:serviceaccount:<ns>:<name>).',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role, ctx) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants

@@ -25,7 +25,7 @@ export const check: RoleCheck = {
     'A StringLike pattern on `:sub` admits every service account (or every one matching a name pattern) of one namespace — also when a Deny statement (StringNotLike `:sub` on the namespace) confines an otherwise unrestricted Allow to it. Valid, but any new service account there gets the role.',
   remediation: 'List the exact service accounts under StringEquals if the namespace is shared.',
   guideStep: 'trust-policy',
-  needsKubernetes: false,
+  reads: ['iam-roles'],
   run(role, ctx) {
     if (role.trust.grants.length === 0) return [];
     return role.trust.grants

@@ -32,7 +32,7 @@ export const check: RoleCheck = {
     'kubectl annotate serviceaccount -n <ns> <name> eks.amazonaws.com/role-arn=<role arn> --overwrite',
   ],
   guideStep: 'service-account',
-  needsKubernetes: true,
+  reads: ['iam-roles', 'describe', 'service-accounts', 'pods', 'pod-identity'],
   run(role, ctx) {
     const drafts: FindingDraft[] = [];
     for (const grant of role.trust.grants) {

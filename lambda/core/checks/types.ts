@@ -1,6 +1,6 @@
 import type { AuditContext, ClusterView, RoleView, ServiceAccountView, WorkloadView } from '../context';
 import type { FindingDraft } from '../findings';
-import type { Account, CoverageError, OidcProvider, PodIdentityAssociation, Severity } from '../model';
+import type { Account, CoverageError, OidcProvider, Part, PodIdentityAssociation, Severity } from '../model';
 
 /**
  * Which step of the AWS troubleshooting guide (https://repost.aws/knowledge-center/eks-pods-iam-role-service-accounts) a check
@@ -49,8 +49,13 @@ export interface CheckMeta {
   /** Generic commands (with `<placeholders>`), for findings that carry no remediation of their own. */
   commands?: string[];
   guideStep?: GuideStep;
-  /** True when the check reads ServiceAccounts or Pods: skipped for clusters whose API is unreadable. */
-  needsKubernetes: boolean;
+  /**
+   * The parts its findings depend on (model.ts `Part`): the engine runs it on a cluster only when that
+   * cluster's parts among these were read (else it is reported as skipped), the check itself asks the
+   * context for other accounts' parts, and drift resolves its findings only when every one of these
+   * was read in every account the finding depends on (docs/architecture.md, "Coverage").
+   */
+  reads: readonly Part[];
 }
 
 interface CheckBase extends CheckMeta {

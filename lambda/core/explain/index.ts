@@ -10,9 +10,10 @@ import { CHECKS, checkById } from '../checks/index';
 import { annotatedRoleDecision } from '../checks/sa.role-untrusted';
 import { GUIDE_STEPS, type GuideStep } from '../checks/types';
 import { buildContext, nsKey } from '../context';
+import { accountPartGap, type CoverageGap, partLabel } from '../coverage';
 import { type EngineWork, emptyWork, runChecks } from '../engine';
 import type { Finding } from '../findings';
-import type { Inventory } from '../model';
+import type { Inventory, Part } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import { type Credentials, MECHANISM_NAMES, type MechanismReport, podMechanism } from './mechanism';
 import { neighbourhoodFilter, neighbourhoodOf } from './neighbourhood';
@@ -51,6 +52,8 @@ export interface ExplainReport {
   target: Required<Omit<ExplainTarget, 'accountId' | 'region'>> & { accountId: string; region: string };
   /** Why the cluster's Kubernetes API was not read; absent when it was. */
   kubernetesNotRead?: string;
+  /** The parts of this service account's neighbourhood the run did not read (their steps show `?`). */
+  notRead: { part: Part; accountId: string; reason: string }[];
   mechanism: MechanismReport;
   verdict: Verdict;
   /** One line: the mechanism and whether it works. */
@@ -75,7 +78,11 @@ export function explainServiceAccount(
   const resolved = resolveTarget(inventory, target, options);
   const area = neighbourhoodOf(resolved);
   const filter = neighbourhoodFilter(area);
-  const ctx = buildContext(inventory.accounts, { role: filter.role });
+  const ctx = buildContext(inventory.accounts, {
+    role: filter.role,
+    scope: inventory.scope,
+    regionFilter: inventory.regionFilter,
+  });
   const work = emptyWork();
   const scan = runChecks(inventory, CHECKS, { filter, work, context: ctx });
 
@@ -85,27 +92,36 @@ export function explainServiceAccount(
   const mechanism = podMechanism(area);
   const { verdict, summary, stops, undecided } = verdictOf(area, mechanism, scan);
   const readable = clusterView.readable;
-  const notRead = 'the service account and its pods were not read';
+  const saNotRead = 'the service account and its pods were not read';
   const issuer = clusterView.issuer;
   const annotated = area.annotatedRole;
   const association = area.association;
 
+  // Every unread part the steps ran into, once each: the report lists them, their steps show `?`.
+  const notRead = new Map<string, CoverageGap>();
+  const gapOf = (accountId: string, part: Part): CoverageGap | undefined => {
+    const gap = accountPartGap(ctx.coverage, accountId, part);
+    if (gap) notRead.set(`${gap.accountId}\u0000${gap.part}`, gap);
+    return gap;
+  };
+  const unread = (gap: CoverageGap): string =>
+    `${partLabel(gap.part)} of account ${gap.accountId} not read: ${gap.reason}`;
   const accountState = (arn: string): string | undefined => {
     const id = accountOfArn(arn);
-    if (id && !ctx.accountCollected(id)) return `account ${id} was not audited`;
-    return undefined;
+    const gap = id ? gapOf(id, 'iam-roles') : undefined;
+    return gap ? unread(gap) : undefined;
   };
+  for (const gap of clusterView.gaps.values()) notRead.set(`${gap.accountId}\u0000${gap.part}`, gap);
 
   const evidence: Record<GuideStep, () => Evidence> = {
     'oidc-provider': () => {
-      if (!readable && !annotated) return { status: 'unknown', lines: [notRead] };
+      if (!readable && !annotated) return { status: 'unknown', lines: [saNotRead] };
       if (!annotated) return { status: 'n/a', lines: [`no ${ANNOTATION_ROLE_ARN} annotation`] };
       if (!issuer) return { status: 'doubtful', lines: ['the cluster has no OIDC issuer'] };
       const roleAccount = accountOfArn(annotated) ?? account.accountId;
       const lines = [`issuer https://${issuer}`];
-      if (!ctx.accountCollected(roleAccount)) {
-        return { status: 'unknown', lines: [...lines, `account ${roleAccount} was not audited`] };
-      }
+      const providersGap = gapOf(roleAccount, 'oidc-providers');
+      if (providersGap) return { status: 'unknown', lines: [...lines, unread(providersGap)] };
       const provider = ctx.providersByAccount.get(roleAccount)?.get(issuer);
       if (!provider) {
         return {
@@ -119,7 +135,7 @@ export function explainServiceAccount(
       };
     },
     'trust-policy': () => {
-      if (!readable && !annotated) return { status: 'unknown', lines: [notRead] };
+      if (!readable && !annotated) return { status: 'unknown', lines: [saNotRead] };
       if (!annotated) return { status: 'n/a', lines: ['no IRSA role'] };
       const unaudited = accountState(annotated);
       if (unaudited) return { status: 'unknown', lines: [unaudited] };
@@ -170,7 +186,7 @@ export function explainServiceAccount(
         : { status: 'n/a', lines: ['no role of this service account exists in the audit'] };
     },
     'service-account': () => {
-      if (!readable) return { status: 'unknown', lines: [notRead] };
+      if (!readable) return { status: 'unknown', lines: [saNotRead] };
       const annotation = saView?.serviceAccount.annotations[ANNOTATION_ROLE_ARN];
       return {
         status: 'pass',
@@ -184,7 +200,7 @@ export function explainServiceAccount(
     },
     'test-pod': () => {
       const pods = mechanism.runningPods;
-      if (!pods) return { status: 'unknown', lines: [notRead] };
+      if (!pods) return { status: 'unknown', lines: [saNotRead] };
       if (pods.length === 0) return { status: 'n/a', lines: ['no running pod uses this service account'] };
       const expected = mechanism.newPods;
       const lines = pods.slice(0, 10).map((pod) => `${pod.name}: ${CREDENTIALS_TEXT[pod.credentials]}`);
@@ -201,6 +217,13 @@ export function explainServiceAccount(
       return { status: mismatched.length ? 'doubtful' : 'pass', lines };
     },
     'pod-identity': () => {
+      const associationsGap = clusterView.gaps.get('pod-identity');
+      if (associationsGap) {
+        return {
+          status: 'unknown',
+          lines: [`${partLabel('pod-identity')} not read: ${associationsGap.reason}`],
+        };
+      }
       if (!association) return { status: 'n/a', lines: ['no Pod Identity association'] };
       const lines = [
         `association ${association.associationId ?? '(id not listed)'} → ${association.roleArn ?? 'role not described'}`,
@@ -256,6 +279,11 @@ export function explainServiceAccount(
     ...(cluster.kubernetes.status === 'ok'
       ? {}
       : { kubernetesNotRead: cluster.kubernetes.reason ?? cluster.kubernetes.status }),
+    notRead: [...notRead.values()].map((gap) => ({
+      part: gap.part,
+      accountId: gap.accountId,
+      reason: gap.reason,
+    })),
     mechanism,
     verdict,
     summary,

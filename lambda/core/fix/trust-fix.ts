@@ -344,7 +344,10 @@ function repairStatement(
   condition.StringEquals = equals;
   statement.Condition = condition;
 
-  if (ctx.accountCollected(role.accountId) && !ctx.providersByAccount.get(role.accountId)?.has(issuer)) {
+  if (
+    ctx.partRead(role.accountId, 'oidc-providers') &&
+    !ctx.providersByAccount.get(role.accountId)?.has(issuer)
+  ) {
     plan.providers.push({ accountId: role.accountId, issuer, clientIds: audiences });
   }
 }

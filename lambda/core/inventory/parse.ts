@@ -12,7 +12,14 @@
 
 import { partitionOfArn, partitionOfRegion } from '../arn';
 import { ACCOUNT_ID_RE } from '../aws-ids';
-import { type Account, type CoverageError, INVENTORY_SCHEMA_VERSION, type Inventory } from '../model';
+import {
+  type Account,
+  type CoverageError,
+  INVENTORY_SCHEMA_VERSION,
+  type Inventory,
+  type InventoryScope,
+  PARTS,
+} from '../model';
 import { parseClusters } from './eks';
 import { InventoryError } from './errors';
 import { isObject, type JsonObject, optionalString, requiredString } from './fields';
@@ -30,10 +37,10 @@ export interface ParseInventoryResult {
  * (`schema/inventory.schema.json`) must agree; a test compares them.
  */
 export const INVENTORY_FIELDS = {
-  inventory: { required: ['schemaVersion', 'accounts'], optional: ['generatedAt'] },
+  inventory: { required: ['schemaVersion', 'accounts'], optional: ['generatedAt', 'scope', 'regionFilter'] },
   account: {
     required: ['accountId'],
-    optional: ['name', 'partition', 'oidcProviders', 'roles', 'clusters', 'errors'],
+    optional: ['name', 'partition', 'oidcProviders', 'roles', 'clusters', 'regions', 'errors'],
   },
   role: {
     required: ['arn', 'trustPolicy'],
@@ -48,6 +55,7 @@ export const INVENTORY_FIELDS = {
 const PARTITION_RE = /^aws(?:-[a-z0-9]+)*$/;
 const DATE_TIME_RE = /^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[Zz]|[+-]\d{2}:?\d{2})$/;
 const SCOPES = ['account', 'region', 'cluster'];
+const INVENTORY_SCOPES: readonly InventoryScope[] = ['organization', 'selection'];
 
 export function parseInventory(document: unknown, source: string): ParseInventoryResult {
   const issues = new Issues(source);
@@ -79,6 +87,14 @@ function parseDocument(document: unknown, issues: Issues): Inventory | undefined
     if (typeof value === 'string' && DATE_TIME_RE.test(value)) generatedAt = value;
     else issues.expected('an ISO 8601 date-time such as "2026-11-29T03:00:00Z"', value, 'generatedAt');
   }
+  let scope: InventoryScope | undefined;
+  if (document.scope !== undefined && document.scope !== null) {
+    if (INVENTORY_SCOPES.includes(document.scope as InventoryScope)) scope = document.scope as InventoryScope;
+    else issues.expected('"organization" or "selection"', document.scope, 'scope');
+  }
+  issues.path.push('regionFilter');
+  const regionFilter = parseRegions(document.regionFilter, issues);
+  issues.path.pop();
   const accounts = document.accounts;
   if (!Array.isArray(accounts)) {
     issues.expected('an array of accounts', accounts, 'accounts');
@@ -106,9 +122,13 @@ function parseDocument(document: unknown, issues: Issues): Inventory | undefined
     }
   }
   path.length = 0;
-  return generatedAt === undefined
-    ? { schemaVersion: INVENTORY_SCHEMA_VERSION, accounts: accounts as Account[] }
-    : { schemaVersion: INVENTORY_SCHEMA_VERSION, generatedAt, accounts: accounts as Account[] };
+  return {
+    schemaVersion: INVENTORY_SCHEMA_VERSION,
+    ...(generatedAt === undefined ? {} : { generatedAt }),
+    ...(scope === undefined ? {} : { scope }),
+    ...(regionFilter === undefined ? {} : { regionFilter }),
+    accounts: accounts as Account[],
+  };
 }
 
 function checkSchemaVersion(value: unknown, issues: Issues): void {
@@ -145,6 +165,10 @@ function parseAccount(raw: JsonObject, issues: Issues, cache: TrustPolicyCache):
   raw.roles = parseRoles(raw.roles, accountId, issues, cache);
   path[path.length - 1] = 'clusters';
   raw.clusters = parseClusters(raw.clusters, issues);
+  path[path.length - 1] = 'regions';
+  const regions = parseRegions(raw.regions, issues);
+  if (regions === undefined) delete raw.regions;
+  else raw.regions = regions;
   path[path.length - 1] = 'errors';
   raw.errors = parseCoverageErrors(raw.errors, issues);
   path.pop();
@@ -181,6 +205,15 @@ function partitionHint(raw: JsonObject): string {
   return 'aws';
 }
 
+function parseRegions(value: unknown, issues: Issues): string[] | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || !value.every((region) => typeof region === 'string')) {
+    issues.expected('an array of region names', value);
+    return undefined;
+  }
+  return value as string[];
+}
+
 function parseCoverageErrors(value: unknown, issues: Issues): CoverageError[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
@@ -207,6 +240,13 @@ function parseCoverageErrors(value: unknown, issues: Issues): CoverageError[] {
     else if (raw.region !== undefined) optionalString(raw, 'region', issues);
     if (scope === 'cluster') requiredString(raw, 'cluster', issues, 'the cluster name');
     else if (raw.cluster !== undefined) optionalString(raw, 'cluster', issues);
+    if (raw.parts === null) raw.parts = undefined;
+    if (
+      raw.parts !== undefined &&
+      (!Array.isArray(raw.parts) || !raw.parts.every((part) => PARTS.includes(part as never)))
+    ) {
+      issues.expected(`an array of parts (${PARTS.join(', ')})`, raw.parts, 'parts');
+    }
     requiredString(raw, 'code', issues, 'an error code such as "AccessDenied"');
     if (typeof raw.message !== 'string') issues.expected('a string', raw.message, 'message');
   }

@@ -44,6 +44,8 @@ export interface ProviderRef {
   problem?: string;
   /** The provider is (or tries to be) an EKS cluster issuer. */
   eks: boolean;
+  /** The `Federated` entry is not a string at all (a number, an object…). */
+  notString?: boolean;
 }
 
 export interface IrsaGrant {
@@ -306,6 +308,7 @@ function providerRefs(
       value: invalidEntryText(entry),
       problem: 'it is not a string (IAM rejects the document)',
       eks: true,
+      notString: true,
     });
   }
   return refs;
