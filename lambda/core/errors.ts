@@ -35,6 +35,9 @@ export const ERROR_CODES = [
   'ClusterNotFound',
   'ClusterBudgetExceeded',
   'ListExpired',
+  // suppressions file (docs/suppressions.md)
+  'SuppressionsUnreadable',
+  'SuppressionsInvalid',
   // the CLI
   'UsageError',
 ] as const;

@@ -1,5 +1,6 @@
 import type { Finding } from './findings';
 import type { Severity } from './model';
+import type { ScanSuppressions } from './suppressions';
 
 /** A check that did not run for a scope it needs (e.g. Kubernetes data of an unreachable cluster). */
 export interface SkippedCheck {
@@ -39,4 +40,6 @@ export interface ScanResult {
   findings: Finding[];
   skipped: SkippedCheck[];
   checkErrors: CheckError[];
+  /** Present when a suppressions file was applied (docs/suppressions.md). */
+  suppressions?: ScanSuppressions;
 }
