@@ -15,7 +15,7 @@ import type { Drift } from './drift';
 import { AuditorError } from './errors';
 import type { Finding, FindingResource } from './findings';
 import { SEVERITIES, type Severity } from './model';
-import type { ScanResult } from './scan-result';
+import type { ScanResult, ScanSuppressions, SuppressionReportEntry } from './scan-result';
 
 export const SUPPRESSIONS_VERSION = 1;
 
@@ -330,7 +330,9 @@ export function suppressionMatches(suppression: Suppression, finding: Finding): 
   return matcherOf(suppression)(finding);
 }
 
-export type SuppressionState = 'active' | 'expired' | 'stale';
+export type { ScanSuppressions, SuppressionReportEntry, SuppressionState } from './scan-result';
+
+import type { SuppressionState } from './scan-result';
 
 export interface SuppressionStatus {
   suppression: Suppression;
@@ -508,32 +510,6 @@ export function suppressionWarnings(entries: readonly SuppressionStatus[]): stri
   return warnings;
 }
 
-/** An entry as reports show it (JSON output, run records). */
-export interface SuppressionReportEntry {
-  index: number;
-  state: SuppressionState;
-  matched: number;
-  fingerprint?: string;
-  check?: string;
-  patterns: Suppression['patterns'];
-  reason: string;
-  owner: string;
-  expires: string;
-}
-
-/** What `scan --format json` adds under `suppressions` (docs/output.md). */
-export interface ScanSuppressions {
-  /** The file, as given. */
-  source?: string;
-  /** The day expiry was judged on (YYYY-MM-DD). */
-  asOf: string;
-  /** Findings left out of `findings` and of the summary counts. */
-  suppressed: number;
-  entries: SuppressionReportEntry[];
-  /** With `--show-suppressed`: the suppressed findings, each with the index of its entry. */
-  findings?: (Finding & { suppressedBy: number })[];
-}
-
 export function reportEntry(status: SuppressionStatus): SuppressionReportEntry {
   const { suppression } = status;
   return {
@@ -561,7 +537,10 @@ export function suppressScan(
 ): ScanResult {
   const shown = result.findings.filter((finding) => !suppressed.has(finding.fingerprint));
   const hidden = result.findings.filter((finding) => suppressed.has(finding.fingerprint));
-  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<Severity, number>;
+  const bySeverity = Object.fromEntries(SEVERITIES.map((severity) => [severity, 0])) as Record<
+    Severity,
+    number
+  >;
   const byCheck: Record<string, number> = {};
   for (const finding of shown) {
     bySeverity[finding.severity]++;

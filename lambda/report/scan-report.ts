@@ -46,10 +46,39 @@ function scanGapNotes(result: ScanResult): string[] {
   return notes;
 }
 
+/** How many findings a suppressions file left out, and where to see them (docs/suppressions.md). */
+function suppressedLine(result: ScanResult): string | undefined {
+  const suppressions = result.suppressions;
+  if (!suppressions || suppressions.suppressed === 0) return undefined;
+  return `Suppressed: ${plural(suppressions.suppressed, 'finding')} accepted in ${suppressions.source ?? 'the suppressions file'}${
+    suppressions.findings ? '' : ' (--show-suppressed lists them)'
+  }.`;
+}
+
+function renderSuppressedText(result: ScanResult, width: number): string[] {
+  const suppressions = result.suppressions;
+  if (!suppressions?.findings?.length) return [];
+  const entries = new Map(suppressions.entries.map((entry) => [entry.index, entry]));
+  const out = ['', `SUPPRESSED (${suppressions.findings.length})`, '─'.repeat(Math.min(width, 40))];
+  for (const finding of suppressions.findings) {
+    const entry = entries.get(finding.suppressedBy);
+    out.push(...wrap(`[${finding.severity}] ${finding.checkId}  ${resourceLabel(finding.resource)}`, width));
+    if (entry) {
+      out.push(
+        ...wrap(`suppressions[${entry.index}] until ${entry.expires} (${entry.owner}): ${entry.reason}`, width, '    '),
+      );
+    }
+    out.push(...wrap(`id ${finding.fingerprint}`, width, '    '));
+  }
+  return out;
+}
+
 function renderScanText(result: ScanResult, width = 80): string {
   const out: string[] = [];
   out.push(...wrap(`irsa-audit: ${summaryLine(result)}`, width));
   out.push(...wrap(`Findings: ${result.findings.length} (${countsLine(result)})`, width));
+  const suppressed = suppressedLine(result);
+  if (suppressed) out.push(...wrap(suppressed, width));
   for (const note of scanGapNotes(result)) out.push(...wrap(note, width));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
@@ -58,6 +87,7 @@ function renderScanText(result: ScanResult, width = 80): string {
     for (const finding of group) out.push(...renderFindingBlock(finding, width));
   }
   if (result.findings.length === 0) out.push('', 'No findings.');
+  out.push(...renderSuppressedText(result, width));
   return `${out.join('\n')}\n`;
 }
 
@@ -82,7 +112,8 @@ export function renderMarkdown(result: ScanResult): string {
   const out: string[] = ['# irsa-audit report', '', `Scanned ${summaryLine(result)}.`, ''];
   out.push('| severity | findings |', '|---|---|');
   for (const severity of SEVERITIES) out.push(`| ${severity} | ${result.summary.bySeverity[severity]} |`);
-  const notes = scanGapNotes(result);
+  const suppressed = suppressedLine(result);
+  const notes = [...(suppressed ? [suppressed] : []), ...scanGapNotes(result)];
   if (notes.length) out.push('', ...notes.map((note) => `> ${note}`));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);
