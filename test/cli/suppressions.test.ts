@@ -78,9 +78,8 @@ describe('scan --suppressions', () => {
     expect(result.suppressions.findings).toBeUndefined();
 
     const table = await cli(['scan', '--inventory', DEMO_BASELINE, '--suppressions', file]);
-    expect(table.stdout).toContain(
-      `Suppressed: 1 finding accepted in ${file} (--show-suppressed lists them).`,
-    );
+    expect(table.stdout).toContain('Suppressed: 1 finding accepted in');
+    expect(table.stdout).toContain('(--show-suppressed lists them).');
     expect(table.stdout).not.toContain(`id ${low.fingerprint}`);
 
     const shown = await cli([
