@@ -14,6 +14,7 @@ import { AuditorError, type ErrorCode } from '../core/errors';
 import type { Inventory } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
+import { type SuppressedDrift, type Suppression, suppressDrift, suppressScan } from '../core/suppressions';
 import { findingsMetric, METRICS } from './metrics';
 import {
   buildNotification,
@@ -38,7 +39,7 @@ import {
   startRunRecord,
 } from './run-record';
 import { RunLockedError, StoreError } from './store-errors';
-import type { StoredFinding } from './stored-finding';
+import { type StoredFinding, type StoredSuppression, storedSuppression } from './stored-finding';
 
 export interface AuditDeps {
   store: ResultsStore;
@@ -58,14 +59,28 @@ export interface AuditDeps {
   lockTtlSeconds?: number;
   /** Recorded in the run record: `schedule`, `cli`, `demo`… */
   trigger?: string;
+  /** Accepted risks (docs/suppressions.md), already validated. Absent: none (suppressed findings re-open). */
+  suppressions?: PipelineSuppressions;
+}
+
+export interface PipelineSuppressions {
+  entries: readonly Suppression[];
+  /** The file, for reports. */
+  source?: string;
+  /** The date expiry is judged on; default the run's start (the demo uses its inventory's date). */
+  asOf?: (inventory: Inventory) => Date;
 }
 
 export interface RunSummary {
   runId: string;
   record: RunRecord;
   inventory: Inventory;
+  /** The engine's result with suppressed findings left out and counted (`scan.suppressions`). */
   scan: ScanResult;
+  /** The drift as alerts see it: suppressed findings are neither new, open nor resolved. */
   drift: Drift<StoredFinding>;
+  /** What the suppressions did this run (re-opened, newly suppressed, entry states). */
+  suppression: SuppressedDrift<StoredFinding>;
   /** The message built for this run (absent when the mode says there is nothing to publish). */
   notification?: NotificationMessage;
   notificationOutcome: NotificationOutcome;
@@ -146,26 +161,63 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     lock = await deps.store.renewLock(lock, clock(), ttl);
 
     stage = 'evaluate';
-    const scan = await deps.evaluate(inventory);
+    const evaluated = await deps.evaluate(inventory);
     stage = 'lock';
     lock = await deps.store.renewLock(lock, clock(), ttl);
 
     stage = 'load';
     const previousOpen = await deps.store.loadOpenFindings(clock());
     const coverage = coverageOf(inventory);
-    const drift = computeDrift({
+    const fullDrift = computeDrift({
       previousOpen,
-      current: scan.findings,
+      current: evaluated.findings,
       coverage,
       needsKubernetes: deps.needsKubernetes,
     });
+    // Suppression is its own step after drift: it decides what alerts see and what is stored as suppressed.
+    const asOf = deps.suppressions?.asOf?.(inventory) ?? startedAt;
+    const suppression = suppressDrift(
+      fullDrift,
+      new Set(previousOpen.filter((f) => f.status === 'suppressed').map((f) => f.fingerprint)),
+      deps.suppressions?.entries ?? [],
+      asOf,
+    );
+    const drift = suppression.drift;
+    const scan = suppressScan(evaluated, suppression.suppressed, suppression.entries, {
+      asOf,
+      ...(deps.suppressions?.source === undefined ? {} : { source: deps.suppressions.source }),
+    });
 
     stage = 'store';
-    const writes = await deps.store.applyDrift({ drift, previousOpen, runId, now: clock() });
+    const writes = await deps.store.applyDrift({
+      drift: fullDrift,
+      previousOpen,
+      runId,
+      now: clock(),
+      suppression: {
+        suppressed: new Map<string, StoredSuppression>(
+          [...suppression.suppressed].map(([fingerprint, entry]) => [fingerprint, storedSuppression(entry)]),
+        ),
+        reopened: new Map(suppression.reopened.map((r) => [r.finding.fingerprint, reopenedDetail(r)])),
+      },
+    });
 
     stage = 'record';
-    record = completeRunRecord(record, { endedAt: clock(), inventory, coverage, scan, drift, writes });
-    const notification = buildNotification(drift, record, { ...deps.notify, mode });
+    record = completeRunRecord(record, {
+      endedAt: clock(),
+      inventory,
+      coverage,
+      scan,
+      drift,
+      writes,
+      suppression,
+      ...(deps.suppressions?.source === undefined ? {} : { suppressionsSource: deps.suppressions.source }),
+    });
+    const notification = buildNotification(
+      { ...drift, reopened: suppression.reopened, expired: suppression.expired },
+      record,
+      { ...deps.notify, mode },
+    );
     let outcome: NotificationOutcome;
     if (!notification) {
       outcome = { mode, status: 'skipped', detail: publishDecision(drift, mode).reason };
@@ -221,6 +273,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       inventory,
       scan,
       drift,
+      suppression,
       ...(notification ? { notification } : {}),
       notificationOutcome: outcome,
     };
@@ -247,6 +300,14 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       });
     }
   }
+}
+
+/** What the `unsuppressed` event and the notification say about a re-opened finding. */
+export function reopenedDetail(reopened: SuppressedDrift['reopened'][number]): string {
+  if (reopened.cause === 'expired' && reopened.suppression) {
+    return `suppression expired on ${reopened.suppression.expires} (suppressions[${reopened.suppression.index}], owner ${reopened.suppression.owner})`;
+  }
+  return 'no entry of the suppressions file matches it any more';
 }
 
 function describeStage(stage: PipelineStage): string {

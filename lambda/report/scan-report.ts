@@ -65,7 +65,11 @@ function renderSuppressedText(result: ScanResult, width: number): string[] {
     out.push(...wrap(`[${finding.severity}] ${finding.checkId}  ${resourceLabel(finding.resource)}`, width));
     if (entry) {
       out.push(
-        ...wrap(`suppressions[${entry.index}] until ${entry.expires} (${entry.owner}): ${entry.reason}`, width, '    '),
+        ...wrap(
+          `suppressions[${entry.index}] until ${entry.expires} (${entry.owner}): ${entry.reason}`,
+          width,
+          '    ',
+        ),
       );
     }
     out.push(...wrap(`id ${finding.fingerprint}`, width, '    '));

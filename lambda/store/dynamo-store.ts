@@ -191,13 +191,16 @@ export class DynamoResultsStore implements ResultsStore {
 
   async loadOpenFindings(now: Date): Promise<StoredFinding[]> {
     const open: StoredFinding[] = [];
-    for (const severity of SEVERITIES) {
+    // Suppressed findings are open findings that alerts leave out: drift compares against both.
+    for (const [status, severity] of (['open', 'suppressed'] as const).flatMap((each) =>
+      SEVERITIES.map((severity) => [each, severity] as const),
+    )) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const response = await this.query({
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': gsi1Pk('open', severity) },
+          ExpressionAttributeValues: { ':pk': gsi1Pk(status, severity) },
           ExclusiveStartKey: startKey,
         });
         for (const item of response.items) {
@@ -210,7 +213,14 @@ export class DynamoResultsStore implements ResultsStore {
   }
 
   async applyDrift(input: ApplyDriftInput): Promise<WriteStats> {
-    const plan = planWrites(input.drift, input.previousOpen, input.runId, input.now, this.policy);
+    const plan = planWrites(
+      input.drift,
+      input.previousOpen,
+      input.runId,
+      input.now,
+      this.policy,
+      input.suppression,
+    );
     const events = await batchPut(this.client, this.tableName, plan.events, this.retry, this.concurrency);
     await this.expireOpenedEvents(plan.eventExpiries);
     const states = await batchPut(this.client, this.tableName, plan.states, this.retry, this.concurrency);
