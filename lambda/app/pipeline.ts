@@ -69,6 +69,8 @@ export interface PipelineSuppressions {
   source?: string;
   /** The date expiry is judged on; default the run's start (the demo uses its inventory's date). */
   asOf?: (inventory: Inventory) => Date;
+  /** List the suppressed findings in `scan.suppressions.findings`. */
+  showSuppressed?: boolean;
 }
 
 export interface RunSummary {
@@ -185,6 +187,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     const drift = suppression.drift;
     const scan = suppressScan(evaluated, suppression.suppressed, suppression.entries, {
       asOf,
+      showSuppressed: deps.suppressions?.showSuppressed ?? false,
       ...(deps.suppressions?.source === undefined ? {} : { source: deps.suppressions.source }),
     });
 
