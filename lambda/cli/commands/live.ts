@@ -26,6 +26,13 @@ import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { oneOf, type Parsed, parse, required } from '../args';
 import { CliError, type CliIO, EXIT_FINDINGS, EXIT_OK } from '../io';
+import {
+  SUPPRESSION_FLAGS,
+  SUPPRESSION_FLAGS_HELP,
+  suppressForCommand,
+  suppressionsFor,
+  warnAboutEntries,
+} from '../suppressions-options';
 
 const snapshotUsage = `Usage: irsa-audit snapshot --out FILE [collection options]
 
@@ -35,11 +42,14 @@ ${COLLECT_FLAGS_HELP}`;
 
 const runUsage = `Usage: irsa-audit run [collection options] [--format table|json|markdown] [--fail-on SEV]
                       [--store TABLE] [--notify TOPIC_ARN] [--notify-mode changes|new-only|always]
+                      [--suppressions FILE | --no-suppressions] [--show-suppressed]
 
 Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With
 --store it runs the Lambda's whole pipeline (run lock, drift against the results table, run record)
-and with --notify it publishes the drift notification to the SNS topic.
+and with --notify it publishes the drift notification to the SNS topic. Suppressed findings are
+stored as suppressed, not notified and not counted by --fail-on (docs/suppressions.md).
 
+${SUPPRESSION_FLAGS_HELP}
 ${COLLECT_FLAGS_HELP}`;
 
 function collectDeps(io: CliIO): CollectDeps {
@@ -105,6 +115,7 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       notify: { type: 'string' },
       'notify-mode': { type: 'string' },
       region: { type: 'string' },
+      ...SUPPRESSION_FLAGS,
     },
     runUsage,
   );
@@ -125,6 +136,9 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   );
   if (values.notify && !values.store)
     throw new CliError('--notify needs --store (drift is computed against the results table)');
+  const startedAt = new Date();
+  const suppressions = suppressionsFor(values, io, startedAt);
+  const showSuppressed = Boolean(values['show-suppressed']);
   // The run record is keyed by the run id: a second-resolution id alone would let two runs started in
   // the same second overwrite each other's record, so it carries the pipeline's random suffix too.
   const options = optionsFrom(values, io, defaultRunId(new Date()));
@@ -138,7 +152,13 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
   if (!values.store) {
     const inventory = await collecting(() => collectInventory(options, deps));
     printCollectionSummary(inventory, io);
-    const result = runChecks(inventory, CHECKS);
+    const result = suppressForCommand(
+      runChecks(inventory, CHECKS),
+      suppressions,
+      startedAt,
+      io,
+      showSuppressed,
+    );
     io.stdout(renderScan(result, format));
     return failOn && meetsFailOn(result, failOn) ? EXIT_FINDINGS : EXIT_OK;
   }
@@ -158,7 +178,13 @@ export async function runRun(argv: string[], io: CliIO): Promise<number> {
       // A workstation run may take longer than the Lambda; the lock must outlive it.
       lockTtlSeconds: 3 * 3600,
       trigger: 'cli',
+      ...(suppressions
+        ? {
+            suppressions: { entries: suppressions.suppressions, source: suppressions.source, showSuppressed },
+          }
+        : {}),
     });
+    warnAboutEntries(summary.suppression.entries, io);
     printCollectionSummary(summary.inventory, io);
     io.stdout(renderScan(summary.scan, format));
     io.stderr(

@@ -21,7 +21,7 @@ import { openStore, STORE_OPTIONS, STORE_USAGE } from '../store-options';
 
 const FORMAT = { format: { type: 'string', short: 'f' } } as const;
 
-const findingsUsage = `Usage: irsa-audit findings [--status open|resolved] [--account ID] [--cluster NAME|ARN]
+const findingsUsage = `Usage: irsa-audit findings [--status open|resolved|suppressed] [--account ID] [--cluster NAME|ARN]
                            [--role ARN|NAME] [--check ID] [--severity SEV] [--all] [--format table|json]
 
 Queries the results table. Defaults to open findings; --all follows every page.
@@ -36,7 +36,7 @@ ${STORE_USAGE}`;
 
 const historyUsage = `Usage: irsa-audit history FINGERPRINT [--format table|json]
 
-Shows one finding's history: when it was opened and resolved, run by run.
+Shows one finding's history: when it was opened, suppressed and resolved, run by run.
 
 ${STORE_USAGE}`;
 
