@@ -5,6 +5,7 @@
  * so the results are always stored. Logs are structured (no policy documents, no credentials);
  * metrics are EMF.
  */
+import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -19,6 +20,7 @@ import { runChecks } from './core/engine';
 import { SnsPublisher } from './notify/sns-publisher';
 import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
+import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-file';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -35,6 +37,8 @@ export interface HandlerResult {
   findings?: number;
   drift?: { new: number; resolved: number; open: number };
   notification?: string;
+  /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
+  suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
@@ -46,6 +50,8 @@ export interface HandlerDeps {
   logger?: Logger;
   metrics?: Metrics;
   clock?: () => Date;
+  /** Where a relative suppressions file is looked up (default: the function's directory, /var/task). */
+  functionDir?: string;
 }
 
 function createLogger(): Logger {
@@ -106,6 +112,23 @@ export async function runScheduledAudit(
   const deadline =
     started.getTime() + context.getRemainingTimeInMillis() - config.deadlineMarginSeconds * 1000;
   logger.appendKeys({ runId });
+  // The file the CDK app bundled (docs/suppressions.md); read on every run, judged as of its start.
+  // An invalid file fails the run loudly rather than alerting on accepted risks or hiding new ones.
+  let suppressions: LoadedSuppressions | undefined;
+  if (config.suppressionsFile) {
+    try {
+      suppressions = loadSuppressionsFile(
+        resolve(deps.functionDir ?? __dirname, config.suppressionsFile),
+        started,
+        config.suppressionsFile,
+      );
+    } catch (error) {
+      logger.error('the suppressions file is invalid; no audit was run', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
   const store =
     deps.store ??
     new DynamoResultsStore({
@@ -129,6 +152,9 @@ export async function runScheduledAudit(
       logger,
       metrics: metricsSink(metrics),
       trigger: 'schedule',
+      ...(suppressions
+        ? { suppressions: { entries: suppressions.suppressions, source: suppressions.source } }
+        : {}),
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -144,6 +170,16 @@ export async function runScheduledAudit(
         open: summary.drift.stillOpen.length + summary.drift.new.length,
       },
       notification: summary.notificationOutcome.status,
+      ...(summary.record.suppressions
+        ? {
+            suppressions: {
+              suppressed: summary.record.suppressions.suppressed,
+              reopened: summary.record.suppressions.reopened,
+              expiredEntries: summary.record.suppressions.expiredEntries,
+              staleEntries: summary.record.suppressions.staleEntries,
+            },
+          }
+        : {}),
     };
     logger.info('audit run completed', { ...result });
     return result;
