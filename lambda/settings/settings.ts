@@ -302,7 +302,9 @@ export const SETTINGS = {
     defaultDoc: 'none',
     doc: 'the suppressions file (YAML or JSON, [suppressions.md](suppressions.md)): `cdk synth` validates it and bundles it into the function, which reads it on every run',
     validate: (value) =>
-      /\.(ya?ml|json)$/i.test(value.trim()) ? undefined : 'a path to a .yaml, .yml or .json suppressions file',
+      /\.(ya?ml|json)$/i.test(value.trim())
+        ? undefined
+        : 'a path to a .yaml, .yml or .json suppressions file',
   },
   memberRoleName: {
     type: 'string',

@@ -41,7 +41,9 @@ const SAMPLES: Record<string, AuditorError> = {
   ListExpiredError: new ListExpiredError('Pod', 2),
   ExplainTargetError: new ExplainTargetError('no such cluster', ['prod']),
   InventoryError: new InventoryError('InventoryInvalid', 'bad', { source: 'inventory.json' }),
-  SuppressionsError: new SuppressionsError('SuppressionsInvalid', 'bad entry', ['suppressions[0].owner: required']),
+  SuppressionsError: new SuppressionsError('SuppressionsInvalid', 'bad entry', [
+    'suppressions[0].owner: required',
+  ]),
   ConfigError: new ConfigError(['bad'], 'flags'),
 };
 
