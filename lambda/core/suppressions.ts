@@ -369,20 +369,38 @@ export function applySuppressions<F extends Finding>(
     expired: isExpired(suppression, now),
     matched: 0,
   }));
-  const inForce = compiled.filter((entry) => !entry.expired);
-  const lapsed = compiled.filter((entry) => entry.expired);
+  // Each finding is tested only against the entries that can match it (its fingerprint, its check),
+  // in file order: findings × entries would not scale to an organization's findings.
+  type Compiled = (typeof compiled)[number];
+  const byKey = new Map<string, Compiled[]>();
+  for (const entry of compiled) {
+    const key = entry.suppression.fingerprint ?? `check:${entry.suppression.check}`;
+    const list = byKey.get(key);
+    if (list) list.push(entry);
+    else byKey.set(key, [entry]);
+  }
   const result: AppliedSuppressions<F> = { shown: [], suppressed: [], expired: [], entries: [] };
   for (const finding of findings) {
-    let by: (typeof compiled)[number] | undefined;
-    for (const entry of inForce) {
-      if (!entry.matches(finding)) continue;
+    const byFingerprint = byKey.get(finding.fingerprint);
+    const byCheck = byKey.get(`check:${finding.checkId}`);
+    const candidates =
+      byFingerprint && byCheck
+        ? [...byFingerprint, ...byCheck].sort((a, b) => a.suppression.index - b.suppression.index)
+        : (byFingerprint ?? byCheck);
+    if (!candidates) {
+      result.shown.push(finding);
+      continue;
+    }
+    let by: Compiled | undefined;
+    for (const entry of candidates) {
+      if (entry.expired || !entry.matches(finding)) continue;
       entry.matched++;
       by ??= entry;
     }
-    let lapsedBy: (typeof compiled)[number] | undefined;
+    let lapsedBy: Compiled | undefined;
     // An expired entry counts only the findings no entry in force covers: those it reports again.
-    for (const entry of by ? [] : lapsed) {
-      if (!entry.matches(finding)) continue;
+    for (const entry of by ? [] : candidates) {
+      if (!entry.expired || !entry.matches(finding)) continue;
       entry.matched++;
       lapsedBy ??= entry;
     }
