@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { parseSuppressions, type Suppression, SuppressionsError } from './core/suppressions';
 
 /** Names looked for in the working directory when no file is given (first match wins; two is an error). */
@@ -37,6 +37,8 @@ export function decodeSuppressionsText(textContent: string, source: string): unk
       );
     }
   }
+  // Loaded on first use: the Lambda's cold start does not pay for the YAML parser (docs/performance.md).
+  const { parseDocument } = require('yaml') as typeof Yaml;
   const document = parseDocument(textContent, { uniqueKeys: true });
   const [first] = document.errors;
   if (first) {
