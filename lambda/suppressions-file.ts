@@ -37,7 +37,7 @@ export function decodeSuppressionsText(textContent: string, source: string): unk
       );
     }
   }
-  // Loaded on first use: the Lambda's cold start does not pay for the YAML parser (docs/performance.md).
+  // Loaded on first use, so the Lambda's cold start (bench/lambda.ts) does not pay for the YAML parser.
   const { parseDocument } = require('yaml') as typeof Yaml;
   const document = parseDocument(textContent, { uniqueKeys: true });
   const [first] = document.errors;
