@@ -201,6 +201,19 @@ describe('suppressions in the pipeline', () => {
     ]);
   });
 
+  it('alerts on a new finding whose only entry has already expired, and says the entry expired', async () => {
+    const first = await runAudit(deps(entries('2026-11-28')));
+    expect(first.drift.new.map((f) => f.fingerprint).sort()).toEqual(
+      [accepted.fingerprint, other.fingerprint].sort(),
+    );
+    expect(first.suppression.reopened).toEqual([]);
+    expect(first.record.suppressions).toMatchObject({ suppressed: 0, expiredEntries: 1 });
+    expect(first.notification?.email).toContain(
+      'Suppression expired on 2026-11-28 (suppressions[0], owner security@example.com)',
+    );
+    expect(first.notification?.email).toContain('1 entry expired');
+  });
+
   it('re-opens suppressed findings when the file no longer has their entry', async () => {
     await runAudit(deps(entries('2026-12-31')));
     nextNight();

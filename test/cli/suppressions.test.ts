@@ -82,6 +82,19 @@ describe('scan --suppressions', () => {
     expect(table.stdout).toContain('(--show-suppressed lists them).');
     expect(table.stdout).not.toContain(`id ${low.fingerprint}`);
 
+    const markdown = await cli([
+      'scan',
+      '--inventory',
+      DEMO_BASELINE,
+      '--suppressions',
+      file,
+      '--format',
+      'markdown',
+    ]);
+    expect(markdown.stdout).toContain(
+      `> Suppressed: 1 finding accepted in ${file} (--show-suppressed lists them).`,
+    );
+
     const shown = await cli([
       'scan',
       '--inventory',
