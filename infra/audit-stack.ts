@@ -46,6 +46,7 @@ import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
 import { memberRole, orgIdParameter } from './member-role-stack';
+import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
@@ -65,6 +66,8 @@ export interface AuditStackProps extends StackProps {
   config: AuditorConfig;
   /** The Lambda entry file; defaults to lambda/handler.ts. */
   entry?: string;
+  /** The validated suppressions file, bundled into the function (infra/suppressions.ts). */
+  suppressions?: DeploymentSuppressions;
 }
 
 export class AuditStack extends Stack {
@@ -126,7 +129,10 @@ export class AuditStack extends Stack {
       reservedConcurrentExecutions: 1,
       role: this.functionRole,
       logGroup,
-      environment: this.functionEnvironment(config),
+      environment: {
+        ...this.functionEnvironment(config),
+        ...(props.suppressions ? { [ENV.suppressionsFile]: props.suppressions.bundledName } : {}),
+      },
       bundling: {
         // Ship the SDK version the tests ran against rather than the runtime's copy.
         externalModules: [],
@@ -136,6 +142,7 @@ export class AuditStack extends Stack {
         target: 'node22',
         format: OutputFormat.CJS,
         forceDockerBundling: false,
+        ...(props.suppressions ? { commandHooks: suppressionsCommandHooks(props.suppressions) } : {}),
       },
       // Asynchronous invocations (the schedule): one retry for a transient failure, then the event
       // with its error goes to the failed-run queue.

@@ -7,6 +7,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { AuditStack } from './audit-stack';
 import { type AuditorConfig, parseConfig } from './config';
 import { MemberRoleStack } from './member-role-stack';
+import { deploymentSuppressions } from './suppressions';
 
 const AUDIT_STACK_NAME = 'IrsaAuditor';
 const MEMBER_ROLE_STACK_NAME = 'IrsaAuditorMemberRole';
@@ -18,11 +19,16 @@ export interface BuiltApp {
 }
 
 /** Throws ConfigError when the context is invalid. */
-export function buildApp(app: App, options: { entry?: string } = {}): BuiltApp {
+export function buildApp(app: App, options: { entry?: string; now?: Date } = {}): BuiltApp {
   const config = parseConfig(app.node.getAllContext());
+  const suppressions = config.suppressionsFile
+    ? deploymentSuppressions(config.suppressionsFile, options.now ?? new Date())
+    : undefined;
+  if (suppressions) config.warnings.push(...suppressions.warnings);
   const audit = new AuditStack(app, AUDIT_STACK_NAME, {
     config,
     entry: options.entry,
+    ...(suppressions ? { suppressions } : {}),
     description: 'irsa-auditor: nightly organization-wide audit of EKS IRSA and Pod Identity',
   });
   for (const warning of config.warnings) Annotations.of(audit).addWarningV2('irsa-auditor:config', warning);

@@ -34,6 +34,8 @@ export interface AuditorConfig {
   slack?: { workspaceId: string; channelId: string };
   notifyMode: NotifyMode;
   historyRetentionDays: number;
+  /** The suppressions file to bundle into the function (docs/suppressions.md); validated by buildApp. */
+  suppressionsFile?: string;
   /** The member role's name, after its IAM path if it has one (`audit/IrsaAuditorMemberRole`). */
   memberRoleName: string;
   externalId?: string;
@@ -126,6 +128,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
 
   const notifyMode = read.oneOf(SETTINGS.notifyMode) ?? DEFAULTS.notifyMode;
   const historyRetentionDays = read.integer(SETTINGS.historyRetentionDays) ?? DEFAULTS.historyRetentionDays;
+  const suppressionsFile = read.string(SETTINGS.suppressionsFile);
 
   const memberRoleName = read.string(SETTINGS.memberRoleName) ?? DEFAULTS.memberRoleName;
   const externalId = read.string(SETTINGS.externalId);
@@ -187,6 +190,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     slack,
     notifyMode,
     historyRetentionDays,
+    ...(suppressionsFile === undefined ? {} : { suppressionsFile }),
     memberRoleName,
     externalId,
     orgId,

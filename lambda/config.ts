@@ -26,6 +26,8 @@ export interface HandlerConfig {
   deadlineMarginSeconds: number;
   notifyMode: NotifyMode;
   historyRetentionDays: number;
+  /** The suppressions file bundled with the function, relative to the function's directory. */
+  suppressionsFile?: string;
 }
 
 export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
@@ -51,6 +53,7 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     notifyMode: read.oneOf(SETTINGS.notifyMode) ?? SETTINGS.notifyMode.default,
     historyRetentionDays:
       read.integer(SETTINGS.historyRetentionDays) ?? SETTINGS.historyRetentionDays.default,
+    suppressionsFile: read.string(SETTINGS.suppressionsFile),
   };
   read.finish();
   return config;

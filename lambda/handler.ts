@@ -7,6 +7,7 @@
  * work (docs/results-table.md, "Runs that end badly"). Logs are structured (no policy documents, no
  * credentials); metrics are EMF.
  */
+import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -21,6 +22,7 @@ import { runChecks } from './core/engine';
 import { SnsPublisher } from './notify/sns-publisher';
 import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
+import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-file';
 
 /** The part of the Lambda context the handler reads. */
 export interface InvocationContext {
@@ -43,6 +45,8 @@ export interface HandlerResult {
   findings?: number;
   drift?: { new: number; resolved: number; open: number };
   notification?: string;
+  /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
+  suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
@@ -54,6 +58,8 @@ export interface HandlerDeps {
   logger?: Logger;
   metrics?: Metrics;
   clock?: () => Date;
+  /** Where a relative suppressions file is looked up (default: the function's directory, /var/task). */
+  functionDir?: string;
 }
 
 function createLogger(): Logger {
@@ -136,6 +142,23 @@ export async function runScheduledAudit(
   const stopAt = new Date(started.getTime() + Math.max(0, remainingMs - STOP_MARGIN_MS));
   const invocation = invocationOf(event, context);
   logger.appendKeys({ runId });
+  // The file the CDK app bundled (docs/suppressions.md); read on every run, judged as of its start.
+  // An invalid file fails the run loudly rather than alerting on accepted risks or hiding new ones.
+  let suppressions: LoadedSuppressions | undefined;
+  if (config.suppressionsFile) {
+    try {
+      suppressions = loadSuppressionsFile(
+        resolve(deps.functionDir ?? __dirname, config.suppressionsFile),
+        started,
+        config.suppressionsFile,
+      );
+    } catch (error) {
+      logger.error('the suppressions file is invalid; no audit was run', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
   const store =
     deps.store ??
     new DynamoResultsStore({
@@ -161,6 +184,9 @@ export async function runScheduledAudit(
       trigger: 'schedule',
       stopAt,
       ...(invocation === undefined ? {} : { invocation }),
+      ...(suppressions
+        ? { suppressions: { entries: suppressions.suppressions, source: suppressions.source } }
+        : {}),
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -176,6 +202,16 @@ export async function runScheduledAudit(
         open: summary.drift.stillOpen.length + summary.drift.new.length,
       },
       notification: summary.notificationOutcome.status,
+      ...(summary.record.suppressions
+        ? {
+            suppressions: {
+              suppressed: summary.record.suppressions.suppressed,
+              reopened: summary.record.suppressions.reopened,
+              expiredEntries: summary.record.suppressions.expiredEntries,
+              staleEntries: summary.record.suppressions.staleEntries,
+            },
+          }
+        : {}),
     };
     logger.info('audit run completed', { ...result });
     return result;

@@ -16,6 +16,7 @@ import type { Drift } from '../core/drift';
 import type { Finding } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES, severityRank } from '../core/model';
+import type { ReopenedFinding, SuppressedFinding } from '../core/suppressions';
 import { codeSpan, mrkdwnText, plainText, snsSubject } from './escape';
 import type { NotifyMode } from './notify-mode';
 import type { RunRecord, SeverityCounts } from './run-record';
@@ -74,7 +75,59 @@ export interface NotificationMessage {
   bytes: number;
 }
 
-export type NotificationDrift = Pick<Drift, 'new' | 'resolved' | 'unverified'>;
+export type NotificationDrift = Pick<Drift, 'new' | 'resolved' | 'unverified'> & {
+  /** Findings stored as suppressed that are open again (also in `new`): the message says why. */
+  reopened?: readonly ReopenedFinding[];
+  /** New findings matched only by expired suppression entries. */
+  expired?: readonly SuppressedFinding[];
+};
+
+/**
+ * One sentence on what the suppressions file did: re-opened findings first (they are in the new list
+ * and say why), then what stays suppressed and the entries that need attention.
+ */
+function suppressionSentence(run: RunRecord, drift: NotificationDrift): string | undefined {
+  const s = run.suppressions;
+  const reopened = drift.reopened?.length ?? 0;
+  if (!s && reopened === 0) return undefined;
+  const parts: string[] = [];
+  if (reopened > 0) {
+    const expired = drift.reopened?.filter((r) => r.cause === 'expired').length ?? 0;
+    parts.push(
+      `${reopened} re-opened${expired === reopened ? ' (suppression expired)' : expired > 0 ? ` (${expired} with an expired suppression)` : ' (suppression removed)'}`,
+    );
+  }
+  if (s) {
+    parts.push(
+      `${s.suppressed} suppressed, not alerted${s.newlySuppressed ? ` (${s.newlySuppressed} since this run)` : ''}`,
+    );
+    if (s.expiredEntries)
+      parts.push(`${s.expiredEntries} entr${s.expiredEntries === 1 ? 'y' : 'ies'} expired`);
+    if (s.staleEntries)
+      parts.push(`${s.staleEntries} stale entr${s.staleEntries === 1 ? 'y' : 'ies'} (match nothing)`);
+  }
+  return parts.join('; ');
+}
+
+/** Why a listed finding is alerting although a suppression entry named it (docs/suppressions.md). */
+function suppressionNotes(drift: NotificationDrift): Map<string, string> {
+  const notes = new Map<string, string>();
+  for (const entry of drift.expired ?? []) {
+    notes.set(
+      entry.finding.fingerprint,
+      `Suppression expired on ${entry.suppression.expires} (suppressions[${entry.suppression.index}], owner ${entry.suppression.owner})`,
+    );
+  }
+  for (const reopened of drift.reopened ?? []) {
+    notes.set(
+      reopened.finding.fingerprint,
+      reopened.cause === 'expired' && reopened.suppression
+        ? `Re-opened: its suppression expired on ${reopened.suppression.expires} (suppressions[${reopened.suppression.index}], owner ${reopened.suppression.owner}; was accepted because: ${plainText(reopened.suppression.reason, 200)})`
+        : 'Re-opened: no entry of the suppressions file matches it any more',
+    );
+  }
+  return notes;
+}
 
 /** Whether a run with this drift publishes, and why not. */
 export function publishDecision(
@@ -154,18 +207,19 @@ function where(finding: Finding): string {
   return parts.join(' · ');
 }
 
-function emailEntry(finding: Finding, resolved: boolean): string {
+function emailEntry(finding: Finding, resolved: boolean, note?: string): string {
   const lines = [
     `[${finding.severity.toUpperCase()}] ${plainText(finding.checkId, 80)}: ${plainText(finding.title, 200)}`,
     `  ${plainText(finding.message, 800)}`,
     `  ${where(finding)}`,
   ];
+  if (note) lines.push(`  ${plainText(note, 300)}`);
   if (!resolved) lines.push(`  Fix: ${plainText(finding.remediation.split('\n')[0] ?? '', 300)}`);
   lines.push(`  Fingerprint: ${plainText(finding.fingerprint, 100)}`);
   return `${lines.join('\n')}\n`;
 }
 
-function chatEntry(finding: Finding): string {
+function chatEntry(finding: Finding, note?: string): string {
   const r = finding.resource;
   const subject = r.serviceAccount
     ? codeSpan(`${r.namespace}/${r.serviceAccount}`, 200)
@@ -178,7 +232,9 @@ function chatEntry(finding: Finding): string {
           : codeSpan(r.accountId, 20);
   const account = mrkdwnText(r.accountId, 20);
   const place = r.cluster ? ` in ${codeSpan(r.cluster, 100)} (${account})` : ` (${account})`;
-  return `• *${finding.severity}* ${codeSpan(finding.checkId, 80)} ${subject}${place}: ${mrkdwnText(finding.message, 180)}`;
+  return `• *${finding.severity}* ${codeSpan(finding.checkId, 80)} ${subject}${place}: ${mrkdwnText(finding.message, 180)}${
+    note ? ` _(${mrkdwnText(note, 160)})_` : ''
+  }`;
 }
 
 interface Built {
@@ -240,6 +296,7 @@ function assemble(
   const resolvedBySeverity = counts(drift.resolved);
   const coverage = coverageNote(run, suffix);
   const hints = queryHints(worstNew, suffix);
+  const notes = suppressionNotes(drift);
 
   const headline =
     newCount === 0 && resolvedCount === 0
@@ -274,6 +331,8 @@ function assemble(
     email.push(`Coverage: ${coverage.sentence}`);
     for (const command of coverage.commands) email.push(`  ${command}`);
   }
+  const suppressed = suppressionSentence(run, drift);
+  if (suppressed) email.push(`Suppressions: ${plainText(suppressed, 1_000)}`);
   if (drift.unverified.length > 0) {
     email.push(
       `${drift.unverified.length} open finding(s) could not be re-checked and stay open until their scope is scanned again.`,
@@ -283,7 +342,7 @@ function assemble(
   if (listedNew.length > 0) {
     email.push(`NEW (${listedNew.length}${listedNew.length < newCount ? ` of ${newCount}` : ''})`);
     email.push('');
-    for (const finding of listedNew) email.push(emailEntry(finding, false));
+    for (const finding of listedNew) email.push(emailEntry(finding, false, notes.get(finding.fingerprint)));
   }
   if (listedResolved.length > 0) {
     email.push(
@@ -321,11 +380,12 @@ function assemble(
       `:warning: Coverage: ${coverage.sentence} ${coverage.commands.map((command) => `\`${command}\``).join(' · ')}`,
     );
   }
+  if (suppressed) description.push(`:hourglass: Suppressions: ${mrkdwnText(suppressed, 1_000)}`);
   const chatSection = (heading: string, findings: readonly Finding[], totalCount: number): void => {
     if (totalCount === 0 || findings.length === 0) return;
     description.push('', `*${heading}*`);
     const shown = findings.slice(0, chatMax);
-    for (const finding of shown) description.push(chatEntry(finding));
+    for (const finding of shown) description.push(chatEntry(finding, notes.get(finding.fingerprint)));
     if (shown.length < totalCount) description.push(`_…and ${totalCount - shown.length} more_`);
   };
   chatSection('New', newFindings, newCount);
@@ -370,6 +430,12 @@ function assemble(
     resolvedCount: { DataType: 'Number', StringValue: String(resolvedCount) },
     openCount: { DataType: 'Number', StringValue: String(openCount ?? newCount) },
     runId: { DataType: 'String', StringValue: run.runId },
+    ...(run.suppressions || drift.reopened?.length
+      ? {
+          suppressedCount: { DataType: 'Number', StringValue: String(run.suppressions?.suppressed ?? 0) },
+          reopenedCount: { DataType: 'Number', StringValue: String(drift.reopened?.length ?? 0) },
+        }
+      : {}),
   };
 
   const message = JSON.stringify({ default: JSON.stringify(chatbot), email: emailText });

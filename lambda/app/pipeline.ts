@@ -16,6 +16,7 @@ import { AuditorError, type ErrorCode } from '../core/errors';
 import type { Inventory } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
+import { type SuppressedDrift, type Suppression, suppressDrift, suppressScan } from '../core/suppressions';
 import { findingsMetric, METRICS } from './metrics';
 import {
   buildNotification,
@@ -42,7 +43,7 @@ import {
   type WriteStats,
 } from './run-record';
 import { RunLockedError, StoreError } from './store-errors';
-import type { StoredFinding } from './stored-finding';
+import { type StoredFinding, type StoredSuppression, storedSuppression } from './stored-finding';
 
 export interface AuditDeps {
   store: ResultsStore;
@@ -70,14 +71,30 @@ export interface AuditDeps {
   stopAt?: Date;
   /** The invocation (Lambda request or scheduled execution): a retry of it may take over the lock. */
   invocation?: string;
+  /** Accepted risks (docs/suppressions.md), already validated. Absent: none (suppressed findings re-open). */
+  suppressions?: PipelineSuppressions;
+}
+
+export interface PipelineSuppressions {
+  entries: readonly Suppression[];
+  /** The file, for reports. */
+  source?: string;
+  /** The date expiry is judged on; default the run's start (the demo uses its inventory's date). */
+  asOf?: (inventory: Inventory) => Date;
+  /** List the suppressed findings in `scan.suppressions.findings`. */
+  showSuppressed?: boolean;
 }
 
 export interface RunSummary {
   runId: string;
   record: RunRecord;
   inventory: Inventory;
+  /** The engine's result with suppressed findings left out and counted (`scan.suppressions`). */
   scan: ScanResult;
+  /** The drift as alerts see it: suppressed findings are neither new, open nor resolved. */
   drift: Drift<StoredFinding>;
+  /** What the suppressions did this run (re-opened, newly suppressed, entry states). */
+  suppression: SuppressedDrift<StoredFinding>;
   /** The message built for this run (absent when the mode says there is nothing to publish). */
   notification?: NotificationMessage;
   notificationOutcome: NotificationOutcome;
@@ -116,6 +133,8 @@ const LOCK_GRACE_SECONDS = 60;
 export const MAX_DELIVERIES_PER_RUN = 10;
 
 const NO_WRITES: WriteStats = {
+  suppressed: 0,
+  unsuppressed: 0,
   opened: 0,
   resolved: 0,
   updated: 0,
@@ -256,25 +275,50 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     lock = await guard(deps.store.renewLock(lock, clock(), leaseSeconds(clock())));
 
     stage = 'evaluate';
-    const scan = await guard(Promise.resolve(deps.evaluate(inventory)));
+    const evaluated = await guard(Promise.resolve(deps.evaluate(inventory)));
     stage = 'lock';
     lock = await guard(deps.store.renewLock(lock, clock(), leaseSeconds(clock())));
 
     stage = 'load';
     const previousOpen = await guard(deps.store.loadOpenFindings(clock()));
     const coverage = coverageOf(inventory);
-    const drift = computeDrift({
+    const fullDrift = computeDrift({
       previousOpen,
-      current: scan.findings,
+      current: evaluated.findings,
       coverage,
       dependencies: deps.dependencies,
-      checkErrors: scan.checkErrors,
+      checkErrors: evaluated.checkErrors,
+    });
+    // Suppression is its own step after drift: it decides what alerts see and what is stored as suppressed.
+    const asOf = deps.suppressions?.asOf?.(inventory) ?? startedAt;
+    const suppression = suppressDrift(
+      fullDrift,
+      new Set(previousOpen.filter((f) => f.status === 'suppressed').map((f) => f.fingerprint)),
+      deps.suppressions?.entries ?? [],
+      asOf,
+    );
+    const drift = suppression.drift;
+    const scan = suppressScan(evaluated, suppression.suppressed, suppression.entries, {
+      asOf,
+      showSuppressed: deps.suppressions?.showSuppressed ?? false,
+      ...(deps.suppressions?.source === undefined ? {} : { source: deps.suppressions.source }),
     });
 
     stage = 'store';
-    const completed = { inventory, coverage, scan, drift };
+    const completed = {
+      inventory,
+      coverage,
+      scan,
+      drift,
+      suppression,
+      ...(deps.suppressions?.source === undefined ? {} : { suppressionsSource: deps.suppressions.source }),
+    };
     const draft = completeRunRecord(record, { ...completed, endedAt: clock(), writes: NO_WRITES });
-    const notification = buildNotification(drift, draft, { ...deps.notify, mode });
+    const notification = buildNotification(
+      { ...drift, reopened: suppression.reopened, expired: suppression.expired },
+      draft,
+      { ...deps.notify, mode },
+    );
     let outcome: NotificationOutcome;
     if (!notification) {
       outcome = { mode, status: 'skipped', detail: publishDecision(drift, mode).reason };
@@ -307,12 +351,22 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
         : undefined;
     const writes = await guard(
       deps.store.applyDrift({
-        drift,
+        // The whole drift: suppressed findings are stored too, with their status (docs/suppressions.md).
+        drift: fullDrift,
         previousOpen,
         runId,
         now: clock(),
         signal: stopper.signal,
         ...(pending ? { notification: pending } : {}),
+        suppression: {
+          suppressed: new Map<string, StoredSuppression>(
+            [...suppression.suppressed].map(([fingerprint, entry]) => [
+              fingerprint,
+              storedSuppression(entry),
+            ]),
+          ),
+          reopened: new Map(suppression.reopened.map((r) => [r.finding.fingerprint, reopenedDetail(r)])),
+        },
       }),
     );
 
@@ -363,6 +417,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       inventory,
       scan,
       drift,
+      suppression,
       ...(notification ? { notification } : {}),
       notificationOutcome: outcome,
     };
@@ -454,6 +509,14 @@ async function deliverPending(
     await store.markNotificationFailed(entry, outcome, clock());
     if (!result.messageRejected) return;
   }
+}
+
+/** What the `unsuppressed` event and the notification say about a re-opened finding. */
+export function reopenedDetail(reopened: SuppressedDrift['reopened'][number]): string {
+  if (reopened.cause === 'expired' && reopened.suppression) {
+    return `suppression expired on ${reopened.suppression.expires} (suppressions[${reopened.suppression.index}], owner ${reopened.suppression.owner})`;
+  }
+  return 'no entry of the suppressions file matches it any more';
 }
 
 function describeStage(stage: PipelineStage): string {

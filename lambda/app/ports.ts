@@ -8,7 +8,7 @@ import type { Drift } from '../core/drift';
 import type { Inventory, Severity } from '../core/model';
 import type { NotificationMessage } from './notification';
 import type { NotificationOutcome, RunRecord, WriteStats } from './run-record';
-import type { FindingHistory, FindingStatus, StoredFinding } from './stored-finding';
+import type { FindingHistory, FindingStatus, StoredFinding, StoredSuppression } from './stored-finding';
 
 export interface RunLock {
   holder: string;
@@ -59,6 +59,17 @@ export interface ApplyDriftInput {
   notification?: OutboxEntry;
   /** Aborted when the run passed its stop time: no further write starts. */
   signal?: AbortSignal;
+  /**
+   * Which of the drift's new and still-open findings are suppressed after this run, and why the ones
+   * stored as suppressed that are not any more were re-opened (docs/suppressions.md). Absent: none.
+   */
+  suppression?: DriftSuppression;
+}
+
+export interface DriftSuppression {
+  suppressed: ReadonlyMap<string, StoredSuppression>;
+  /** Fingerprint → why it is open again (for the `unsuppressed` event). */
+  reopened: ReadonlyMap<string, string>;
 }
 
 /** What SNS needs of a built notification (notification.ts); the outbox stores exactly this. */
@@ -98,7 +109,7 @@ export interface ResultsStore {
   renewLock(lock: RunLock, now: Date, ttlSeconds: number): Promise<RunLock>;
   /** Releases the lock if still held by `lock.holder`; returns false when it was not. */
   releaseLock(lock: RunLock): Promise<boolean>;
-  /** Every finding stored as open (all severities). */
+  /** Every finding stored as open or suppressed (all severities): what a run compares against. */
   loadOpenFindings(now: Date): Promise<StoredFinding[]>;
   /** Writes the drift: the pending notification, events, then finding states (only what changed). */
   applyDrift(input: ApplyDriftInput): Promise<WriteStats>;

@@ -8,6 +8,7 @@ import type { Finding } from '../core/findings';
 import type { Inventory, Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
+import type { SuppressedDrift } from '../core/suppressions';
 import type { NotifyMode } from './notify-mode';
 import type { StoredFinding } from './stored-finding';
 
@@ -95,6 +96,7 @@ export interface RunRecord {
   newBySeverity?: SeverityCounts;
   resolvedBySeverity?: SeverityCounts;
   drift?: RunDriftCounts;
+  suppressions?: RunSuppressions;
   skippedChecks?: number;
   checkErrors?: number;
   writes?: WriteStats;
@@ -116,6 +118,9 @@ export interface WriteStats {
   markedUnverified: number;
   /** Still-open findings left untouched (no write). */
   unchanged: number;
+  /** Findings suppressed by this run (new ones included), and suppressed ones open again. */
+  suppressed: number;
+  unsuppressed: number;
   /** Items written (state + events) and DynamoDB requests made. */
   itemsWritten: number;
   requests: number;
@@ -194,8 +199,23 @@ export interface CompletedRun {
   /** What the run read (core/coverage.ts), as drift used it. */
   coverage: Coverage;
   scan: ScanResult;
+  /** As alerts see it (suppressed findings left out). */
   drift: Drift<StoredFinding>;
   writes: WriteStats;
+  suppression?: SuppressedDrift<StoredFinding>;
+  suppressionsSource?: string;
+}
+
+/** What the suppressions file did in a run (docs/suppressions.md). */
+export interface RunSuppressions {
+  source?: string;
+  entries: number;
+  /** Findings suppressed after this run (out-of-scope ones included). */
+  suppressed: number;
+  newlySuppressed: number;
+  reopened: number;
+  expiredEntries: number;
+  staleEntries: number;
 }
 
 /** The record after the results are stored; `partial` when something could not be collected. */
@@ -222,9 +242,29 @@ export function completeRunRecord(started: RunRecord, run: CompletedRun): RunRec
       unverified: run.drift.unverified.length,
       outOfScope: run.drift.outOfScope.length,
     },
+    ...(run.suppression && suppressionsUsed(run.suppression)
+      ? { suppressions: runSuppressions(run.suppression, run.suppressionsSource) }
+      : {}),
     skippedChecks: run.scan.skipped.length,
     checkErrors: run.scan.checkErrors.length,
     writes: run.writes,
+  };
+}
+
+/** A run without a file and without suppressed findings records nothing about suppressions. */
+function suppressionsUsed(suppression: SuppressedDrift<StoredFinding>): boolean {
+  return suppression.entries.length > 0 || suppression.suppressed.size > 0 || suppression.reopened.length > 0;
+}
+
+function runSuppressions(suppression: SuppressedDrift<StoredFinding>, source?: string): RunSuppressions {
+  return {
+    ...(source === undefined ? {} : { source }),
+    entries: suppression.entries.length,
+    suppressed: suppression.suppressed.size,
+    newlySuppressed: suppression.newlySuppressed.length,
+    reopened: suppression.reopened.length,
+    expiredEntries: suppression.entries.filter((entry) => entry.state === 'expired').length,
+    staleEntries: suppression.entries.filter((entry) => entry.state === 'stale').length,
   };
 }
 

@@ -4,9 +4,36 @@
  */
 import type { Finding, FindingResource } from '../core/findings';
 import type { Severity } from '../core/model';
+import type { Suppression } from '../core/suppressions';
 
-export type FindingStatus = 'open' | 'resolved';
-export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'resolved'];
+/** `suppressed`: open, but accepted by an entry of the suppressions file (docs/suppressions.md). */
+export type FindingStatus = 'open' | 'resolved' | 'suppressed';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'resolved', 'suppressed'];
+
+/** The suppression entry that covers a suppressed finding, as stored with it and its events. */
+export interface StoredSuppression {
+  /** The entry's position in the file (0-based). */
+  entry: number;
+  reason: string;
+  owner: string;
+  /** Last day in force, YYYY-MM-DD. */
+  expires: string;
+}
+
+export function storedSuppression(suppression: Suppression): StoredSuppression {
+  return {
+    entry: suppression.index,
+    reason: suppression.reason,
+    owner: suppression.owner,
+    expires: suppression.expires,
+  };
+}
+
+export function sameSuppression(a: StoredSuppression | undefined, b: StoredSuppression | undefined): boolean {
+  return (
+    a?.entry === b?.entry && a?.reason === b?.reason && a?.owner === b?.owner && a?.expires === b?.expires
+  );
+}
 
 /** A finding as stored: the finding plus its lifecycle. */
 export interface StoredFinding extends Finding {
@@ -29,9 +56,14 @@ export interface StoredFinding extends Finding {
   contentHash: string;
   /** Epoch seconds; set once resolved (TTL). */
   expiresAt?: number;
+  /** While `suppressed`: the entry that covers it. */
+  suppression?: StoredSuppression;
+  /** Sort keys of this episode's `suppressed` / `unsuppressed` events: they expire with the episode. */
+  suppressionEvents?: string[];
 }
 
-export type FindingEventType = 'opened' | 'resolved';
+/** `suppressed`: an entry of the suppressions file covers it from now on; `unsuppressed`: open again. */
+export type FindingEventType = 'opened' | 'resolved' | 'suppressed' | 'unsuppressed';
 
 export interface FindingEvent {
   fingerprint: string;
@@ -43,6 +75,10 @@ export interface FindingEvent {
   title: string;
   message: string;
   resource: FindingResource;
+  /** For `suppressed` (the entry now) and `unsuppressed` (the entry before, when known). */
+  suppression?: StoredSuppression;
+  /** For `unsuppressed`: why (the entry expired, or no entry matches any more). */
+  detail?: string;
   /** Epoch seconds; events of a resolved episode expire with it. */
   expiresAt?: number;
 }

@@ -43,6 +43,9 @@ export const ERROR_CODES = [
   'KubernetesPageTooLarge',
   // an AWS or other error the collector does not recognise (its name stays in the message)
   'Unknown',
+  // suppressions file (docs/suppressions.md)
+  'SuppressionsUnreadable',
+  'SuppressionsInvalid',
   // the CLI
   'UsageError',
 ] as const;

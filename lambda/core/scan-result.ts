@@ -47,4 +47,36 @@ export interface ScanResult {
   findings: Finding[];
   skipped: SkippedCheck[];
   checkErrors: CheckError[];
+  /** Present when a suppressions file was applied (docs/suppressions.md). */
+  suppressions?: ScanSuppressions;
+}
+
+/** A suppression entry's state in a run (docs/suppressions.md). */
+export type SuppressionState = 'active' | 'expired' | 'stale';
+
+/** An entry as reports show it (JSON output, run records). */
+export interface SuppressionReportEntry {
+  index: number;
+  state: SuppressionState;
+  matched: number;
+  fingerprint?: string;
+  check?: string;
+  /** Resource patterns by name (account, role, cluster, namespace, serviceAccount). */
+  patterns: Record<string, string>;
+  reason: string;
+  owner: string;
+  expires: string;
+}
+
+/** What `scan --format json` adds under `suppressions` (docs/output.md). */
+export interface ScanSuppressions {
+  /** The file, as given. */
+  source?: string;
+  /** The day expiry was judged on (YYYY-MM-DD). */
+  asOf: string;
+  /** Findings left out of `findings` and of the summary counts. */
+  suppressed: number;
+  entries: SuppressionReportEntry[];
+  /** With `--show-suppressed`: the suppressed findings, each with the index of its entry. */
+  findings?: (Finding & { suppressedBy: number })[];
 }

@@ -79,6 +79,7 @@ function findingJson(finding: StoredFinding): Record<string, unknown> {
     ...(finding.unverifiedSince === undefined
       ? {}
       : { unverifiedSince: finding.unverifiedSince, unverifiedReason: finding.unverifiedReason }),
+    ...(finding.suppression === undefined ? {} : { suppression: finding.suppression }),
   };
 }
 
@@ -152,20 +153,33 @@ export function renderHistoryTable(history: FindingHistory): string {
         `  unverified since ${state.unverifiedSince}: ${state.unverifiedReason ?? 'scope not collected'}`,
       );
     }
+    if (state.suppression) {
+      const s = state.suppression;
+      lines.push(`  suppressed by suppressions[${s.entry}] until ${s.expires} (${s.owner}): ${s.reason}`);
+    }
     lines.push('');
   }
   lines.push(
     columns(
-      ['WHEN (UTC)', 'EVENT', 'SEVERITY', 'RUN'],
+      ['WHEN (UTC)', 'EVENT', 'SEVERITY', 'RUN', 'DETAIL'],
       history.events.map((event) => [
         event.at.replace('T', ' ').slice(0, 19),
         event.event,
         event.severity,
         event.runId,
+        eventDetail(event),
       ]),
     ).trimEnd(),
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What a suppression event adds: the entry, or why the finding is open again. */
+function eventDetail(event: FindingHistory['events'][number]): string {
+  if (event.event === 'suppressed' && event.suppression) {
+    return `suppressions[${event.suppression.entry}] until ${event.suppression.expires} (${event.suppression.owner})`;
+  }
+  return event.detail ?? '';
 }
 
 export function renderHistoryJson(history: FindingHistory): string {
@@ -180,6 +194,8 @@ export function renderHistoryJson(history: FindingHistory): string {
         runId: event.runId,
         severity: event.severity,
         message: event.message,
+        ...(event.suppression === undefined ? {} : { suppression: event.suppression }),
+        ...(event.detail === undefined ? {} : { detail: event.detail }),
       })),
     },
     null,

@@ -62,6 +62,37 @@ function scanGapNotes(result: ScanResult): string[] {
   return notes;
 }
 
+/** How many findings a suppressions file left out, and where to see them (docs/suppressions.md). */
+function suppressedLine(result: ScanResult): string | undefined {
+  const suppressions = result.suppressions;
+  if (!suppressions || suppressions.suppressed === 0) return undefined;
+  return `Suppressed: ${plural(suppressions.suppressed, 'finding')} accepted in ${suppressions.source ?? 'the suppressions file'}${
+    suppressions.findings ? '' : ' (--show-suppressed lists them)'
+  }.`;
+}
+
+function renderSuppressedText(result: ScanResult, width: number): string[] {
+  const suppressions = result.suppressions;
+  if (!suppressions?.findings?.length) return [];
+  const entries = new Map(suppressions.entries.map((entry) => [entry.index, entry]));
+  const out = ['', `SUPPRESSED (${suppressions.findings.length})`, '─'.repeat(Math.min(width, 40))];
+  for (const finding of suppressions.findings) {
+    const entry = entries.get(finding.suppressedBy);
+    out.push(...wrap(`[${finding.severity}] ${finding.checkId}  ${resourceLabel(finding.resource)}`, width));
+    if (entry) {
+      out.push(
+        ...wrap(
+          `suppressions[${entry.index}] until ${entry.expires} (${entry.owner}): ${entry.reason}`,
+          width,
+          '    ',
+        ),
+      );
+    }
+    out.push(...wrap(`id ${finding.fingerprint}`, width, '    '));
+  }
+  return out;
+}
+
 /** The head of every terminal report: what was scanned, how many findings, what was not seen. */
 export function scanHeader(result: ScanResult, terminal: Terminal = PLAIN): string[] {
   const out: string[] = [];
@@ -69,6 +100,8 @@ export function scanHeader(result: ScanResult, terminal: Terminal = PLAIN): stri
   // Coloured, the counts line carries escape codes that `wrap` would count: it is left whole.
   const counts = `Findings: ${result.findings.length} (${countsLine(result, terminal)})`;
   out.push(...(terminal.color ? [counts] : wrap(counts, terminal.width)));
+  const suppressed = suppressedLine(result);
+  if (suppressed) out.push(...wrap(suppressed, terminal.width));
   for (const note of scanGapNotes(result)) out.push(...wrap(note, terminal.width));
   return out;
 }
@@ -132,10 +165,11 @@ function compactRow(finding: Finding): CompactRow {
 function renderCompact(result: ScanResult, terminal: Terminal, header: boolean): string {
   const out = header ? [...scanHeader(result, terminal), ''] : [];
   if (result.findings.length === 0) {
-    out.push('No findings.');
+    out.push('No findings.', ...renderSuppressedText(result, terminal.width));
     return `${out.join('\n')}\n`;
   }
-  out.push(...compactLines(result.findings.map(compactRow), terminal), '');
+  out.push(...compactLines(result.findings.map(compactRow), terminal));
+  out.push(...renderSuppressedText(result, terminal.width), '');
   out.push(
     ...wrap(
       'Each finding in full (message, fix, fingerprint): --details; one service account: irsa-audit explain --cluster C --namespace N --service-account S.',
@@ -158,6 +192,7 @@ function renderDetails(result: ScanResult, terminal: Terminal, header: boolean):
     for (const finding of group) out.push(...renderFindingBlock(finding, terminal.width));
   }
   if (result.findings.length === 0) out.push('', 'No findings.');
+  out.push(...renderSuppressedText(result, terminal.width));
   return `${out.join('\n')}\n`;
 }
 
@@ -194,7 +229,8 @@ export function renderMarkdown(result: ScanResult): string {
   const out: string[] = ['# irsa-audit report', '', `Scanned ${mdEscape(summaryLine(result))}.`, ''];
   out.push('| severity | findings |', '|---|---|');
   for (const severity of SEVERITIES) out.push(`| ${severity} | ${result.summary.bySeverity[severity]} |`);
-  const notes = scanGapNotes(result);
+  const suppressed = suppressedLine(result);
+  const notes = [...(suppressed ? [suppressed] : []), ...scanGapNotes(result)];
   if (notes.length) out.push('', ...notes.map((note) => `> ${mdEscape(note)}`));
   for (const severity of SEVERITIES) {
     const group = result.findings.filter((finding) => finding.severity === severity);

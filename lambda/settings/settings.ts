@@ -293,6 +293,19 @@ export const SETTINGS = {
     group: 'Notifications and results',
     doc: "days resolved findings' history is kept: the TTL the store sets",
   },
+  suppressionsFile: {
+    type: 'string',
+    env: 'SUPPRESSIONS_FILE',
+    context: 'suppressionsFile',
+    flag: 'suppressions',
+    group: 'Notifications and results',
+    defaultDoc: 'none',
+    doc: 'the suppressions file (YAML or JSON, [suppressions.md](suppressions.md)): `cdk synth` validates it and bundles it into the function, which reads it on every run',
+    validate: (value) =>
+      /\.(ya?ml|json)$/i.test(value.trim())
+        ? undefined
+        : 'a path to a .yaml, .yml or .json suppressions file',
+  },
   memberRoleName: {
     type: 'string',
     default: DEFAULT_MEMBER_ROLE_NAME,
@@ -474,6 +487,7 @@ export const ENV = {
   deadlineMarginSeconds: SETTINGS.deadlineMarginSeconds.env,
   notifyMode: SETTINGS.notifyMode.env,
   historyRetentionDays: SETTINGS.historyRetentionDays.env,
+  suppressionsFile: SETTINGS.suppressionsFile.env,
 } as const;
 
 /** Every CDK context key the app reads; other camelCase keys are rejected as likely typos. */

@@ -215,13 +215,16 @@ export class DynamoResultsStore implements ResultsStore {
 
   async loadOpenFindings(now: Date): Promise<StoredFinding[]> {
     const open: StoredFinding[] = [];
-    for (const severity of SEVERITIES) {
+    // Suppressed findings are open findings that alerts leave out: drift compares against both.
+    for (const [status, severity] of (['open', 'suppressed'] as const).flatMap((each) =>
+      SEVERITIES.map((severity) => [each, severity] as const),
+    )) {
       let startKey: Record<string, unknown> | undefined;
       do {
         const response = await this.query({
           IndexName: 'gsi1',
           KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': gsi1Pk('open', severity) },
+          ExpressionAttributeValues: { ':pk': gsi1Pk(status, severity) },
           ExclusiveStartKey: startKey,
         });
         for (const item of response.items) {
@@ -240,7 +243,14 @@ export class DynamoResultsStore implements ResultsStore {
    * notification pending for the next run.
    */
   async applyDrift(input: ApplyDriftInput): Promise<WriteStats> {
-    const plan = planWrites(input.drift, input.previousOpen, input.runId, input.now, this.policy);
+    const plan = planWrites(
+      input.drift,
+      input.previousOpen,
+      input.runId,
+      input.now,
+      this.policy,
+      input.suppression,
+    );
     let outboxRequests = 0;
     if (input.notification) {
       this.checkNotStopped(input.signal);

@@ -5,13 +5,20 @@
 
 import type { OutboxEntry, RunLock } from '../app/ports';
 import type { NotificationOutcome, RunRecord } from '../app/run-record';
-import type { FindingEvent, FindingStatus, StoredFinding } from '../app/stored-finding';
+import type {
+  FindingEvent,
+  FindingEventType,
+  FindingStatus,
+  StoredFinding,
+  StoredSuppression,
+} from '../app/stored-finding';
 import type { Finding, FindingResource } from '../core/findings';
 import { hash64 } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES } from '../core/model';
 
 const FINDING_PREFIX = 'FINDING#';
+const EVENT_TYPES: readonly FindingEventType[] = ['opened', 'resolved', 'suppressed', 'unsuppressed'];
 export const STATE_SK = 'STATE';
 export const EVENT_PREFIX = 'EVENT#';
 export const RUN_PK = 'RUN';
@@ -39,7 +46,12 @@ export const LIMITS = {
 export const MAX_ITEM_BYTES = 400 * 1024;
 
 export const findingPk = (fingerprint: string): string => `${FINDING_PREFIX}${fingerprint}`;
-export const eventSk = (at: string, runId: string): string => `${EVENT_PREFIX}${at}#${runId}`;
+/**
+ * `opened` / `resolved` events: `EVENT#<at>#<runId>`. Suppression events carry their type as a suffix,
+ * so a finding opened and suppressed by the same run keeps both (and sorts `opened` first).
+ */
+export const eventSk = (at: string, runId: string, event: FindingEvent['event'] = 'opened'): string =>
+  `${EVENT_PREFIX}${at}#${runId}${event === 'suppressed' || event === 'unsuppressed' ? `#${event}` : ''}`;
 /** Run records and outbox entries share this sort key: both list in start order. */
 export const runSk = (startedAt: string, runId: string): string => `${startedAt}#${runId}`;
 
@@ -48,7 +60,7 @@ export function severityKey(severity: Severity): string {
   return String(SEVERITIES.indexOf(severity));
 }
 
-const statusKey = (status: FindingStatus): string => (status === 'open' ? 'OPEN' : 'RESOLVED');
+const statusKey = (status: FindingStatus): string => status.toUpperCase();
 
 export const gsi1Pk = (status: FindingStatus, severity: Severity): string =>
   `${statusKey(status)}#${severity}`;
@@ -218,7 +230,24 @@ export function findingStateItem(finding: StoredFinding): TableItem {
   if (finding.unverifiedSince !== undefined) item.unverifiedSince = finding.unverifiedSince;
   if (finding.unverifiedReason !== undefined) item.unverifiedReason = cap(finding.unverifiedReason, 500);
   if (finding.expiresAt !== undefined) item.expiresAt = finding.expiresAt;
+  if (finding.suppression !== undefined) item.suppression = capSuppression(finding.suppression);
+  if (finding.suppressionEvents?.length) item.suppressionEvents = finding.suppressionEvents;
   return item;
+}
+
+function capSuppression(suppression: StoredSuppression): StoredSuppression {
+  return { ...suppression, reason: cap(suppression.reason, 1000), owner: cap(suppression.owner, 200) };
+}
+
+function suppressionFromItem(value: unknown): StoredSuppression | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const item = value as Record<string, unknown>;
+  return {
+    entry: num(item.entry) ?? -1,
+    reason: String(item.reason ?? ''),
+    owner: String(item.owner ?? ''),
+    expires: String(item.expires ?? ''),
+  };
 }
 
 const str = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
@@ -234,7 +263,7 @@ export function storedFindingFromItem(item: Record<string, unknown>): StoredFind
     resource: (item.resource ?? { accountId: '' }) as FindingResource,
     remediation: String(item.remediation ?? ''),
     ...(Array.isArray(item.commands) ? { commands: item.commands.map(String) } : {}),
-    status: item.status === 'resolved' ? 'resolved' : 'open',
+    status: item.status === 'resolved' || item.status === 'suppressed' ? item.status : 'open',
     firstSeen: String(item.firstSeen ?? ''),
     openedRunId: String(item.openedRunId ?? ''),
     lastSeen: String(item.lastSeen ?? ''),
@@ -261,13 +290,16 @@ export function storedFindingFromItem(item: Record<string, unknown>): StoredFind
   }
   const expiresAt = num(item.expiresAt);
   if (expiresAt !== undefined) finding.expiresAt = expiresAt;
+  const suppression = suppressionFromItem(item.suppression);
+  if (suppression) finding.suppression = suppression;
+  if (Array.isArray(item.suppressionEvents)) finding.suppressionEvents = item.suppressionEvents.map(String);
   return finding;
 }
 
 export function eventItem(event: FindingEvent): TableItem {
   const item: TableItem = {
     pk: findingPk(event.fingerprint),
-    sk: eventSk(event.at, event.runId),
+    sk: eventSk(event.at, event.runId, event.event),
     type: 'event',
     fingerprint: event.fingerprint,
     event: event.event,
@@ -280,13 +312,15 @@ export function eventItem(event: FindingEvent): TableItem {
     resource: capResource(event.resource),
   };
   if (event.expiresAt !== undefined) item.expiresAt = event.expiresAt;
+  if (event.suppression !== undefined) item.suppression = capSuppression(event.suppression);
+  if (event.detail !== undefined) item.detail = cap(event.detail, 500);
   return item;
 }
 
 export function eventFromItem(item: Record<string, unknown>): FindingEvent {
   const event: FindingEvent = {
     fingerprint: String(item.fingerprint),
-    event: item.event === 'resolved' ? 'resolved' : 'opened',
+    event: EVENT_TYPES.includes(item.event as FindingEventType) ? (item.event as FindingEventType) : 'opened',
     at: String(item.at),
     runId: String(item.runId),
     checkId: String(item.checkId),
@@ -297,6 +331,9 @@ export function eventFromItem(item: Record<string, unknown>): FindingEvent {
   };
   const expiresAt = num(item.expiresAt);
   if (expiresAt !== undefined) event.expiresAt = expiresAt;
+  const suppression = suppressionFromItem(item.suppression);
+  if (suppression) event.suppression = suppression;
+  if (typeof item.detail === 'string') event.detail = item.detail;
   return event;
 }
 

@@ -4,8 +4,16 @@
  * `lastSeen` once it is older than the refresh interval, or to record/clear a coverage gap.
  */
 
+import type { DriftSuppression } from '../app/ports';
 import type { WriteStats } from '../app/run-record';
-import { type FindingEvent, type StoredFinding, withoutLifecycle } from '../app/stored-finding';
+import {
+  type FindingEvent,
+  type FindingStatus,
+  type StoredFinding,
+  type StoredSuppression,
+  sameSuppression,
+  withoutLifecycle,
+} from '../app/stored-finding';
 import type { Drift } from '../core/drift';
 import type { Finding } from '../core/findings';
 import {
@@ -44,12 +52,21 @@ export interface WritePlan {
   stats: Omit<WriteStats, 'itemsWritten' | 'requests' | 'retries'>;
 }
 
+/** The status and suppression a new or still-open finding gets, and the event of a change. */
+interface Lifecycle {
+  status: FindingStatus;
+  suppression?: StoredSuppression;
+  suppressionEvents?: string[];
+  event?: FindingEvent;
+}
+
 export function planWrites(
   drift: Drift<StoredFinding>,
   previousOpen: readonly StoredFinding[],
   runId: string,
   now: Date,
   policy: WritePolicy = DEFAULT_WRITE_POLICY,
+  suppression?: DriftSuppression,
 ): WritePlan {
   const at = now.toISOString();
   const expiresAt = epochSeconds(now) + Math.round(policy.historyRetentionDays * 86_400);
@@ -60,13 +77,64 @@ export function planWrites(
     events: [],
     eventExpiries: [],
     states: [],
-    stats: { opened: 0, resolved: 0, updated: 0, refreshed: 0, markedUnverified: 0, unchanged: 0 },
+    stats: {
+      opened: 0,
+      resolved: 0,
+      updated: 0,
+      refreshed: 0,
+      markedUnverified: 0,
+      unchanged: 0,
+      suppressed: 0,
+      unsuppressed: 0,
+    },
   };
 
+  /** Suppression is decided after drift (core/suppressions.ts); here it only sets status and events. */
+  const lifecycle = (finding: Finding, stored: StoredFinding | undefined): Lifecycle => {
+    const entry = suppression?.suppressed.get(finding.fingerprint);
+    const events = stored?.suppressionEvents ?? [];
+    const event = (type: FindingEvent['event'], extra: Partial<FindingEvent>): FindingEvent => ({
+      ...eventOf(finding, type, at, runId),
+      ...extra,
+    });
+    if (entry) {
+      if (stored?.status === 'suppressed' && sameSuppression(stored.suppression, entry)) {
+        return { status: 'suppressed', suppression: entry, suppressionEvents: events };
+      }
+      plan.stats.suppressed++;
+      return {
+        status: 'suppressed',
+        suppression: entry,
+        suppressionEvents: [...events, eventSk(at, runId, 'suppressed')],
+        event: event('suppressed', { suppression: entry }),
+      };
+    }
+    if (stored?.status === 'suppressed') {
+      plan.stats.unsuppressed++;
+      const detail = suppression?.reopened.get(finding.fingerprint) ?? 'no suppression entry matches it';
+      return {
+        status: 'open',
+        suppressionEvents: [...events, eventSk(at, runId, 'unsuppressed')],
+        event: event('unsuppressed', {
+          detail,
+          ...(stored.suppression ? { suppression: stored.suppression } : {}),
+        }),
+      };
+    }
+    return { status: 'open', ...(events.length ? { suppressionEvents: events } : {}) };
+  };
+  const lifecycleFields = (life: Lifecycle): Partial<StoredFinding> => ({
+    status: life.status,
+    ...(life.suppression ? { suppression: life.suppression } : {}),
+    ...(life.suppressionEvents?.length ? { suppressionEvents: life.suppressionEvents } : {}),
+  });
+
   for (const finding of drift.new) {
+    const life = lifecycle(finding, undefined);
     const state: StoredFinding = {
       ...withoutLifecycle(finding),
-      status: 'open',
+      ...lifecycleFields(life),
+      status: life.status,
       firstSeen: at,
       openedRunId: runId,
       lastSeen: at,
@@ -75,6 +143,7 @@ export function planWrites(
     };
     plan.states.push(findingStateItem(state));
     plan.events.push(eventItem(eventOf(finding, 'opened', at, runId)));
+    if (life.event) plan.events.push(eventItem(life.event));
     plan.stats.opened++;
   }
 
@@ -88,6 +157,7 @@ export function planWrites(
     };
     delete state.unverifiedSince;
     delete state.unverifiedReason;
+    delete state.suppression;
     plan.states.push(findingStateItem(state));
     plan.events.push(eventItem({ ...eventOf(finding, 'resolved', at, runId), expiresAt }));
     if (finding.firstSeen && finding.openedRunId) {
@@ -97,17 +167,29 @@ export function planWrites(
         expiresAt,
       });
     }
+    for (const sk of finding.suppressionEvents ?? []) {
+      plan.eventExpiries.push({ pk: findingPk(finding.fingerprint), sk, expiresAt });
+    }
     plan.stats.resolved++;
   }
 
   for (const finding of drift.stillOpen) {
     const stored = previous.get(finding.fingerprint);
     if (!stored) continue; // cannot happen: still open means stored as open
+    const life = lifecycle(finding, stored);
+    if (life.event) plan.events.push(eventItem(life.event));
     const reason = unverified.get(finding.fingerprint);
     if (reason !== undefined) {
-      if (stored.unverifiedSince === undefined) {
-        plan.states.push(findingStateItem({ ...stored, unverifiedSince: at, unverifiedReason: reason }));
-        plan.stats.markedUnverified++;
+      if (stored.unverifiedSince === undefined || life.event) {
+        const state: StoredFinding = {
+          ...stored,
+          ...lifecycleFields(life),
+          unverifiedSince: stored.unverifiedSince ?? at,
+          unverifiedReason: stored.unverifiedReason ?? reason,
+        };
+        if (!life.suppression) delete state.suppression;
+        plan.states.push(findingStateItem(state));
+        if (stored.unverifiedSince === undefined) plan.stats.markedUnverified++;
       } else {
         plan.stats.unchanged++;
       }
@@ -117,13 +199,14 @@ export function planWrites(
     const changed = hash !== stored.contentHash;
     const lastSeen = Date.parse(stored.lastSeen);
     const stale = Number.isNaN(lastSeen) || lastSeen < refreshBefore;
-    if (!changed && stored.unverifiedSince === undefined && !stale) {
+    if (!changed && stored.unverifiedSince === undefined && !stale && !life.event) {
       plan.stats.unchanged++;
       continue;
     }
     const state: StoredFinding = {
       ...withoutLifecycle(finding),
-      status: 'open',
+      ...lifecycleFields(life),
+      status: life.status,
       firstSeen: stored.firstSeen,
       openedRunId: stored.openedRunId,
       lastSeen: at,
@@ -132,7 +215,7 @@ export function planWrites(
     };
     plan.states.push(findingStateItem(state));
     if (changed) plan.stats.updated++;
-    else plan.stats.refreshed++;
+    else if (!life.event) plan.stats.refreshed++;
   }
   return plan;
 }

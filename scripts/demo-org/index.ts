@@ -43,11 +43,13 @@ export const DEMO_FILES: Record<DemoVariant, string> = {
 };
 
 export const GENERATED_AT = '2026-11-29T03:00:00Z';
+/** The changed variant is the next night's inventory (the demo judges suppression expiry by it). */
+export const CHANGED_GENERATED_AT = '2026-11-30T03:00:00Z';
 
 export function buildDemoOrg(variant: DemoVariant = 'base'): Inventory {
   return {
     schemaVersion: 1,
-    generatedAt: GENERATED_AT,
+    generatedAt: variant === 'changed' ? CHANGED_GENERATED_AT : GENERATED_AT,
     accounts: [security(), prod(variant), staging(), sharedServices(), sandbox()],
   };
 }

@@ -20,6 +20,7 @@ import { ClusterBudgetExceeded, ListExpiredError } from '../../lambda/collect/un
 import { AuditorError, ERROR_CODES } from '../../lambda/core/errors';
 import { ExplainTargetError } from '../../lambda/core/explain/target';
 import { InventoryError } from '../../lambda/core/inventory/errors';
+import { SuppressionsError } from '../../lambda/core/suppressions';
 import { ConfigError } from '../../lambda/settings/read';
 
 const REPO = join(__dirname, '..', '..');
@@ -44,6 +45,9 @@ const SAMPLES: Record<string, AuditorError> = {
   PageTooLarge: new PageTooLarge(16 * 2 ** 20),
   ExplainTargetError: new ExplainTargetError('no such cluster', ['prod']),
   InventoryError: new InventoryError('InventoryInvalid', 'bad', { source: 'inventory.json' }),
+  SuppressionsError: new SuppressionsError('SuppressionsInvalid', 'bad entry', [
+    'suppressions[0].owner: required',
+  ]),
   ConfigError: new ConfigError(['bad'], 'flags'),
 };
 

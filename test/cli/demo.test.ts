@@ -1,15 +1,21 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_BASELINE, DEMO_CHANGED } from '../../lambda/cli/commands/demo';
+import { DEMO_BASELINE, DEMO_CHANGED, DEMO_SUPPRESSIONS } from '../../lambda/cli/commands/demo';
 import { loadInventoryFile } from '../../lambda/cli/inventory-file';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
+import { applySuppressions } from '../../lambda/core/suppressions';
+import { loadSuppressionsFile } from '../../lambda/suppressions-file';
 import { runCli } from '../helpers/cli';
 
+/** The findings of a demo inventory that alert: the example suppressions applied as of its date. */
 async function fingerprints(file: string): Promise<Set<string>> {
   const { inventory } = await loadInventoryFile(file);
-  return new Set(runChecks(inventory, CHECKS).findings.map((finding) => finding.fingerprint));
+  const asOf = new Date(inventory.generatedAt as string);
+  const { suppressions } = loadSuppressionsFile(DEMO_SUPPRESSIONS, asOf);
+  const applied = applySuppressions(runChecks(inventory, CHECKS).findings, suppressions, asOf);
+  return new Set(applied.shown.map((finding) => finding.fingerprint));
 }
 
 describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
@@ -49,7 +55,7 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     expect(screen).toContain('nothing would be published');
   });
 
-  it('--change reports exactly the findings that differ between the two organizations', async () => {
+  it('--change reports exactly the alerting findings that differ between the two nights', async () => {
     const before = await fingerprints(DEMO_BASELINE);
     const after = await fingerprints(DEMO_CHANGED);
     const opened = [...after].filter((fp) => !before.has(fp));
@@ -82,6 +88,19 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     expect(findings.code).toBe(0);
     const parsed = JSON.parse(findings.stdout);
     expect(parsed.findings.length).toBe((await fingerprints(DEMO_CHANGED)).size);
+    const suppressed = await runCli([
+      'findings',
+      '--demo',
+      '--data-dir',
+      dataDir,
+      '--status',
+      'suppressed',
+      '--format',
+      'json',
+    ]);
+    expect(JSON.parse(suppressed.stdout).findings.map((f: { checkId: string }) => f.checkId)).toEqual([
+      'sa.role-not-audited',
+    ]);
     const runs = await runCli(['runs', '--demo', '--data-dir', dataDir, '--format', 'json']);
     expect(JSON.parse(runs.stdout).runs).toHaveLength(3);
     const fingerprint = parsed.findings[0].fingerprint;
@@ -133,5 +152,41 @@ describe('irsa-audit demo (embedded DynamoDB persisted in a folder)', () => {
     const noTable = await runCli(['findings']);
     expect(noTable.code).toBe(2);
     expect(noTable.stderr).toContain('--table');
+  });
+});
+
+describe('irsa-audit demo with the example suppressions file', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'irsa-demo-suppressions-'));
+  const demo = (...args: string[]) => runCli(['demo', '--data-dir', dataDir, ...args], { COLUMNS: '240' });
+  // examples/irsa-audit.suppressions.yaml, entry 0: trust.sub-wildcard-namespace of argo-cd-sa-irsa,
+  // in force on the baseline's night (2026-11-29) and expired the next (--change, 2026-11-30).
+  const ARGO_CD = '7f0d7ddcf77731c9';
+
+  it("a suppression file with an expired entry re-opens its finding in the demo's next run", async () => {
+    const first = await demo();
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/Suppressed: 2 \(not alerted\), 2 since this run/);
+    expect(first.stdout).not.toContain(`id ${ARGO_CD}`);
+    expect(first.stderr).toMatch(/suppressions\[2\] .* matches no finding \(stale\)/);
+
+    const next = await demo('--change', '--details', '--show-notification');
+    expect(next.code).toBe(0);
+    expect(next.stdout).toContain(`id ${ARGO_CD}`);
+    // First in the drift's New list, saying why it is back (COLUMNS wide enough for the note).
+    expect(next.stdout).toMatch(
+      /New:\n {2}LOW {3}trust\.sub-wildcard-namespace .*argo-cd-sa-irsa.*\(re-opened: suppression expired on 2026-11-29/,
+    );
+    expect(next.stdout).toContain('Suppressions: 1 re-opened (suppression expired)');
+    expect(next.stdout).toContain('Re-opened: its suppression expired on 2026-11-29 (suppressions[0]');
+    expect(next.stderr).toContain(
+      `suppressions[0] (fingerprint ${ARGO_CD}; owner platform-team@example.com; expires 2026-11-29) expired on 2026-11-29`,
+    );
+
+    const history = await runCli(['history', ARGO_CD, '--demo', '--data-dir', dataDir, '--format', 'json']);
+    expect(JSON.parse(history.stdout).events.map((e: { event: string }) => e.event)).toEqual([
+      'opened',
+      'suppressed',
+      'unsuppressed',
+    ]);
   });
 });

@@ -250,6 +250,47 @@ describe('irsa-audit snapshot, scan and run', () => {
       expect(after.runs.map((run) => run.runId).sort()).toEqual([firstId, secondId].sort());
     });
 
+    it('--suppressions: the suppressed finding is stored as suppressed and --fail-on ignores it', async () => {
+      simulate();
+      const file = join(mkdtempSync(join(tmpdir(), 'irsa-run-suppressions-')), 'accepted.yaml');
+      const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+      writeFileSync(
+        file,
+        `version: 1\nsuppressions:\n  - check: trust.sub-unrestricted\n    role: "${roleArn(PROD, 'batch')}"\n    reason: batch role is break-glass\n    owner: sec\n    expires: ${expires}\n`,
+      );
+      const run = await runCli(
+        [
+          'run',
+          ...SCOPE,
+          '--store',
+          dynamo.tableName,
+          '--suppressions',
+          file,
+          '--fail-on',
+          'critical',
+          '--format',
+          'json',
+        ],
+        CLI_ENV,
+      );
+      expect(run.code).toBe(0);
+      expect(run.stderr).toMatch(/run \S+: 3 new, 0 resolved/);
+      expect(findingsOf(run.stdout).map(label)).not.toContain(
+        `trust.sub-unrestricted ${PROD} ${roleArn(PROD, 'batch')}`,
+      );
+      const suppressed = await results('findings', '--status', 'suppressed', '--format', 'json');
+      expect(findingsOf(suppressed.stdout).map(label)).toEqual([
+        `trust.sub-unrestricted ${PROD} ${roleArn(PROD, 'batch')}`,
+      ]);
+
+      const invalid = await runCli(
+        ['run', ...SCOPE, '--store', dynamo.tableName, '--suppressions', `${file}.missing`],
+        CLI_ENV,
+      );
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toContain('cannot read the suppressions file');
+    });
+
     it('publishes the drift to the topic with --notify', async () => {
       simulate();
 

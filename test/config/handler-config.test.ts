@@ -283,6 +283,7 @@ describe('loadHandlerConfig', () => {
           [ENV.deadlineMarginSeconds]: '5',
           [ENV.notifyMode]: 'loud',
           [ENV.historyRetentionDays]: 'forever',
+          [ENV.suppressionsFile]: 'notes.txt',
         });
       } catch (error) {
         caught = error;
@@ -292,7 +293,7 @@ describe('loadHandlerConfig', () => {
       const error = caught as ConfigError;
       expect(error.name).toBe('ConfigError');
       expect(error.code).toBe('InvalidConfiguration');
-      expect(error.problems).toHaveLength(13);
+      expect(error.problems).toHaveLength(14);
       for (const name of Object.values(ENV)) {
         expect(error.problems.some((problem) => problem.includes(name))).toBe(true);
       }

@@ -2,6 +2,9 @@
  * The audit Lambda end to end: a simulated organization (injected as the collectors' SDK clients and
  * Kubernetes reader), the results table on dynalite, SNS through aws-sdk-client-mock.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
@@ -12,6 +15,7 @@ import type { StoredFinding } from '../../lambda/app/stored-finding';
 import type { ProgressListener } from '../../lambda/collect/progress';
 import type { CollectDeps } from '../../lambda/collect/run-context';
 import { ConfigError } from '../../lambda/config';
+import { SuppressionsError } from '../../lambda/core/suppressions';
 import {
   type HandlerDeps,
   type HandlerResult,
@@ -281,6 +285,44 @@ describe('runScheduledAudit', () => {
       AccountsFailed: 0,
       NotificationFailed: 0,
     });
+  });
+
+  it('reads the suppressions file bundled with the function: suppressed findings are stored, not published', async () => {
+    const functionDir = mkdtempSync(join(tmpdir(), 'irsa-function-'));
+    const expires = new Date(nextStart + 60 * 86_400_000).toISOString().slice(0, 10);
+    writeFileSync(
+      join(functionDir, 'irsa-audit.suppressions.yaml'),
+      `version: 1\nsuppressions:\n  - check: trust.sub-unrestricted\n    account: "${PROD}"\n    role: "*:role/batch"\n    reason: break-glass\n    owner: security\n    expires: ${expires}\n`,
+    );
+    const { result } = await audit({
+      env: { [ENV.suppressionsFile]: 'irsa-audit.suppressions.yaml' },
+      deps: { functionDir },
+    });
+    expect(result).toMatchObject({
+      findings: 3,
+      drift: { new: 3, open: 3 },
+      suppressions: { suppressed: 1, reopened: 0, expiredEntries: 0, staleEntries: 0 },
+    });
+    const message = JSON.parse(publishes()[0].Message as string);
+    expect(message.email).not.toContain('role/batch');
+    const suppressed = await queryFindings(dynamo.store(), { status: 'suppressed' }, {}, new Date(nextStart));
+    expect(suppressed.findings.map(label)).toEqual([
+      `trust.sub-unrestricted ${PROD} ${roleArn(PROD, 'batch')}`,
+    ]);
+  });
+
+  it('fails before collecting when the bundled suppressions file is invalid', async () => {
+    const functionDir = mkdtempSync(join(tmpdir(), 'irsa-function-'));
+    writeFileSync(
+      join(functionDir, 'bad.json'),
+      JSON.stringify({ version: 1, suppressions: [{ check: 'x' }] }),
+    );
+    const collect = jest.fn();
+    await expect(
+      audit({ env: { [ENV.suppressionsFile]: 'bad.json' }, deps: { functionDir }, progress: collect }),
+    ).rejects.toThrow(SuppressionsError);
+    expect(collect).not.toHaveBeenCalled();
+    expect(await runs()).toEqual([]);
   });
 
   it('second run of the same organization: no drift, nothing published, the run record says why', async () => {

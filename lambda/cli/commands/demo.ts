@@ -8,7 +8,7 @@
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { type RunSummary, runAudit } from '../../app/pipeline';
+import { type RunSummary, reopenedDetail, runAudit } from '../../app/pipeline';
 import { RunLockedError } from '../../app/store-errors';
 import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
@@ -24,10 +24,12 @@ import { CliError, EXIT_OK } from '../io';
 import { DETAILS, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
 import { DATA_DIR, demoDataDir, openEmbeddedStore } from '../store-options';
+import { SUPPRESSION_OPTIONS, suppressionsFor, warnAboutEntries } from '../suppressions-options';
 
 const EXAMPLES = join(__dirname, '..', '..', '..', 'examples');
 export const DEMO_BASELINE = join(EXAMPLES, 'demo-org.json');
 export const DEMO_CHANGED = join(EXAMPLES, 'demo-org-changed.json');
+export const DEMO_SUPPRESSIONS = join(EXAMPLES, 'irsa-audit.suppressions.yaml');
 
 /** At most this many new or resolved findings on the first screen; the rest are counted. */
 const DRIFT_LINES = 12;
@@ -40,6 +42,17 @@ function driftLines(summary: RunSummary, terminal: Terminal): string[] {
         ? ` (${drift.unverified.length} kept open: their scope was not collected)`
         : ''),
   ];
+  const suppressions = summary.record.suppressions;
+  if (suppressions) {
+    out.push(
+      `Suppressed: ${suppressions.suppressed} (not alerted)` +
+        (suppressions.newlySuppressed ? `, ${suppressions.newlySuppressed} since this run` : '') +
+        (suppressions.reopened ? `; re-opened: ${suppressions.reopened}` : ''),
+    );
+  }
+  const reopened = new Map(
+    summary.suppression.reopened.map((r) => [r.finding.fingerprint, reopenedDetail(r)]),
+  );
   const list = (title: string, findings: readonly Finding[]) => {
     if (findings.length === 0) return;
     out.push(`${title}:`);
@@ -47,13 +60,19 @@ function driftLines(summary: RunSummary, terminal: Terminal): string[] {
       severity: finding.severity,
       checkId: finding.checkId,
       resource: compactResourceLabel(finding.resource),
-      text: finding.title,
+      text: reopened.has(finding.fingerprint)
+        ? `${finding.title} (re-opened: ${reopened.get(finding.fingerprint)})`
+        : finding.title,
     }));
     out.push(...compactLines(rows, { ...terminal, width: terminal.width - 2 }).map((line) => `  ${line}`));
     if (findings.length > DRIFT_LINES)
       out.push(`  … and ${findings.length - DRIFT_LINES} more (irsa-audit findings --demo)`);
   };
-  list('New', drift.new);
+  // Re-opened findings first: an accepted risk whose acceptance ended is the news.
+  list('New', [
+    ...drift.new.filter((finding) => reopened.has(finding.fingerprint)),
+    ...drift.new.filter((finding) => !reopened.has(finding.fingerprint)),
+  ]);
   list('Resolved', drift.resolved);
   return out;
 }
@@ -123,6 +142,7 @@ export const command: CommandSpec = {
     formatOption(['table', 'json', 'markdown'], 'table'),
     DETAILS,
     ...FILTER_OPTIONS,
+    ...SUPPRESSION_OPTIONS,
     DATA_DIR,
   ],
   output: true,
@@ -137,16 +157,33 @@ findings. Afterwards: irsa-audit findings --demo, irsa-audit runs --demo, irsa-a
     if (values.reset) rmSync(dataDir, { recursive: true, force: true });
     const opened = await openEmbeddedStore(dataDir);
     try {
-      const audit = (file: string) =>
-        runAudit({
+      const audit = async (file: string) => {
+        const { inventory } = await loadInventoryFile(file);
+        // The demo stands for two nights: expiry is judged as of the inventory's date, not today's.
+        const asOf = inventory.generatedAt ? new Date(inventory.generatedAt) : new Date();
+        const suppressions = suppressionsFor(values, io, asOf, DEMO_SUPPRESSIONS);
+        const summary = await runAudit({
           store: opened.store,
-          collect: async () => (await loadInventoryFile(file)).inventory,
-          evaluate: (inventory) => runChecks(inventory, CHECKS),
+          collect: async () => inventory,
+          evaluate: (each) => runChecks(each, CHECKS),
           dependencies: dependenciesOf,
           notify: { mode: 'changes', commandSuffix: opened.commandSuffix, label: 'demo organization' },
           trigger: 'demo',
           lockTtlSeconds: 120,
+          ...(suppressions
+            ? {
+                suppressions: {
+                  entries: suppressions.suppressions,
+                  source: suppressions.source,
+                  asOf: () => asOf,
+                  showSuppressed: values['show-suppressed'] === true,
+                },
+              }
+            : {}),
         });
+        warnAboutEntries(summary.suppression.entries, io);
+        return summary;
+      };
       if (values.change && (await opened.store.listRuns({ limit: 1 }, new Date())).items.length === 0) {
         io.stderr('No previous demo run: auditing the baseline organization first.\n');
         await audit(DEMO_BASELINE);

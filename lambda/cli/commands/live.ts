@@ -31,6 +31,12 @@ import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { CliError, type CliIO, EXIT_OK, scanExitCode } from '../io';
 import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
+import {
+  SUPPRESSION_OPTIONS,
+  suppressForCommand,
+  suppressionsFor,
+  warnAboutEntries,
+} from '../suppressions-options';
 
 function collectDeps(io: CliIO): CollectDeps {
   return { progress: createProgressReporter({ stderr: io.stderr, isTTY: io.isTTY }) };
@@ -121,6 +127,7 @@ export const runCommand: CommandSpec = {
     DETAILS,
     ...FILTER_OPTIONS,
     FAIL_ON,
+    ...SUPPRESSION_OPTIONS,
     { flags: '--store <table>', description: 'run the whole pipeline against this results table' },
     {
       flags: '--notify <topic-arn>',
@@ -137,7 +144,8 @@ export const runCommand: CommandSpec = {
   help: `Live audit from a workstation with the caller's credentials: the same engine as the Lambda. With
 --store it runs the Lambda's whole pipeline (run lock, drift against the results table, run record)
 and with --notify it publishes the drift notification to the SNS topic. The filters choose what is
-shown and what --fail-on reads; the results table always gets every finding.
+shown and what --fail-on reads; the results table always gets every finding. Suppressed findings
+are stored as suppressed, not notified and not counted by --fail-on (docs/suppressions.md).
 Exit codes: 0, 1 --fail-on met, 2 usage or input error, or AWS not reachable.`,
   run: runRun,
 };
@@ -158,7 +166,10 @@ async function runRun(
     throw new CliError('--notify needs --store (drift is computed against the results table)');
   // The run record is keyed by the run id: a second-resolution id alone would let two runs started in
   // the same second overwrite each other's record, so it carries the pipeline's random suffix too.
-  const options = optionsFrom(values, io, defaultRunId(new Date()));
+  const startedAt = new Date();
+  const options = optionsFrom(values, io, defaultRunId(startedAt));
+  const suppressions = suppressionsFor(values, io, startedAt);
+  const showSuppressed = values['show-suppressed'] === true;
   const deps = collectDeps(io);
   const profile = str(values, 'profile');
   const region = str(values, 'region');
@@ -176,7 +187,9 @@ async function runRun(
   if (!store) {
     const inventory = await collecting(() => collectInventory(options, deps), io, options);
     printCollectionSummary(inventory, io);
-    return render(runChecks(inventory, CHECKS));
+    return render(
+      suppressForCommand(runChecks(inventory, CHECKS), suppressions, startedAt, io, showSuppressed),
+    );
   }
 
   const client = createDocumentClient(awsConfig);
@@ -193,7 +206,13 @@ async function runRun(
       // A workstation run may take longer than the Lambda; the lock must outlive it.
       lockTtlSeconds: 3 * 3600,
       trigger: 'cli',
+      ...(suppressions
+        ? {
+            suppressions: { entries: suppressions.suppressions, source: suppressions.source, showSuppressed },
+          }
+        : {}),
     });
+    warnAboutEntries(summary.suppression.entries, io);
     printCollectionSummary(summary.inventory, io);
     const code = render(summary.scan);
     io.stderr(

@@ -132,11 +132,11 @@ export const runsCommand: CommandSpec = {
 
 export const historyCommand: CommandSpec = {
   name: 'history',
-  summary: "one finding's history (opened / resolved)",
+  summary: "one finding's history (opened / suppressed / resolved)",
   arguments: '<fingerprint>',
   options: [formatOption(FORMATS, 'table'), ...Object.values(STORE_OPTIONS)],
   output: true,
-  help: 'Shows one finding: its message and fix, and when it was opened and resolved, run by run.',
+  help: 'Shows one finding: its message and fix, and when it was opened, suppressed and resolved, run by run.',
   async run(values, args, { io }) {
     if (args.length !== 1) throw new CliError('give exactly one fingerprint');
     const format = oneOf(str(values, 'format'), FORMATS, '--format', 'table');

@@ -8,6 +8,7 @@ import { loadForCommand } from '../inventory-file';
 import { scanExitCode } from '../io';
 import { DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
+import { SUPPRESSION_OPTIONS, suppressForCommand, suppressionsFor } from '../suppressions-options';
 
 export const command: CommandSpec = {
   name: 'scan',
@@ -22,9 +23,11 @@ export const command: CommandSpec = {
     DETAILS,
     ...FILTER_OPTIONS,
     FAIL_ON,
+    ...SUPPRESSION_OPTIONS,
   ],
   output: true,
-  help: `Inventory format: docs/inventory.md; output formats: docs/output.md.
+  help: `Inventory format: docs/inventory.md; output formats: docs/output.md; suppressions: docs/suppressions.md
+(suppressed findings are not shown and do not count for --fail-on).
 Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage or input error,
 3 a check failed on a resource (the results are incomplete) or an internal error.`,
   async run(values, _args, { io, terminal, usage }) {
@@ -32,8 +35,17 @@ Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage o
     const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
     const failOn = severitiesOf(values, 'fail-on');
     const selection = selectionOf(values);
+    const now = new Date();
+    const suppressions = suppressionsFor(values, io, now);
     const inventory = await loadForCommand(path, io);
-    const result = filterScan(runChecks(inventory, CHECKS), selection);
+    const audited = suppressForCommand(
+      runChecks(inventory, CHECKS),
+      suppressions,
+      now,
+      io,
+      values['show-suppressed'] === true,
+    );
+    const result = filterScan(audited, selection);
     io.stdout(renderScan(result, format, { terminal, details: values.details === true }));
     return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
   },
