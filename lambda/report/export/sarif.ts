@@ -63,9 +63,7 @@ function ruleOf(check: Check, options: SarifOptions): Record<string, unknown> {
     shortDescription: { text: check.title },
     fullDescription: { text: check.description },
     help: { text: help },
-    ...(options.checksDocUrl
-      ? { helpUri: `${options.checksDocUrl}#${check.id.replace(/\./g, '')}` }
-      : {}),
+    ...(options.checksDocUrl ? { helpUri: `${options.checksDocUrl}#${check.id.replace(/\./g, '')}` } : {}),
     defaultConfiguration: { level: LEVEL[check.severity] },
     properties: {
       tags: ['security', 'aws-iam', 'eks', ...(check.guideStep ? [check.guideStep] : [])],
@@ -138,9 +136,7 @@ function resultOf(finding: ExportFinding, ruleIndex: number): Record<string, unk
     message: { text: finding.message },
     locations: [{ logicalLocations: logicalLocations(finding.resource) }],
     partialFingerprints: { [SARIF_FINGERPRINT_KEY]: finding.fingerprint },
-    ...(finding.status === 'suppressed'
-      ? { suppressions: [{ kind: 'external', status: 'accepted' }] }
-      : {}),
+    ...(finding.status === 'suppressed' ? { suppressions: [{ kind: 'external', status: 'accepted' }] } : {}),
     ...(open || finding.status === 'suppressed' ? {} : { baselineState: 'absent' }),
     properties: {
       severity: finding.severity,
@@ -193,9 +189,7 @@ export function sarifLog(input: ExportInput, options: SarifOptions = {}): Record
             ...(notifications.length ? { toolExecutionNotifications: notifications } : {}),
           },
         ],
-        results: input.findings.map((finding) =>
-          resultOf(finding, ruleIndex.get(finding.checkId) ?? -1),
-        ),
+        results: input.findings.map((finding) => resultOf(finding, ruleIndex.get(finding.checkId) ?? -1)),
         properties: { coverageErrors: input.coverageErrors },
       },
     ],

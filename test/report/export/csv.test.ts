@@ -60,7 +60,9 @@ describe('CSV export', () => {
       const row = rows[i + 1]!;
       expect(row[col('fingerprint')]).toBe(finding.fingerprint);
       expect(row[col('check_id')]).toBe(finding.checkId);
-      expect(row[col('message')]).toBe(/^[=+\-@]/.test(finding.message) ? `'${finding.message}` : finding.message);
+      expect(row[col('message')]).toBe(
+        /^[=+\-@]/.test(finding.message) ? `'${finding.message}` : finding.message,
+      );
       expect(row[col('role_arn')]).toBe(finding.resource.roleArn ?? '');
     });
   });

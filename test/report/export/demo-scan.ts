@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { CHECKS } from '../../../lambda/core/checks/index';
 import { runChecks } from '../../../lambda/core/engine';
 import type { ScanResult } from '../../../lambda/core/scan-result';
-import { exportInputOfScan } from '../../../lambda/report/export/export-input';
 import type { ExportInput } from '../../../lambda/report/export/export-input';
+import { exportInputOfScan } from '../../../lambda/report/export/export-input';
 import { loadInventory } from '../../helpers/inventory';
 
 export const ROOT = join(__dirname, '..', '..', '..');

@@ -9,7 +9,12 @@ import { demoExport, ROOT } from './demo-scan';
 const schema = JSON.parse(readFileSync(join(ROOT, 'schema/vendor/sarif-schema-2.1.0.json'), 'utf8'));
 // The official schema is draft-07; its `language` pattern is not valid as a Unicode regular
 // expression, so patterns compile without the u flag. Formats (uri, date-time) are not asserted.
-const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, unicodeRegExp: false }).compile(schema);
+const validate = new Ajv({
+  allErrors: true,
+  strict: false,
+  validateFormats: false,
+  unicodeRegExp: false,
+}).compile(schema);
 
 interface SarifResult {
   ruleId: string;
@@ -66,8 +71,10 @@ describe('SARIF export', () => {
       expect(result.partialFingerprints[SARIF_FINGERPRINT_KEY]).toBe(finding.fingerprint);
       expect(result.message.text).toBe(finding.message);
       const names = result.locations[0]!.logicalLocations.map((l) => l.fullyQualifiedName);
-      if (finding.resource.roleArn) expect(names.some((n) => n.startsWith(finding.resource.roleArn!))).toBe(true);
-      if (finding.resource.cluster) expect(names.some((n) => n.endsWith(`/${finding.resource.cluster}`))).toBe(true);
+      if (finding.resource.roleArn)
+        expect(names.some((n) => n.startsWith(finding.resource.roleArn!))).toBe(true);
+      if (finding.resource.cluster)
+        expect(names.some((n) => n.endsWith(`/${finding.resource.cluster}`))).toBe(true);
     });
   });
 
@@ -83,14 +90,19 @@ describe('SARIF export', () => {
     });
     expect(run.results[0]!.level).toBe('note');
     expect(run.results[1]).toMatchObject({ kind: 'pass', level: 'none', baselineState: 'absent' });
-    expect(run.results[2]).toMatchObject({ kind: 'fail', suppressions: [{ kind: 'external', status: 'accepted' }] });
+    expect(run.results[2]).toMatchObject({
+      kind: 'fail',
+      suppressions: [{ kind: 'external', status: 'accepted' }],
+    });
   });
 
   it('reports check errors as a failed execution and coverage gaps as a warning', () => {
     const run = runOf({
       ...input,
       coverageErrors: 2,
-      checkErrors: [{ checkId: 'trust.sub-unrestricted', resource: 'arn:aws:iam::1:role/x', message: 'boom' }],
+      checkErrors: [
+        { checkId: 'trust.sub-unrestricted', resource: 'arn:aws:iam::1:role/x', message: 'boom' },
+      ],
     });
     expect(run.invocations[0]!.executionSuccessful).toBe(false);
     expect(run.invocations[0]!.toolExecutionNotifications).toHaveLength(2);
