@@ -141,7 +141,7 @@ export function identityGraph(inventory: Inventory, scan: ScanResult): IdentityG
       // The target as explain resolves it, built directly: the service account of an association may
       // not exist (podidentity.sa-missing), which explain's verdict covers.
       const target: ResolvedTarget = { inventory, account, cluster, namespace, serviceAccount: name };
-      const area = neighbourhoodOf(target);
+      const area = neighbourhoodOf(target, { withoutTrustingRoles: true });
       const mechanism = podMechanism(area);
       // Explain's findings are the scan's findings in the neighbourhood (test/explain property test).
       const findings = clusterScan.findings.filter((finding) => {

@@ -95,7 +95,9 @@ suite('HTML report in headless Chromium', () => {
     for (const id of clusters) {
       await page.selectOption('#g-cluster', id);
       const visible = await page.$$eval('.graph[data-cluster]', (gs) =>
-        gs.filter((g) => !(g as HTMLElement).hidden).map((g) => g.getAttribute('data-cluster')),
+        gs
+          .filter((g) => !(g as unknown as { hidden: boolean }).hidden)
+          .map((g) => g.getAttribute('data-cluster')),
       );
       expect(visible).toEqual([id]);
       expect(await page.locator(`.graph[data-cluster="${id}"] svg path.edge`).count()).toBeGreaterThan(0);
