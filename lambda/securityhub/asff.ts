@@ -7,6 +7,11 @@
  *   `arn:<partition>:securityhub:<region>:<account>:product/<account>/default`.
  * - `Id` comes from the fingerprint, so a re-import updates the finding instead of adding one.
  * - `GeneratorId` is the check id; `Types` one namespace/category/classifier.
+ * - `AwsAccountId` is the importing (audit) account: with the default product ARN, Security Hub takes
+ *   findings only from the account they name. The account the finding is about is in the resources
+ *   (their ARNs and details) and in `ProductFields` (`irsa-auditor/accountId`).
+ * - Severity and types also go in `FindingProviderFields`, the fields through which a provider may
+ *   change them on a re-import (the top-level ones are the customer's after creation).
  * - Length limits of the API are honoured (Title 256, Description 1,024, Recommendation text 512,
  *   32 resources, 50 product fields); text is cut with an ellipsis, never rejected.
  */
@@ -142,6 +147,7 @@ export function asffFinding(finding: AsffFinding, options: AsffOptions): AwsSecu
     'irsa-auditor/checkId': finding.checkId,
     'irsa-auditor/fingerprint': finding.fingerprint,
     'irsa-auditor/severity': finding.severity,
+    'irsa-auditor/accountId': finding.resource.accountId,
   };
   if (finding.guideStep) productFields['irsa-auditor/guideStep'] = finding.guideStep;
   return {
@@ -149,13 +155,17 @@ export function asffFinding(finding: AsffFinding, options: AsffOptions): AwsSecu
     Id: asffId(finding.fingerprint),
     ProductArn: productArn(target),
     GeneratorId: finding.checkId,
-    AwsAccountId: finding.resource.accountId,
+    AwsAccountId: target.accountId,
     Types: [ASFF_TYPE],
     CreatedAt: finding.firstSeen ?? now,
     UpdatedAt: now,
     ...(finding.firstSeen ? { FirstObservedAt: finding.firstSeen } : {}),
     LastObservedAt: finding.lastSeen ?? now,
     Severity: { Label: LABEL[finding.severity], Original: finding.severity },
+    FindingProviderFields: {
+      Severity: { Label: LABEL[finding.severity], Original: finding.severity },
+      Types: [ASFF_TYPE],
+    },
     Title: cut(`${finding.checkId}: ${finding.title}`, TITLE_MAX),
     Description: cut(finding.message, DESCRIPTION_MAX),
     Remediation: {

@@ -27,7 +27,7 @@ describe('ASFF', () => {
       Id: 'irsa-auditor/0123abcd',
       ProductArn: 'arn:aws:securityhub:eu-west-1:999988887777:product/999988887777/default',
       GeneratorId: 'trust.sub-unrestricted',
-      AwsAccountId: '111122223333',
+      AwsAccountId: '999988887777',
       Types: [
         'Software and Configuration Checks/AWS Security Best Practices/EKS IAM Roles for Service Accounts',
       ],
@@ -36,6 +36,10 @@ describe('ASFF', () => {
       FirstObservedAt: '2026-12-01T02:00:00.000Z',
       LastObservedAt: '2026-12-05T02:00:00.000Z',
       Severity: { Label: 'CRITICAL', Original: 'critical' },
+      FindingProviderFields: {
+        Severity: { Label: 'CRITICAL', Original: 'critical' },
+        Types: ['Software and Configuration Checks/AWS Security Best Practices/EKS IAM Roles for Service Accounts'],
+      },
       Title: 'trust.sub-unrestricted: Trust policy has no sub condition',
       Description: 'Any service account of cluster prod can assume arn:aws:iam::111122223333:role/app.',
       Remediation: {
@@ -48,6 +52,7 @@ describe('ASFF', () => {
         'irsa-auditor/checkId': 'trust.sub-unrestricted',
         'irsa-auditor/fingerprint': '0123abcd',
         'irsa-auditor/severity': 'critical',
+        'irsa-auditor/accountId': '111122223333',
         'irsa-auditor/guideStep': 'trust-policy',
       },
       Resources: [
@@ -141,7 +146,9 @@ describe('ASFF', () => {
       expect(asff.Description!.length).toBeLessThanOrEqual(1024);
       expect(asff.Description!.length).toBeGreaterThan(0);
       expect(asff.Remediation!.Recommendation!.Text!.length).toBeLessThanOrEqual(512);
-      expect(asff.AwsAccountId).toMatch(/^\d{12}$/);
+      // The importing account: Security Hub refuses a default-product finding naming another one.
+      expect(asff.AwsAccountId).toBe(target.accountId);
+      expect(asff.ProductFields!['irsa-auditor/accountId']).toBe(finding.resource.accountId);
       expect(asff.Resources!.length).toBeGreaterThan(0);
       expect(asff.Resources!.length).toBeLessThanOrEqual(32);
       for (const resource of asff.Resources!) {
