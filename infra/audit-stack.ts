@@ -1,7 +1,9 @@
 /**
  * The audit stack (docs/deployment.md), deployed in the security/audit account: results table, notification topic
  * (email, optional Slack through AWS Chatbot), the nightly audit function and its schedule, failure
- * queues, alarms, and the StackSet that puts the read-only member role into every account.
+ * queues, alarms on their own topic, the read-only member role in this account (the function audits
+ * its own account through it, like every other), and the StackSet that puts that role into every
+ * other account.
  */
 import * as path from 'node:path';
 import {
@@ -43,7 +45,7 @@ import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { MemberRoleStackSet } from './member-role';
-import { orgIdParameter } from './member-role-stack';
+import { memberRole, orgIdParameter } from './member-role-stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
@@ -53,6 +55,11 @@ export const SERVICE_NAME = 'irsa-auditor';
 export const RUNS_SUCCEEDED_METRIC = METRICS.runsSucceeded;
 /** A nightly run plus two hours of slack for a late or slow run. */
 const STALE_AFTER_HOURS = 26;
+/** The metrics the "notifications undelivered" alarm watches (emitted by lambda/app/pipeline.ts). */
+export const NOTIFICATION_METRICS = {
+  failed: METRICS.notificationFailed,
+  pending: METRICS.notificationsPending,
+} as const;
 
 export interface AuditStackProps extends StackProps {
   config: AuditorConfig;
@@ -64,9 +71,13 @@ export class AuditStack extends Stack {
   readonly key: kms.Key;
   readonly table: dynamodb.Table;
   readonly topic: sns.Topic;
+  /** Where every alarm goes: its own topic and key, so an alarm about the notification topic never depends on it. */
+  readonly alarmTopic: sns.Topic;
   readonly functionRole: iam.Role;
   readonly auditFunction: NodejsFunction;
   readonly memberRoleStackSet?: MemberRoleStackSet;
+  /** The member role in this (the audit) account; absent with `auditAccountMemberRole=false`. */
+  readonly ownMemberRole?: iam.CfnRole;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -74,8 +85,8 @@ export class AuditStack extends Stack {
     const orgId = config.orgId ?? orgIdParameter(this);
 
     // One customer-managed key for the findings at rest and in flight: the key policy, not only IAM,
-    // decides who can read them, every use is in CloudTrail, and CloudWatch alarms can publish to the
-    // encrypted topic (an AWS-managed SNS key cannot grant that). Retained like the table it protects.
+    // decides who can read them, and every use is in CloudTrail. Retained like the table it protects.
+    // (Alarms publish to their own topic, with its own key: alarmTopicFor.)
     this.key = new kms.Key(this, 'DataKey', {
       description: 'irsa-auditor: results table and notification topic',
       enableKeyRotation: true,
@@ -84,6 +95,7 @@ export class AuditStack extends Stack {
 
     this.table = this.resultsTable();
     this.topic = this.notificationTopic(config);
+    this.alarmTopic = this.alarmTopicFor(config);
 
     const scheduleDeadLetterQueue = this.failureQueue('ScheduleDeadLetterQueue');
     const failedRunQueue = this.failureQueue('FailedRunQueue');
@@ -185,13 +197,31 @@ export class AuditStack extends Stack {
           }).valueAsList,
         region: config.stackSetRegion ?? Aws.REGION,
         callAs: config.stackSetCallAs,
+        // This account has its own copy below: a StackSet instance here would collide on the role name.
+        ...(config.auditAccountMemberRole ? { excludeAccounts: [Aws.ACCOUNT_ID] } : {}),
       });
+    }
+
+    // The function audits this account through the member role like every other account (its own role
+    // may only assume that role). A service-managed StackSet never reaches the management account, and
+    // reaches a delegated administrator only when it sits under the targets; so the role is here.
+    if (config.auditAccountMemberRole) {
+      this.ownMemberRole = memberRole(this, 'AuditAccountMemberRole', {
+        auditRoleArn: this.functionRole.roleArn,
+        orgId,
+        roleName: config.memberRoleName,
+        externalId: config.externalId,
+      });
+      // On an update from a deployment whose StackSet covered this account, its instance (and role)
+      // must be gone before this role is created under the same name.
+      if (this.memberRoleStackSet) this.ownMemberRole.addDependency(this.memberRoleStackSet.stackSet);
     }
 
     this.acknowledgeFindings(config, scheduleRole, [scheduleDeadLetterQueue, failedRunQueue]);
 
     new CfnOutput(this, 'ResultsTableName', { value: this.table.tableName });
     new CfnOutput(this, 'NotificationTopicArn', { value: this.topic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'AuditFunctionName', { value: this.auditFunction.functionName });
     new CfnOutput(this, 'AuditFunctionRoleArn', { value: this.functionRole.roleArn });
     new CfnOutput(this, 'DataKeyArn', { value: this.key.keyArn });
@@ -228,16 +258,55 @@ export class AuditStack extends Stack {
   }
 
   private notificationTopic(config: AuditorConfig): sns.Topic {
-    // A fixed name lets the key policy name the topic without a Key <-> Topic reference cycle.
     const topicName = `${this.stackName}-notifications`;
-    const topicArn = this.formatArn({ service: 'sns', resource: topicName });
     const topic = new sns.Topic(this, 'NotificationTopic', {
       topicName,
       displayName: 'IRSA auditor',
       masterKey: this.key,
       enforceSSL: true,
     });
-    // CloudWatch alarms of this stack publish to the encrypted topic.
+    for (const email of config.notifyEmails)
+      topic.addSubscription(new subscriptions.EmailSubscription(email));
+
+    if (config.slack) {
+      new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
+        slackChannelConfigurationName: `${this.stackName}-slack`,
+        slackWorkspaceId: config.slack.workspaceId,
+        slackChannelId: config.slack.channelId,
+        // Drift notifications and alarms; the alarm topic is created right after this one.
+        notificationTopics: [topic],
+        loggingLevel: chatbot.LoggingLevel.ERROR,
+        // Notifications only: the channel may not run AWS commands (the default guardrail is
+        // AdministratorAccess), and its role has no policies.
+        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
+      });
+    }
+    return topic;
+  }
+
+  /**
+   * The alarm topic: every alarm publishes here, not to the notification topic, so the alarm that says
+   * notifications are not delivered does not depend on the topic that fails to deliver them (its key,
+   * its policy, the function's permission to publish). Its own key, because CloudWatch must be granted
+   * the key and an AWS-managed SNS key cannot grant that; alarms carry no findings. The same e-mail
+   * addresses and Slack channel subscribe (docs/deployment.md, "Alarms").
+   */
+  private alarmTopicFor(config: AuditorConfig): sns.Topic {
+    const key = new kms.Key(this, 'AlarmKey', {
+      description: 'irsa-auditor: alarm topic',
+      enableKeyRotation: true,
+      // Holds no data at rest: alarm messages are delivered, not kept.
+      removalPolicy: RemovalPolicy.DESTROY,
+      pendingWindow: Duration.days(7),
+    });
+    const topicName = `${this.stackName}-alarms`;
+    const topicArn = this.formatArn({ service: 'sns', resource: topicName });
+    const topic = new sns.Topic(this, 'AlarmTopic', {
+      topicName,
+      displayName: 'IRSA auditor alarms',
+      masterKey: key,
+      enforceSSL: true,
+    });
     const alarmArns = this.formatArn({
       service: 'cloudwatch',
       resource: 'alarm',
@@ -256,7 +325,7 @@ export class AuditStack extends Stack {
         },
       }),
     );
-    this.key.addToResourcePolicy(
+    key.addToResourcePolicy(
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToPublishToTheTopic',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
@@ -266,22 +335,10 @@ export class AuditStack extends Stack {
         conditions: { StringEquals: { 'kms:EncryptionContext:aws:sns:topicArn': topicArn } },
       }),
     );
-
     for (const email of config.notifyEmails)
       topic.addSubscription(new subscriptions.EmailSubscription(email));
-
-    if (config.slack) {
-      new chatbot.SlackChannelConfiguration(this, 'SlackChannel', {
-        slackChannelConfigurationName: `${this.stackName}-slack`,
-        slackWorkspaceId: config.slack.workspaceId,
-        slackChannelId: config.slack.channelId,
-        notificationTopics: [topic],
-        loggingLevel: chatbot.LoggingLevel.ERROR,
-        // Notifications only: the channel may not run AWS commands (the default guardrail is
-        // AdministratorAccess), and its role has no policies.
-        guardrailPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('AWSDenyAll')],
-      });
-    }
+    const slack = this.node.tryFindChild('SlackChannel') as chatbot.SlackChannelConfiguration | undefined;
+    slack?.addNotificationTopic(topic);
     return topic;
   }
 
@@ -389,7 +446,7 @@ export class AuditStack extends Stack {
   }
 
   private alarms(config: AuditorConfig, queues: sqs.Queue[]): void {
-    const action = new cloudwatchActions.SnsAction(this.topic);
+    const action = new cloudwatchActions.SnsAction(this.alarmTopic);
     const timeoutMs = config.timeoutMinutes * 60_000;
     const alarms = [
       new cloudwatch.Alarm(this, 'ErrorsAlarm', {
@@ -423,18 +480,32 @@ export class AuditStack extends Stack {
       new cloudwatch.Alarm(this, 'NoSuccessfulRunAlarm', {
         alarmName: `${this.stackName}-no-successful-run`,
         alarmDescription: `No irsa-auditor run completed in the last ${STALE_AFTER_HOURS} hours.`,
-        metric: new cloudwatch.Metric({
-          namespace: config.metricsNamespace,
-          metricName: RUNS_SUCCEEDED_METRIC,
-          dimensionsMap: { service: SERVICE_NAME },
-          period: Duration.hours(1),
-          statistic: cloudwatch.Stats.SUM,
-        }),
+        metric: this.runMetric(config, RUNS_SUCCEEDED_METRIC, cloudwatch.Stats.SUM),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
         evaluationPeriods: STALE_AFTER_HOURS,
         datapointsToAlarm: STALE_AFTER_HOURS,
         treatMissingData: cloudwatch.TreatMissingData.BREACHING,
+      }),
+      // A notification not delivered: a publish failed, or notifications wait in the outbox
+      // (docs/notifications.md). Both metrics come from each run; no run is the alarm above.
+      new cloudwatch.Alarm(this, 'NotificationsUndeliveredAlarm', {
+        alarmName: `${this.stackName}-notifications-undelivered`,
+        alarmDescription:
+          'A drift notification could not be published: it is stored and every run retries it (irsa-audit runs shows which run it reports). Check the notification topic, its key and the function role.',
+        metric: new cloudwatch.MathExpression({
+          expression: 'MAX([FILL(failed, 0), FILL(pending, 0)])',
+          usingMetrics: {
+            failed: this.runMetric(config, NOTIFICATION_METRICS.failed, cloudwatch.Stats.SUM),
+            pending: this.runMetric(config, NOTIFICATION_METRICS.pending, cloudwatch.Stats.MAXIMUM),
+          },
+          label: 'notifications failed or pending',
+          period: Duration.hours(1),
+        }),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        evaluationPeriods: 1,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
       ...queues.map(
         (queue) =>
@@ -453,6 +524,17 @@ export class AuditStack extends Stack {
       ),
     ];
     for (const alarm of alarms) alarm.addAlarmAction(action);
+  }
+
+  /** A metric the pipeline emits once per run (EMF, dimension `service`). */
+  private runMetric(config: AuditorConfig, metricName: string, statistic: string): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: config.metricsNamespace,
+      metricName,
+      dimensionsMap: { service: SERVICE_NAME },
+      period: Duration.hours(1),
+      statistic,
+    });
   }
 
   /** cdk-nag AwsSolutions findings accepted on purpose, each on the one resource it concerns. */

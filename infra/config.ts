@@ -50,6 +50,8 @@ export interface AuditorConfig {
   deadlineMarginSeconds: number;
   logRetentionDays: number;
   metricsNamespace: string;
+  /** The audit stack puts the member role into its own account (and the StackSet leaves that account out). */
+  auditAccountMemberRole: boolean;
   /** Also synthesize the plain member-role stack for the management account (StackSets skip it). */
   memberRoleStack: boolean;
   /** The audit function's role ARN, trusted by the plain member-role stack. */
@@ -155,11 +157,19 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
   const logRetentionDays = read.integer(SETTINGS.logRetentionDays) ?? DEFAULTS.logRetentionDays;
   const metricsNamespace = read.string(SETTINGS.metricsNamespace) ?? DEFAULTS.metricsNamespace;
 
+  const auditAccountMemberRole =
+    read.boolean(SETTINGS.auditAccountMemberRole) ?? SETTINGS.auditAccountMemberRole.default;
   const memberRoleStack = read.boolean(SETTINGS.memberRoleStack) ?? SETTINGS.memberRoleStack.default;
   const auditRoleArn = read.string(SETTINGS.auditRoleArn);
   if (memberRoleStack && !given('auditRoleArn')) {
     read.problem(
       'auditRoleArn: required when memberRoleStack=true; expected the AuditFunctionRoleArn output of the deployed audit stack',
+    );
+  }
+
+  if (memberRoleStack && auditAccountMemberRole && stackSetCallAs === 'SELF') {
+    read.problem(
+      'memberRoleStack: with stackSetCallAs=SELF the audit stack is in the management account and already holds the member role (auditAccountMemberRole=true); the plain stack would create it a second time',
     );
   }
 
@@ -189,6 +199,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     deadlineMarginSeconds,
     logRetentionDays,
     metricsNamespace,
+    auditAccountMemberRole,
     memberRoleStack,
     auditRoleArn,
     warnings,

@@ -155,6 +155,8 @@ export interface MemberRoleStackSetProps {
   externalId?: string;
   /** The organization root (`r-…`) or OU ids (`ou-…`); tokens allowed. */
   targets: string[];
+  /** Accounts under the targets that get no instance (the audit account, which has its own role). */
+  excludeAccounts?: string[];
   /** One region: IAM is global, a second instance per account would collide on the role name. */
   region: string;
   callAs: 'SELF' | 'DELEGATED_ADMIN';
@@ -195,7 +197,15 @@ export class MemberRoleStackSet extends Construct {
       ),
       parameters,
       stackInstancesGroup: [
-        { deploymentTargets: { organizationalUnitIds: props.targets }, regions: [props.region] },
+        {
+          deploymentTargets: {
+            organizationalUnitIds: props.targets,
+            ...(props.excludeAccounts?.length
+              ? { accounts: props.excludeAccounts, accountFilterType: 'DIFFERENCE' }
+              : {}),
+          },
+          regions: [props.region],
+        },
       ],
     });
   }

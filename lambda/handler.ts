@@ -2,8 +2,10 @@
  * The audit Lambda (docs/deployment.md): configuration from the environment, then the pipeline the
  * CLI's `run --store --notify` uses too (app/pipeline.ts) — collect → evaluate → store (drift) →
  * notify. A deadline below the Lambda timeout stops new accounts and records the rest as not scanned,
- * so the results are always stored. Logs are structured (no policy documents, no credentials);
- * metrics are EMF.
+ * so the results are always stored. A stop time just before the timeout ends a run that is still
+ * stuck: it records itself and releases the lock, and Lambda's retry of the same invocation does the
+ * work (docs/results-table.md, "Runs that end badly"). Logs are structured (no policy documents, no
+ * credentials); metrics are EMF.
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -25,6 +27,12 @@ export interface InvocationContext {
   getRemainingTimeInMillis(): number;
   awsRequestId?: string;
 }
+
+/**
+ * Kept free before the Lambda timeout to record the run as `failed` and release the lock when it is
+ * still running then (a DynamoDB write and a delete: well under a second).
+ */
+export const STOP_MARGIN_MS = 5_000;
 
 export interface HandlerResult {
   status: 'completed' | 'skipped';
@@ -80,6 +88,9 @@ function collectOptions(config: HandlerConfig, runId: string, deadline: number) 
   return {
     runId: runId.slice(0, 50),
     roleName: config.memberRoleName,
+    // The function role may only assume the member role: the audit account is read through it like
+    // every other (docs/deployment.md §4).
+    assumeRoleInOwnAccount: true,
     externalId: config.externalId,
     regions: config.regions,
     accounts: config.accounts,
@@ -91,10 +102,26 @@ function collectOptions(config: HandlerConfig, runId: string, deadline: number) 
   };
 }
 
+/**
+ * Which invocation this is, for the lock: the schedule's execution id when the event carries it
+ * (infra/audit-stack.ts sends it), else the Lambda request id. Lambda's retries of an asynchronous
+ * invocation keep both, so a retry after a timeout may take over the lock its killed attempt left.
+ */
+export function invocationOf(event: unknown, context: InvocationContext): string | undefined {
+  const executionId =
+    event && typeof event === 'object' && 'executionId' in event
+      ? (event as { executionId: unknown }).executionId
+      : undefined;
+  if (typeof executionId === 'string' && executionId.length > 0)
+    return `schedule:${executionId.slice(0, 200)}`;
+  return context.awsRequestId ? `request:${context.awsRequestId.slice(0, 200)}` : undefined;
+}
+
 /** The scheduled audit of the whole organization. */
 export async function runScheduledAudit(
   context: InvocationContext,
   deps: HandlerDeps = {},
+  event?: unknown,
 ): Promise<HandlerResult> {
   const logger = deps.logger ?? createLogger();
   const metrics = deps.metrics ?? createMetrics();
@@ -103,8 +130,11 @@ export async function runScheduledAudit(
   const started = clock();
   const runId = defaultRunId(started);
   // Stop starting accounts early enough to evaluate, store and notify before the Lambda timeout.
-  const deadline =
-    started.getTime() + context.getRemainingTimeInMillis() - config.deadlineMarginSeconds * 1000;
+  const remainingMs = context.getRemainingTimeInMillis();
+  const deadline = started.getTime() + remainingMs - config.deadlineMarginSeconds * 1000;
+  // Past this the run records itself as failed and releases the lock before Lambda kills it.
+  const stopAt = new Date(started.getTime() + Math.max(0, remainingMs - STOP_MARGIN_MS));
+  const invocation = invocationOf(event, context);
   logger.appendKeys({ runId });
   const store =
     deps.store ??
@@ -129,6 +159,8 @@ export async function runScheduledAudit(
       logger,
       metrics: metricsSink(metrics),
       trigger: 'schedule',
+      stopAt,
+      ...(invocation === undefined ? {} : { invocation }),
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -160,7 +192,7 @@ export async function runScheduledAudit(
   }
 }
 
-/** Lambda entry point (EventBridge Scheduler invokes it with an empty payload). */
-export async function handler(_event: unknown, context: InvocationContext): Promise<HandlerResult> {
-  return runScheduledAudit(context);
+/** Lambda entry point (EventBridge Scheduler sends `{source, scheduledTime, executionId}`; any event works). */
+export async function handler(event: unknown, context: InvocationContext): Promise<HandlerResult> {
+  return runScheduledAudit(context, {}, event);
 }

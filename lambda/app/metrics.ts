@@ -16,7 +16,10 @@ export const METRICS = {
   clustersUnreachable: 'ClustersUnreachable',
   coverageErrors: 'CoverageErrors',
   runDuration: 'RunDuration',
+  /** Publishes that failed in this run (this run's notification or an earlier pending one). */
   notificationFailed: 'NotificationFailed',
+  /** Notifications stored and not yet delivered after this run (the outbox backlog). */
+  notificationsPending: 'NotificationsPending',
 } as const;
 
 /** Findings of a run by severity: `FindingsCritical`, `FindingsHigh`… */

@@ -7,17 +7,20 @@
  * Limits honoured: Subject < 100 characters, printable ASCII, no line breaks; the whole publish
  * (Message JSON + Subject + attributes) ≤ 256 KB (262,144 bytes). When the findings do not fit, the
  * lists are cut and the message keeps the counts and says how to see everything with the CLI.
+ *
+ * Every value that comes from the audited accounts (names, ARNs, annotation values, the messages that
+ * quote them) goes through ./escape.ts for its target: `codeSpan` / `mrkdwnText` in the Chatbot card,
+ * `plainText` in the e-mail (docs/notifications.md "Untrusted text").
  */
 import type { Drift } from '../core/drift';
 import type { Finding } from '../core/findings';
 import type { Severity } from '../core/model';
 import { SEVERITIES, severityRank } from '../core/model';
+import { codeSpan, mrkdwnText, plainText, snsSubject } from './escape';
 import type { NotifyMode } from './notify-mode';
 import type { RunRecord, SeverityCounts } from './run-record';
 
 export const SNS_MAX_BYTES = 262_144;
-/** SNS: "less than 100 characters". */
-const SUBJECT_MAX_CHARS = 99;
 /** Kept well under what Slack shows in one Chatbot card. */
 const CHATBOT_DESCRIPTION_MAX_CHARS = 3_500;
 
@@ -131,61 +134,51 @@ function formatCounts(byseverity: SeverityCounts): string {
   return parts.length ? ` (${parts.join(', ')})` : '';
 }
 
-function flat(text: string, max: number): string {
-  const single = text.replace(/\s+/g, ' ').trim();
-  return single.length <= max ? single : `${single.slice(0, max - 1)}…`;
-}
-
-/** SNS subject: printable ASCII, no line breaks, < 100 characters, starting with a letter/digit/punctuation. */
+/** SNS subject: printable ASCII, no line breaks, < 100 characters (./escape.ts). */
 export function sanitizeSubject(text: string): string {
-  let subject = text
-    .normalize('NFKD')
-    .replace(/[\u2013\u2014]/g, '-')
-    .replace(/[^\x20-\x7e]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (subject.length === 0) subject = 'IRSA audit';
-  if (subject.length > SUBJECT_MAX_CHARS) subject = `${subject.slice(0, SUBJECT_MAX_CHARS - 3).trimEnd()}...`;
-  return subject;
+  return snsSubject(text);
 }
 
+/** Where a finding is, as one line of plain text (every part escaped). */
 function where(finding: Finding): string {
   const r = finding.resource;
-  const parts = [`account ${r.accountId}`];
-  if (r.cluster) parts.push(`cluster ${r.cluster} (${r.region ?? '?'})`);
-  else if (r.region) parts.push(`region ${r.region}`);
-  if (r.namespace && r.serviceAccount) parts.push(`sa ${r.namespace}/${r.serviceAccount}`);
-  else if (r.namespace && r.workload) parts.push(`workload ${r.namespace}/${r.workload}`);
-  else if (r.namespace) parts.push(`namespace ${r.namespace}`);
-  if (r.roleArn) parts.push(`role ${flat(r.roleArn, 200)}`);
-  if (r.providerArn && !r.roleArn) parts.push(`provider ${flat(r.providerArn, 200)}`);
+  const text = (value: string | undefined, max = 260) => plainText(value, max);
+  const parts = [`account ${text(r.accountId, 20)}`];
+  if (r.cluster) parts.push(`cluster ${text(r.cluster)} (${text(r.region ?? '?', 30)})`);
+  else if (r.region) parts.push(`region ${text(r.region, 30)}`);
+  if (r.namespace && r.serviceAccount) parts.push(`sa ${text(r.namespace)}/${text(r.serviceAccount)}`);
+  else if (r.namespace && r.workload) parts.push(`workload ${text(r.namespace)}/${text(r.workload)}`);
+  else if (r.namespace) parts.push(`namespace ${text(r.namespace)}`);
+  if (r.roleArn) parts.push(`role ${text(r.roleArn, 200)}`);
+  if (r.providerArn && !r.roleArn) parts.push(`provider ${text(r.providerArn, 200)}`);
   return parts.join(' · ');
 }
 
 function emailEntry(finding: Finding, resolved: boolean): string {
   const lines = [
-    `[${finding.severity.toUpperCase()}] ${finding.checkId}: ${flat(finding.title, 200)}`,
-    `  ${flat(finding.message, 800)}`,
+    `[${finding.severity.toUpperCase()}] ${plainText(finding.checkId, 80)}: ${plainText(finding.title, 200)}`,
+    `  ${plainText(finding.message, 800)}`,
     `  ${where(finding)}`,
   ];
-  if (!resolved) lines.push(`  Fix: ${flat(finding.remediation.split('\n')[0] ?? '', 300)}`);
-  lines.push(`  Fingerprint: ${finding.fingerprint}`);
+  if (!resolved) lines.push(`  Fix: ${plainText(finding.remediation.split('\n')[0] ?? '', 300)}`);
+  lines.push(`  Fingerprint: ${plainText(finding.fingerprint, 100)}`);
   return `${lines.join('\n')}\n`;
 }
 
 function chatEntry(finding: Finding): string {
   const r = finding.resource;
   const subject = r.serviceAccount
-    ? `\`${r.namespace}/${r.serviceAccount}\``
+    ? codeSpan(`${r.namespace}/${r.serviceAccount}`, 200)
     : r.workload
-      ? `\`${r.namespace}/${r.workload}\``
+      ? codeSpan(`${r.namespace}/${r.workload}`, 200)
       : r.roleArn
-        ? `\`${r.roleArn.slice(r.roleArn.lastIndexOf('/') + 1)}\``
+        ? codeSpan(r.roleArn.slice(r.roleArn.lastIndexOf('/') + 1), 200)
         : r.cluster
-          ? `\`${r.cluster}\``
-          : `\`${r.accountId}\``;
-  const place = r.cluster ? ` in ${r.cluster} (${r.accountId})` : ` (${r.accountId})`;
-  return `• *${finding.severity}* \`${finding.checkId}\` ${subject}${place}: ${flat(finding.message, 180)}`;
+          ? codeSpan(r.cluster, 200)
+          : codeSpan(r.accountId, 20);
+  const account = mrkdwnText(r.accountId, 20);
+  const place = r.cluster ? ` in ${codeSpan(r.cluster, 100)} (${account})` : ` (${account})`;
+  return `• *${finding.severity}* ${codeSpan(finding.checkId, 80)} ${subject}${place}: ${mrkdwnText(finding.message, 180)}`;
 }
 
 interface Built {
@@ -245,7 +238,7 @@ function assemble(
   const worst = maxSeverity([...drift.new, ...drift.resolved]);
   const newBySeverity = counts(drift.new);
   const resolvedBySeverity = counts(drift.resolved);
-  const coverage = coverageSentence(run);
+  const coverage = coverageNote(run, suffix);
   const hints = queryHints(worstNew, suffix);
 
   const headline =
@@ -277,7 +270,10 @@ function assemble(
       `Audited: ${a.accounts} account(s), ${a.clusters} cluster(s), ${a.roles} role(s), ${a.serviceAccounts} service account(s)`,
     );
   }
-  if (coverage) email.push(`Coverage: ${coverage}`);
+  if (coverage) {
+    email.push(`Coverage: ${coverage.sentence}`);
+    for (const command of coverage.commands) email.push(`  ${command}`);
+  }
   if (drift.unverified.length > 0) {
     email.push(
       `${drift.unverified.length} open finding(s) could not be re-checked and stay open until their scope is scanned again.`,
@@ -318,7 +314,13 @@ function assemble(
       openCount === undefined ? '' : ` · ${openCount} open`
     }`,
   );
-  if (coverage) description.push(`:warning: Coverage: ${coverage}`);
+  // A late delivery or a duplicate (docs/notifications.md) says which run it reports.
+  description.push(`_Run ${run.runId}, started ${run.startedAt}_`);
+  if (coverage) {
+    description.push(
+      `:warning: Coverage: ${coverage.sentence} ${coverage.commands.map((command) => `\`${command}\``).join(' · ')}`,
+    );
+  }
   const chatSection = (heading: string, findings: readonly Finding[], totalCount: number): void => {
     if (totalCount === 0 || findings.length === 0) return;
     description.push('', `*${heading}*`);
@@ -338,7 +340,7 @@ function assemble(
     id: run.runId,
     content: {
       textType: 'client-markdown',
-      title: flat(
+      title: mrkdwnText(
         `${worstNew === 'critical' || worstNew === 'high' ? ':rotating_light: ' : ''}IRSA audit${label}: ${headline}`,
         250,
       ),
@@ -348,7 +350,7 @@ function assemble(
     },
     metadata: {
       threadId: `irsa-audit${options.label ? `-${options.label.replace(/[^A-Za-z0-9-]/g, '-')}` : ''}`,
-      summary: flat(`IRSA audit: ${headline}`, 200),
+      summary: plainText(`IRSA audit: ${headline}`, 200),
       eventType: 'IrsaAuditDrift',
       additionalContext: {
         runId: run.runId,
@@ -401,16 +403,37 @@ export function publishBytes(
   return bytes;
 }
 
-function coverageSentence(run: RunRecord): string | undefined {
+/**
+ * The coverage gaps of the run, each with the command that lists it: the coverage finding of the part
+ * that failed (an account, a region's cluster list, a cluster's Kubernetes API; docs/notifications.md).
+ */
+function coverageNote(run: RunRecord, suffix: string): { sentence: string; commands: string[] } | undefined {
   const audited = run.audited;
   const parts: string[] = [];
-  if (audited?.accountsFailed) parts.push(`${audited.accountsFailed} account(s) not scanned`);
-  if (audited?.regionsFailed) parts.push(`${audited.regionsFailed} region(s) not listed`);
-  if (audited?.clustersUnreachable) parts.push(`${audited.clustersUnreachable} cluster API(s) not readable`);
-  if (parts.length === 0 && run.coverageErrorCount)
+  const commands: string[] = [];
+  const check = (checkId: string) => `irsa-audit findings --check ${checkId}${suffix}`;
+  if (audited?.accountsFailed) {
+    parts.push(`${audited.accountsFailed} account(s) not scanned`);
+    commands.push(check('scan.account-unreachable'));
+  }
+  if (audited?.regionsFailed) {
+    parts.push(`${audited.regionsFailed} region(s) not listed`);
+    commands.push(check('scan.region-failed'));
+  }
+  if (audited?.clustersUnreachable) {
+    parts.push(`${audited.clustersUnreachable} cluster API(s) not readable`);
+    // The access-entry commands for exactly those clusters (docs/deployment.md §6).
+    commands.push(check('scan.cluster-unreachable'), `irsa-audit access${suffix}`);
+  }
+  if (parts.length === 0 && run.coverageErrorCount) {
     parts.push(`${run.coverageErrorCount} collection error(s)`);
+    commands.push(`irsa-audit runs${suffix}`);
+  }
   if (parts.length === 0) return undefined;
-  return `${parts.join(', ')}; findings there stay open until scanned again (irsa-audit findings --check scan.account-unreachable).`;
+  return {
+    sentence: `${parts.join(', ')}; findings there stay open until scanned again. See:`,
+    commands,
+  };
 }
 
 function queryHints(worstNew: Severity | undefined, suffix: string): string[] {

@@ -1,11 +1,13 @@
 /**
  * The audit pipeline shared by the Lambda handler, `irsa-audit run --store --notify` and `irsa-audit demo`:
  *
- *   acquire lock → collect → evaluate → load open findings → drift → store → run record → notify → release
+ *   acquire lock → mark abandoned runs → deliver pending notifications → collect → evaluate →
+ *   load open findings → drift → store (notification pending first, states last) → run record →
+ *   deliver (oldest first, this run's last) → release
  *
  * Everything with side effects is injected (store, collector, publisher, clock, run ids, logs, metrics).
- * The results are stored before anything is published, so a failed publish loses nothing: it is retried
- * by the publisher and reported in the run record.
+ * The notification is stored as pending before the drift it reports is committed, and stays pending
+ * until a publish succeeds, in this run or a later one: at-least-once (docs/notifications.md).
  */
 import { randomUUID } from 'node:crypto';
 import { coverageOf } from '../core/coverage';
@@ -27,6 +29,7 @@ import type {
   Clock,
   Collector,
   NotificationPublisher,
+  OutboxEntry,
   ResultsStore,
   RunLock,
 } from './ports';
@@ -36,6 +39,7 @@ import {
   type NotificationOutcome,
   type RunRecord,
   startRunRecord,
+  type WriteStats,
 } from './run-record';
 import { RunLockedError, StoreError } from './store-errors';
 import type { StoredFinding } from './stored-finding';
@@ -58,6 +62,14 @@ export interface AuditDeps {
   lockTtlSeconds?: number;
   /** Recorded in the run record: `schedule`, `cli`, `demo`… */
   trigger?: string;
+  /**
+   * When the run must have recorded itself and released the lock (the Lambda: its timeout minus a
+   * margin). Past it the run stops, records `failed` (`RunTimedOut`) and releases the lock; the lock
+   * lease ends shortly after it. Absent: no stop time (the CLI), the lease is `lockTtlSeconds`.
+   */
+  stopAt?: Date;
+  /** The invocation (Lambda request or scheduled execution): a retry of it may take over the lock. */
+  invocation?: string;
 }
 
 export interface RunSummary {
@@ -71,13 +83,21 @@ export interface RunSummary {
   notificationOutcome: NotificationOutcome;
 }
 
-export type PipelineStage = 'lock' | 'collect' | 'evaluate' | 'load' | 'store' | 'record';
+export type PipelineStage =
+  | 'lock'
+  | 'recover'
+  | 'collect'
+  | 'evaluate'
+  | 'load'
+  | 'store'
+  | 'record'
+  | 'notify';
 
 export class PipelineError extends AuditorError {
   constructor(
     override readonly code: Extract<
       ErrorCode,
-      'CollectFailed' | 'EvaluateFailed' | 'StoreFailed' | 'LockLost'
+      'CollectFailed' | 'EvaluateFailed' | 'StoreFailed' | 'LockLost' | 'RunTimedOut'
     >,
     readonly stage: PipelineStage,
     readonly runId: string,
@@ -90,6 +110,22 @@ export class PipelineError extends AuditorError {
 }
 
 const DEFAULT_LOCK_TTL_SECONDS = 960;
+/** With a stop time, the lease ends this long after it: a killed run's lock lapses about a minute after. */
+const LOCK_GRACE_SECONDS = 60;
+/** Pending notifications one delivery sends at most (oldest first); the rest wait for the next run. */
+export const MAX_DELIVERIES_PER_RUN = 10;
+
+const NO_WRITES: WriteStats = {
+  opened: 0,
+  resolved: 0,
+  updated: 0,
+  refreshed: 0,
+  markedUnverified: 0,
+  unchanged: 0,
+  itemsWritten: 0,
+  requests: 0,
+  retries: 0,
+};
 
 const silentLogger: AuditLogger = { info: () => {}, warn: () => {}, error: () => {} };
 
@@ -104,29 +140,78 @@ export function defaultRunId(now: Date): string {
 
 const STAGE_CODES: Record<PipelineStage, PipelineError['code']> = {
   lock: 'LockLost',
+  recover: 'StoreFailed',
   collect: 'CollectFailed',
   evaluate: 'EvaluateFailed',
   load: 'StoreFailed',
   store: 'StoreFailed',
   record: 'StoreFailed',
+  notify: 'StoreFailed',
 };
+
+/** The run passed its stop time (`AuditDeps.stopAt`); the pipeline turns it into a `PipelineError`. */
+export class RunStoppedError extends AuditorError {
+  constructor(readonly stopAt: Date) {
+    super('RunTimedOut', `the run passed its stop time ${stopAt.toISOString()}`);
+    this.name = 'RunStoppedError';
+  }
+}
+
+interface Stopper {
+  /** Aborted at the stop time: the store starts no further write. */
+  signal: AbortSignal;
+  /** The promise, or RunStoppedError at the stop time, whichever comes first. */
+  guard<T>(work: Promise<T>): Promise<T>;
+  dispose(): void;
+}
+
+function stopperFor(stopAt: Date | undefined, now: Date): Stopper {
+  const controller = new AbortController();
+  if (!stopAt) return { signal: controller.signal, guard: (work) => work, dispose: () => {} };
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        controller.abort();
+        reject(new RunStoppedError(stopAt));
+      },
+      Math.max(0, stopAt.getTime() - now.getTime()),
+    );
+  });
+  stopped.catch(() => {});
+  return {
+    signal: controller.signal,
+    guard: (work) => Promise.race([work, stopped]),
+    dispose: () => clearTimeout(timer),
+  };
+}
 
 /**
  * Runs one audit. Throws `RunLockedError` (from the store) when another run holds the lock: callers
- * should report the holder and exit cleanly. Throws `PipelineError` when a stage fails; the lock is
- * released and a `failed` run record written (best effort) first.
+ * should report the holder and exit cleanly. Throws `PipelineError` when a stage fails or the run
+ * passes its stop time; the lock is released and a `failed` run record written (best effort) first.
+ * A failed publish does not throw: the notification stays pending for the next run, and the run
+ * record, the log and the `NotificationsPending` metric say so.
  */
 export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? silentLogger;
-  const ttl = deps.lockTtlSeconds ?? DEFAULT_LOCK_TTL_SECONDS;
   const mode = deps.notify?.mode ?? 'changes';
   const startedAt = clock();
   const runId = (deps.newRunId ?? defaultRunId)(startedAt);
+  const leaseSeconds = (now: Date): number =>
+    deps.stopAt
+      ? Math.max(
+          LOCK_GRACE_SECONDS,
+          Math.ceil((deps.stopAt.getTime() - now.getTime()) / 1000) + LOCK_GRACE_SECONDS,
+        )
+      : (deps.lockTtlSeconds ?? DEFAULT_LOCK_TTL_SECONDS);
 
   let lock: RunLock;
   try {
-    lock = await deps.store.acquireLock(runId, startedAt, ttl);
+    lock = await deps.store.acquireLock(runId, startedAt, leaseSeconds(startedAt), {
+      ...(deps.invocation === undefined ? {} : { invocation: deps.invocation }),
+    });
   } catch (error) {
     if (error instanceof RunLockedError) {
       logger.warn('another audit run holds the lock; exiting', { runId, holder: error.holder });
@@ -134,24 +219,49 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     throw error;
   }
 
+  const stopper = stopperFor(deps.stopAt, startedAt);
+  const { guard } = stopper;
+  const delivery: DeliveryTally = { published: 0, failed: 0, outcomes: new Map() };
+  /** A step whose failure does not fail the run (logged); passing the stop time still does. */
+  const bestEffort = async <T>(what: string, work: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await guard(work());
+    } catch (error) {
+      if (error instanceof RunStoppedError) throw error;
+      logger.error(`could not ${what}`, { runId, error: errorMessage(error) });
+      return undefined;
+    }
+  };
+  const deliver = (): Promise<void> =>
+    deliverPending(deps.store, deps.publisher as NotificationPublisher, runId, clock, logger, delivery);
+
   let stage: PipelineStage = 'record';
   let record = startRunRecord(runId, startedAt, deps.trigger);
   try {
-    await deps.store.putRun(record);
+    await guard(deps.store.putRun(record));
     logger.info('audit run started', { runId, trigger: deps.trigger });
 
+    // What earlier runs left behind: records of killed runs, notifications not yet delivered.
+    stage = 'recover';
+    const abandoned = await bestEffort('mark abandoned runs', () =>
+      deps.store.markAbandonedRuns(runId, clock()),
+    );
+    if (abandoned?.length)
+      logger.warn('marked runs that never recorded their end as abandoned', { runId, abandoned });
+    if (deps.publisher) await bestEffort('deliver the pending notifications', deliver);
+
     stage = 'collect';
-    const inventory = await deps.collect();
+    const inventory = await guard(deps.collect());
     stage = 'lock';
-    lock = await deps.store.renewLock(lock, clock(), ttl);
+    lock = await guard(deps.store.renewLock(lock, clock(), leaseSeconds(clock())));
 
     stage = 'evaluate';
-    const scan = await deps.evaluate(inventory);
+    const scan = await guard(Promise.resolve(deps.evaluate(inventory)));
     stage = 'lock';
-    lock = await deps.store.renewLock(lock, clock(), ttl);
+    lock = await guard(deps.store.renewLock(lock, clock(), leaseSeconds(clock())));
 
     stage = 'load';
-    const previousOpen = await deps.store.loadOpenFindings(clock());
+    const previousOpen = await guard(deps.store.loadOpenFindings(clock()));
     const coverage = coverageOf(inventory);
     const drift = computeDrift({
       previousOpen,
@@ -161,11 +271,9 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     });
 
     stage = 'store';
-    const writes = await deps.store.applyDrift({ drift, previousOpen, runId, now: clock() });
-
-    stage = 'record';
-    record = completeRunRecord(record, { endedAt: clock(), inventory, coverage, scan, drift, writes });
-    const notification = buildNotification(drift, record, { ...deps.notify, mode });
+    const completed = { inventory, coverage, scan, drift };
+    const draft = completeRunRecord(record, { ...completed, endedAt: clock(), writes: NO_WRITES });
+    const notification = buildNotification(drift, draft, { ...deps.notify, mode });
     let outcome: NotificationOutcome;
     if (!notification) {
       outcome = { mode, status: 'skipped', detail: publishDecision(drift, mode).reason };
@@ -180,33 +288,65 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     } else {
       outcome = { mode, status: 'pending', truncated: notification.truncated, bytes: notification.bytes };
     }
-    record = { ...record, notification: outcome };
-    // The results and the run are stored before anything is published.
-    await deps.store.putRun(record);
+    // Stored as pending before the states it reports are committed (docs/results-table.md).
+    const pending: OutboxEntry | undefined =
+      notification && deps.publisher
+        ? {
+            runId,
+            runStartedAt: record.startedAt,
+            message: {
+              subject: notification.subject,
+              message: notification.message,
+              messageStructure: notification.messageStructure,
+              attributes: notification.attributes,
+            },
+            outcome,
+            attempts: 0,
+          }
+        : undefined;
+    const writes = await guard(
+      deps.store.applyDrift({
+        drift,
+        previousOpen,
+        runId,
+        now: clock(),
+        signal: stopper.signal,
+        ...(pending ? { notification: pending } : {}),
+      }),
+    );
 
-    if (notification && deps.publisher) {
-      const published = await deps.publisher.publish(notification);
-      outcome =
-        published.status === 'published'
-          ? { ...outcome, status: 'published', messageId: published.messageId, attempts: published.attempts }
-          : {
-              ...outcome,
-              status: 'failed',
-              attempts: published.attempts,
-              detail: `${published.error.code}: ${published.error.message}`,
-            };
+    stage = 'record';
+    record = {
+      ...completeRunRecord(record, { ...completed, endedAt: clock(), writes }),
+      notification: outcome,
+    };
+    await guard(deps.store.putRun(record));
+
+    stage = 'notify';
+    if (pending) {
+      // Oldest first: what earlier runs left pending goes before this run's message.
+      await bestEffort('deliver the notifications', deliver);
+      outcome = delivery.outcomes.get(runId) ?? {
+        ...outcome,
+        detail:
+          delivery.failed > 0
+            ? 'not sent yet: an earlier notification could not be delivered first; the next run sends it'
+            : 'not sent yet (see the log); the next run sends it',
+      };
       record = { ...record, notification: outcome };
       if (outcome.status === 'failed') {
-        logger.error('notification publish failed; results are stored', { runId, detail: outcome.detail });
+        logger.error('notification publish failed; it stays pending for the next run', {
+          runId,
+          detail: outcome.detail,
+        });
       }
-      try {
-        await deps.store.putRun(record);
-      } catch (error) {
-        logger.error('could not record the notification outcome', { runId, error: errorMessage(error) });
-      }
+      await bestEffort('record the notification outcome', () => deps.store.putRun(record));
     }
+    const stillPending = deps.publisher
+      ? await bestEffort('count the pending notifications', () => deps.store.countPendingNotifications())
+      : 0;
 
-    emitMetrics(deps.metrics, record, outcome);
+    emitMetrics(deps.metrics, record, delivery, stillPending);
     logger.info('audit run finished', {
       runId,
       status: record.status,
@@ -214,6 +354,7 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       drift: record.drift,
       coverageErrors: record.coverageErrorCount,
       notification: outcome.status,
+      notificationsPending: stillPending,
     });
     return {
       runId,
@@ -225,7 +366,12 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       notificationOutcome: outcome,
     };
   } catch (error) {
-    const code = error instanceof StoreError && error.code === 'LockLost' ? 'LockLost' : STAGE_CODES[stage];
+    const code =
+      error instanceof RunStoppedError
+        ? 'RunTimedOut'
+        : error instanceof StoreError && error.code === 'LockLost'
+          ? 'LockLost'
+          : STAGE_CODES[stage];
     const message = `audit run ${runId} failed while ${describeStage(stage)}: ${errorMessage(error)}`;
     logger.error('audit run failed', { runId, stage, code, error: errorMessage(error).slice(0, 300) });
     try {
@@ -236,8 +382,10 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       logger.error('could not record the failed run', { runId, error: errorMessage(recordError) });
     }
     deps.metrics?.addMetric(METRICS.runFailed, 'Count', 1);
+    if (delivery.failed > 0) deps.metrics?.addMetric(METRICS.notificationFailed, 'Count', delivery.failed);
     throw new PipelineError(code, stage, runId, message, { cause: error });
   } finally {
+    stopper.dispose();
     try {
       await deps.store.releaseLock(lock);
     } catch (error) {
@@ -249,10 +397,70 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
   }
 }
 
+interface DeliveryTally {
+  published: number;
+  failed: number;
+  /** The outcome of each run's notification this run tried to publish, by run id. */
+  outcomes: Map<string, NotificationOutcome>;
+}
+
+/**
+ * Publishes the pending notifications oldest first, each marked sent as soon as SNS took it. Stops at
+ * the first failure that is not about one message alone (the topic is failing: the order is kept and
+ * the next run tries again); a message the topic rejects stays pending and does not block the rest.
+ */
+async function deliverPending(
+  store: ResultsStore,
+  publisher: NotificationPublisher,
+  runId: string,
+  clock: Clock,
+  logger: AuditLogger,
+  tally: DeliveryTally,
+): Promise<void> {
+  const pending = await store.pendingNotifications(MAX_DELIVERIES_PER_RUN);
+  for (const entry of pending) {
+    const result = await publisher.publish(entry.message);
+    const { detail: _previous, ...base } = entry.outcome;
+    const attempts = entry.attempts + result.attempts;
+    if (result.status === 'published') {
+      const outcome: NotificationOutcome = {
+        ...base,
+        status: 'published',
+        messageId: result.messageId,
+        attempts,
+        ...(entry.runId === runId ? {} : { deliveredBy: runId }),
+      };
+      tally.published++;
+      tally.outcomes.set(entry.runId, outcome);
+      if (entry.runId !== runId)
+        logger.info('delivered the pending notification of an earlier run', { runId, of: entry.runId });
+      await store.markNotificationSent(entry, outcome, clock());
+      continue;
+    }
+    const outcome: NotificationOutcome = {
+      ...base,
+      status: 'failed',
+      attempts,
+      detail: `${result.error.code}: ${result.error.message}`,
+    };
+    tally.failed++;
+    tally.outcomes.set(entry.runId, outcome);
+    logger.error('notification publish failed; it stays pending', {
+      runId,
+      of: entry.runId,
+      detail: outcome.detail,
+    });
+    await store.markNotificationFailed(entry, outcome, clock());
+    if (!result.messageRejected) return;
+  }
+}
+
 function describeStage(stage: PipelineStage): string {
   switch (stage) {
     case 'lock':
       return 'renewing the run lock';
+    case 'recover':
+      return 'recovering what earlier runs left (abandoned runs, pending notifications)';
     case 'collect':
       return 'collecting the inventory';
     case 'evaluate':
@@ -263,13 +471,16 @@ function describeStage(stage: PipelineStage): string {
       return 'storing the results';
     case 'record':
       return 'writing the run record';
+    case 'notify':
+      return 'publishing the notifications';
   }
 }
 
 function emitMetrics(
   metrics: AuditMetrics | undefined,
   record: RunRecord,
-  outcome: NotificationOutcome,
+  delivery: DeliveryTally,
+  pending: number | undefined,
 ): void {
   if (!metrics) return;
   for (const severity of SEVERITIES) {
@@ -283,7 +494,9 @@ function emitMetrics(
   metrics.addMetric(METRICS.clustersUnreachable, 'Count', record.audited?.clustersUnreachable ?? 0);
   metrics.addMetric(METRICS.coverageErrors, 'Count', record.coverageErrorCount ?? 0);
   metrics.addMetric(METRICS.runDuration, 'Milliseconds', record.durationMs ?? 0);
-  metrics.addMetric(METRICS.notificationFailed, 'Count', outcome.status === 'failed' ? 1 : 0);
+  // The "notifications undelivered" alarm watches these two (infra/audit-stack.ts).
+  metrics.addMetric(METRICS.notificationFailed, 'Count', delivery.failed);
+  if (pending !== undefined) metrics.addMetric(METRICS.notificationsPending, 'Count', pending);
 }
 
 function errorMessage(error: unknown): string {

@@ -7,7 +7,7 @@
 import type { Drift } from '../core/drift';
 import type { Inventory, Severity } from '../core/model';
 import type { NotificationMessage } from './notification';
-import type { RunRecord, WriteStats } from './run-record';
+import type { NotificationOutcome, RunRecord, WriteStats } from './run-record';
 import type { FindingHistory, FindingStatus, StoredFinding } from './stored-finding';
 
 export interface RunLock {
@@ -15,6 +15,11 @@ export interface RunLock {
   acquiredAt: string;
   /** Epoch seconds. */
   expiresAt: number;
+  /**
+   * The invocation that took the lock (the scheduled event's execution id, or the Lambda request id):
+   * a retry of that same invocation may take the lock over, because its earlier attempt has ended.
+   */
+  invocation?: string;
 }
 
 export interface FindingFilter {
@@ -47,21 +52,70 @@ export interface ApplyDriftInput {
   previousOpen: readonly StoredFinding[];
   runId: string;
   now: Date;
+  /**
+   * The run's notification, stored as pending in the outbox BEFORE any finding state is written
+   * (docs/results-table.md, "The notification outbox").
+   */
+  notification?: OutboxEntry;
+  /** Aborted when the run passed its stop time: no further write starts. */
+  signal?: AbortSignal;
+}
+
+/** What SNS needs of a built notification (notification.ts); the outbox stores exactly this. */
+export type PublishableMessage = Pick<
+  NotificationMessage,
+  'subject' | 'message' | 'messageStructure' | 'attributes'
+>;
+
+/** A notification in the outbox: stored with the drift it reports, pending until published. */
+export interface OutboxEntry {
+  /** The run it reports (every message names it too). */
+  runId: string;
+  /** The run's start (ISO): the outbox is delivered oldest first. */
+  runStartedAt: string;
+  message: PublishableMessage;
+  /** The run record's notification outcome when it was stored (mode, truncated, bytes). */
+  outcome: NotificationOutcome;
+  /** Publish attempts so far, over every run that tried. */
+  attempts: number;
+  /** The last failure (`Code: message`), if any. */
+  lastError?: string;
 }
 
 /** The results table as the pipeline and the CLI see it. */
 export interface ResultsStore {
-  /** Takes the run lock or throws `RunLockedError` (store-errors.ts) naming the holder. */
-  acquireLock(holder: string, now: Date, ttlSeconds: number): Promise<RunLock>;
+  /**
+   * Takes the run lock or throws `RunLockedError` (store-errors.ts) naming the holder. A lock that
+   * expired, or that the same `invocation` took (a retry after a timeout), is taken over.
+   */
+  acquireLock(
+    holder: string,
+    now: Date,
+    ttlSeconds: number,
+    options?: { invocation?: string },
+  ): Promise<RunLock>;
   /** Extends the lock; throws `LockLostError` when another run took it over. */
   renewLock(lock: RunLock, now: Date, ttlSeconds: number): Promise<RunLock>;
   /** Releases the lock if still held by `lock.holder`; returns false when it was not. */
   releaseLock(lock: RunLock): Promise<boolean>;
   /** Every finding stored as open (all severities). */
   loadOpenFindings(now: Date): Promise<StoredFinding[]>;
-  /** Writes the drift: events, then finding states (only what changed). */
+  /** Writes the drift: the pending notification, events, then finding states (only what changed). */
   applyDrift(input: ApplyDriftInput): Promise<WriteStats>;
   putRun(record: RunRecord): Promise<void>;
+  /**
+   * Marks `abandoned` the run records still `running` among the latest runs, except `currentRunId`
+   * (called with the lock held: such a run was killed). Returns their run ids.
+   */
+  markAbandonedRuns(currentRunId: string, now: Date): Promise<string[]>;
+  /** Pending notifications, oldest first, at most `limit`. */
+  pendingNotifications(limit: number): Promise<OutboxEntry[]>;
+  /** How many notifications are pending. */
+  countPendingNotifications(): Promise<number>;
+  /** Marks a pending notification sent, and records the outcome on its run's record. */
+  markNotificationSent(entry: OutboxEntry, outcome: NotificationOutcome, now: Date): Promise<void>;
+  /** Records a failed attempt; the notification stays pending. */
+  markNotificationFailed(entry: OutboxEntry, outcome: NotificationOutcome, now: Date): Promise<void>;
   queryFindings(filter: FindingFilter, page: PageOptions, now: Date): Promise<Page<StoredFinding>>;
   listRuns(page: PageOptions, now: Date): Promise<Page<RunRecord>>;
   findingHistory(fingerprint: string, now: Date): Promise<FindingHistory>;
@@ -69,11 +123,17 @@ export interface ResultsStore {
 
 export type PublishOutcome =
   | { status: 'published'; messageId: string; attempts: number }
-  | { status: 'failed'; attempts: number; error: { code: string; message: string } };
+  | {
+      status: 'failed';
+      attempts: number;
+      error: { code: string; message: string };
+      /** The topic refused this message itself (invalid parameters): other messages may still go. */
+      messageRejected?: boolean;
+    };
 
 /** The port the pipeline publishes through (SNS in AWS; a recorder in the demo and tests). */
 export interface NotificationPublisher {
-  publish(message: NotificationMessage): Promise<PublishOutcome>;
+  publish(message: PublishableMessage): Promise<PublishOutcome>;
 }
 
 /** Collects the inventory (live collection, or a file for the demo). Coverage gaps are data, not throws. */

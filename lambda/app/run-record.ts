@@ -25,7 +25,10 @@ export interface NotificationOutcome {
   /** Why it was skipped/disabled, or the error of a failed publish (never credentials). */
   detail?: string;
   messageId?: string;
+  /** Publish attempts, over every run that tried. */
   attempts?: number;
+  /** The later run that delivered this run's pending notification. */
+  deliveredBy?: string;
   truncated?: boolean;
   bytes?: number;
 }
@@ -39,7 +42,11 @@ export interface RunCoverageError {
   message: string;
 }
 
-export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed';
+/**
+ * `abandoned`: the run never recorded its end (a Lambda timeout or crash); the next run marks it
+ * (docs/results-table.md, "Runs that end badly").
+ */
+export type RunStatus = 'running' | 'succeeded' | 'partial' | 'failed' | 'abandoned';
 
 export interface RunAudited {
   accounts: number;
@@ -94,6 +101,8 @@ export interface RunRecord {
   notification?: NotificationOutcome;
   /** Why the run failed (stage, stable code, message without secrets). */
   error?: { stage: string; code: string; message: string };
+  /** The run that found this one abandoned. */
+  abandonedBy?: string;
 }
 
 export interface WriteStats {

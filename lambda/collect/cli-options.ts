@@ -22,6 +22,7 @@ const FLAG_SETTINGS = [
 export const COLLECT_FLAGS: Readonly<Record<string, { type: 'string' } | { type: 'boolean' }>> = {
   ...Object.fromEntries(FLAG_SETTINGS.map((setting) => [setting.flag, { type: 'string' } as const])),
   'skip-kubernetes': { type: 'boolean' },
+  [SETTINGS.assumeRoleInOwnAccount.flag]: { type: 'boolean' },
 };
 
 export const COLLECT_FLAGS_HELP = `Collection (live AWS):
@@ -32,6 +33,8 @@ export const COLLECT_FLAGS_HELP = `Collection (live AWS):
   --regions R,R             only these regions (default: every region enabled in each account)
   --role-name NAME          member role to assume in each account, after its path if it has one (default ${SETTINGS.memberRoleName.default})
   --external-id ID          external id the member role's trust policy requires
+  --assume-in-own-account   assume the member role in the caller's own account too, as the audit Lambda
+                            does (default: read that account with the caller's credentials)
   --concurrency N           AWS calls in flight across the run (default ${SETTINGS.concurrency.default}; ${SETTINGS.accountConcurrency.default} per account)
   --profile NAME            AWS profile for the caller's credentials
   --skip-kubernetes         do not read ServiceAccounts and Pods through the cluster APIs`;
@@ -78,6 +81,7 @@ export function collectOptionsFromFlags(
     input.accountConcurrency = Math.min(SETTINGS.accountConcurrency.default, concurrency);
   }
   if (values['skip-kubernetes'] === true) input.kubernetes = { enabled: false };
+  if (values[SETTINGS.assumeRoleInOwnAccount.flag] === true) input.assumeRoleInOwnAccount = true;
   read.finish();
   return resolveCollectOptions(input, context.env ?? process.env);
 }

@@ -28,7 +28,7 @@ export async function readClusterKubernetes(
     };
     return;
   }
-  const principalArn = session.isCaller
+  const principalArn = session.usesCallerCredentials
     ? iamPrincipalOf(run.caller.arn)
     : run.credentials.roleArnFor(session.accountId);
   const result = await run.kubernetesGate.run(async (): Promise<KubernetesReadResult> => {

@@ -19,6 +19,12 @@ export interface AssumeRoleSettings {
   homeRegion: string;
   sessionDurationSeconds: number;
   credentialRefreshMarginMs: number;
+  /**
+   * Assume the member role in the caller's own account too, instead of reading it with the caller's
+   * credentials. The Lambda does (its function role may only assume the member role); the CLI does
+   * with `--assume-in-own-account` (docs/deployment.md).
+   */
+  assumeRoleInOwnAccount?: boolean;
 }
 
 /** AssumeRole into a member account failed: the account is recorded, with nothing collected. */
@@ -43,8 +49,8 @@ export function sessionNameFor(runId: string): string {
 }
 
 /**
- * Credentials per account: the caller's own for the caller's account (no AssumeRole), else the member
- * role, assumed once and shared by every client of that account, renewed `credentialRefreshMarginMs`
+ * Credentials per account: the caller's own for the caller's account (no AssumeRole) unless
+ * `assumeRoleInOwnAccount` is set, else the member role, assumed once and shared by every client of that account, renewed `credentialRefreshMarginMs`
  * before it expires. Concurrent requests for the same account share one AssumeRole.
  */
 export class CredentialBroker {
@@ -62,9 +68,14 @@ export class CredentialBroker {
     private readonly clock: Clock,
   ) {}
 
+  /** Whether the account is read with the caller's own credentials rather than the member role. */
+  usesCallerCredentials(accountId: string): boolean {
+    return accountId === this.caller.accountId && this.settings.assumeRoleInOwnAccount !== true;
+  }
+
   /** What the SDK clients of an account are built with: resolves (and renews) lazily. */
   provider(accountId: string): AwsCredentialIdentityProvider {
-    if (accountId === this.caller.accountId) return this.callerCredentials;
+    if (this.usesCallerCredentials(accountId)) return this.callerCredentials;
     return () => this.get(accountId);
   }
 
@@ -74,7 +85,7 @@ export class CredentialBroker {
 
   /** Resolves the account's credentials now, so an AssumeRole failure is known before anything else. */
   async get(accountId: string, priority = 0): Promise<AwsCredentialIdentity> {
-    if (accountId === this.caller.accountId) return this.callerCredentials();
+    if (this.usesCallerCredentials(accountId)) return this.callerCredentials();
     let entry = this.cache.get(accountId);
     if (!entry) {
       entry = {};

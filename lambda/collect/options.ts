@@ -33,6 +33,12 @@ export interface CollectOptions {
   /** Member role assumed in each account (`arn:<partition>:iam::<account>:role/<roleName>`), after its path if it has one. */
   roleName: string;
   externalId?: string;
+  /**
+   * Assume the member role in the caller's own account too. Off: that account is read with the
+   * caller's credentials (the CLI's default); the Lambda turns it on, because its function role may
+   * only assume the member role (docs/deployment.md).
+   */
+  assumeRoleInOwnAccount: boolean;
   /** Named profile for the caller's credentials (CLI). */
   profile?: string;
   /** Region of the caller's STS endpoint; default AWS_REGION, else us-east-1. */
@@ -87,6 +93,7 @@ export function resolveCollectOptions(
   const options: CollectOptions = {
     runId: input.runId ?? 'run',
     roleName: input.roleName ?? DEFAULT_MEMBER_ROLE_NAME,
+    assumeRoleInOwnAccount: input.assumeRoleInOwnAccount ?? SETTINGS.assumeRoleInOwnAccount.default,
     homeRegion: input.homeRegion ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     concurrency,
     accountConcurrency,

@@ -94,8 +94,9 @@ export class AccountSession {
     this.gate = new Semaphore(run.options.accountConcurrency);
   }
 
-  get isCaller(): boolean {
-    return this.accountId === this.run.caller.accountId;
+  /** Read with the caller's own credentials (the CLI's own account by default), not the member role. */
+  get usesCallerCredentials(): boolean {
+    return this.run.credentials.usesCallerCredentials(this.accountId);
   }
 
   client<S extends ServiceName>(service: S, region: string): ApiClient<S> {
@@ -115,7 +116,7 @@ export class AccountSession {
     return this.run.api.call(api, send, {
       gate: this.gate,
       priority: this.sequence,
-      ...(this.isCaller ? {} : { refresh: () => this.refresh() }),
+      ...(this.usesCallerCredentials ? {} : { refresh: () => this.refresh() }),
     });
   }
 

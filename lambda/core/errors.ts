@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   'CollectFailed',
   'EvaluateFailed',
   'StoreFailed',
+  'RunTimedOut',
+  'RunAbandoned',
   // collection (docs/collection.md)
   'MissingCredentials',
   'OrganizationsAccessDenied',

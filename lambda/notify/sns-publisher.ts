@@ -1,11 +1,10 @@
 /**
  * Publishes a built notification to SNS. Bounded retries with jittered backoff on transient errors
- * (on top of the SDK's own); never throws: the outcome is reported in the run record, and the results
- * are already stored when this runs.
+ * (on top of the SDK's own); never throws: the outcome is reported in the run record, and the
+ * notification stays pending in the outbox until a later run delivers it (docs/notifications.md).
  */
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { NotificationMessage } from '../app/notification';
-import type { NotificationPublisher, PublishOutcome } from '../app/ports';
+import type { NotificationPublisher, PublishableMessage, PublishOutcome } from '../app/ports';
 
 export interface PublishRetry {
   maxAttempts: number;
@@ -37,6 +36,13 @@ const PERMANENT = new Set([
   'InvalidSecurityException',
   'ValidationException',
   'EndpointDisabledException',
+]);
+
+/** Errors about this message itself: the topic may still take other messages. */
+const MESSAGE_REJECTED = new Set([
+  'InvalidParameterException',
+  'InvalidParameterValueException',
+  'ValidationException',
 ]);
 
 /**
@@ -76,7 +82,7 @@ export class SnsPublisher implements NotificationPublisher {
     this.retry = { ...DEFAULT_PUBLISH_RETRY, ...retry };
   }
 
-  async publish(message: NotificationMessage): Promise<PublishOutcome> {
+  async publish(message: PublishableMessage): Promise<PublishOutcome> {
     let lastError: unknown;
     let attempts = 0;
     while (attempts < this.retry.maxAttempts) {
@@ -101,10 +107,12 @@ export class SnsPublisher implements NotificationPublisher {
         }
       }
     }
+    const code = errorCode(lastError);
     return {
       status: 'failed',
       attempts,
-      error: { code: errorCode(lastError), message: errorText(lastError) },
+      error: { code, message: errorText(lastError) },
+      messageRejected: MESSAGE_REJECTED.has(code),
     };
   }
 }

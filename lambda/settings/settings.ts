@@ -319,6 +319,12 @@ export const SETTINGS = {
       'a valid STS external id (2-1224 characters from A-Z a-z 0-9 +=,.@:/_-)',
     ),
   },
+  assumeRoleInOwnAccount: {
+    type: 'boolean',
+    default: false,
+    flag: 'assume-in-own-account',
+    doc: "assume the member role in the caller's own account too, as the audit Lambda always does (CLI; default: read that account with the caller's credentials)",
+  },
   orgId: {
     type: 'string',
     context: 'orgId',
@@ -360,6 +366,13 @@ export const SETTINGS = {
     defaultDoc: "the stack's region",
     doc: "the one region the role's stack instances go to (IAM is global)",
     validate: matching(REGION_RE, 'one AWS region code such as us-east-1'),
+  },
+  auditAccountMemberRole: {
+    type: 'boolean',
+    default: true,
+    context: 'auditAccountMemberRole',
+    group: 'Member role',
+    doc: 'the audit stack puts the member role into its own account, which the StackSet then leaves out; `false` if the role reaches that account some other way ([§4](#4-rolling-out-the-member-role))',
   },
   memberRoleStack: {
     type: 'boolean',

@@ -54,6 +54,7 @@ export async function batchPut(
   items: readonly TableItem[],
   retry: RetryPolicy = DEFAULT_RETRY,
   concurrency = 4,
+  signal?: AbortSignal,
 ): Promise<BatchResult> {
   const unique = dedupeByKey(items);
   for (const item of unique) {
@@ -71,6 +72,9 @@ export async function batchPut(
   let next = 0;
   const worker = async (): Promise<void> => {
     while (next < chunks.length) {
+      // A run stopped at its deadline has recorded itself and released the lock: nothing more is written.
+      if (signal?.aborted)
+        throw new StoreError('WriteFailed', 'writes stopped: the run passed its stop time');
       const chunk = chunks[next++];
       await writeChunk(client, tableName, chunk, retry, result);
     }

@@ -2,7 +2,8 @@
  * The results table on DynamoDB (docs/results-table.md), through `@aws-sdk/lib-dynamodb`: the
  * `ResultsStore` port of app/ports.ts, throwing the port's errors (app/store-errors.ts).
  * Every read is a `Query` or a `GetItem`; nothing scans. No transactions: writes are ordered so that a
- * run that dies half-way leaves a state the next run repairs (events first, finding states last).
+ * run that dies half-way leaves a state the next run repairs (the pending notification first, finding
+ * states last: docs/results-table.md, "The notification outbox").
  */
 import {
   ConditionalCheckFailedException,
@@ -18,8 +19,16 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import type { ApplyDriftInput, FindingFilter, Page, PageOptions, ResultsStore, RunLock } from '../app/ports';
-import type { RunRecord, WriteStats } from '../app/run-record';
+import type {
+  ApplyDriftInput,
+  FindingFilter,
+  OutboxEntry,
+  Page,
+  PageOptions,
+  ResultsStore,
+  RunLock,
+} from '../app/ports';
+import type { NotificationOutcome, RunRecord, WriteStats } from '../app/run-record';
 import { LockLostError, RunLockedError, StoreError } from '../app/store-errors';
 import type { FindingHistory, StoredFinding } from '../app/stored-finding';
 import { SEVERITIES } from '../core/model';
@@ -33,10 +42,15 @@ import {
   isExpired,
   LOCK_PK,
   LOCK_SK,
+  lockFromItem,
   lockItem,
+  OUTBOX_PK,
+  outboxFromItem,
+  outboxItem,
   RUN_PK,
   runFromItem,
   runItem,
+  runSk,
   STATE_SK,
   storedFindingFromItem,
 } from './items';
@@ -56,6 +70,10 @@ export interface DynamoResultsStoreOptions {
 }
 
 const DEFAULT_RUN_RETENTION_DAYS = 400;
+/** A sent notification is kept this long (for `history`-style inspection), then TTL deletes it. */
+const SENT_NOTIFICATION_RETENTION_DAYS = 30;
+/** How many of the latest run records the abandoned-run sweep reads (one Query page). */
+const ABANDONED_SWEEP_RUNS = 20;
 const DEFAULT_PAGE_LIMIT = 500;
 
 /** A document client that drops `undefined` (optional fields) instead of failing on them. */
@@ -106,20 +124,32 @@ export class DynamoResultsStore implements ResultsStore {
 
   // ── run lock ────────────────────────────────────────────────────────────────────────────────
 
-  async acquireLock(holder: string, now: Date, ttlSeconds: number): Promise<RunLock> {
+  async acquireLock(
+    holder: string,
+    now: Date,
+    ttlSeconds: number,
+    options: { invocation?: string } = {},
+  ): Promise<RunLock> {
     const lock: RunLock = {
       holder,
       acquiredAt: now.toISOString(),
       expiresAt: epochSeconds(now) + ttlSeconds,
+      ...(options.invocation === undefined ? {} : { invocation: options.invocation }),
     };
+    // DynamoDB's TTL deletion lags (and dynalite never deletes): expiry is checked here. A retry of the
+    // same invocation (Lambda retries keep the request id; the schedule's execution id is in the event)
+    // takes over: its earlier attempt has ended, killed at the timeout.
+    const sameInvocation = options.invocation === undefined ? '' : ' OR invocation = :invocation';
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
           Item: lockItem(lock),
-          // DynamoDB's TTL deletion lags (and dynalite never deletes): expiry is checked here.
-          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
-          ExpressionAttributeValues: { ':now': epochSeconds(now) },
+          ConditionExpression: `attribute_not_exists(pk) OR expiresAt < :now${sameInvocation}`,
+          ExpressionAttributeValues: {
+            ':now': epochSeconds(now),
+            ...(options.invocation === undefined ? {} : { ':invocation': options.invocation }),
+          },
         }),
       );
       return lock;
@@ -175,13 +205,7 @@ export class DynamoResultsStore implements ResultsStore {
           ConsistentRead: true,
         }),
       );
-      const item = response.Item;
-      if (!item) return undefined;
-      return {
-        holder: String(item.holder),
-        acquiredAt: String(item.acquiredAt),
-        expiresAt: Number(item.expiresAt),
-      };
+      return response.Item ? lockFromItem(response.Item) : undefined;
     } catch (error) {
       throw this.wrap('ReadFailed', 'could not read the run lock', error);
     }
@@ -209,17 +233,54 @@ export class DynamoResultsStore implements ResultsStore {
     return open;
   }
 
+  /**
+   * The order is the guarantee (docs/results-table.md, "The notification outbox"): the pending
+   * notification is written before any finding state, and the states are the commit. A run that dies
+   * before the states leaves the drift to be computed again; one that dies after them leaves the
+   * notification pending for the next run.
+   */
   async applyDrift(input: ApplyDriftInput): Promise<WriteStats> {
     const plan = planWrites(input.drift, input.previousOpen, input.runId, input.now, this.policy);
-    const events = await batchPut(this.client, this.tableName, plan.events, this.retry, this.concurrency);
+    let outboxRequests = 0;
+    if (input.notification) {
+      this.checkNotStopped(input.signal);
+      try {
+        await this.client.send(
+          new PutCommand({ TableName: this.tableName, Item: outboxItem(input.notification) }),
+        );
+      } catch (error) {
+        throw this.wrap('WriteFailed', `could not store the notification of run ${input.runId}`, error);
+      }
+      outboxRequests = 1;
+    }
+    const events = await batchPut(
+      this.client,
+      this.tableName,
+      plan.events,
+      this.retry,
+      this.concurrency,
+      input.signal,
+    );
+    this.checkNotStopped(input.signal);
     await this.expireOpenedEvents(plan.eventExpiries);
-    const states = await batchPut(this.client, this.tableName, plan.states, this.retry, this.concurrency);
+    const states = await batchPut(
+      this.client,
+      this.tableName,
+      plan.states,
+      this.retry,
+      this.concurrency,
+      input.signal,
+    );
     return {
       ...plan.stats,
-      itemsWritten: events.itemsWritten + states.itemsWritten,
-      requests: events.requests + states.requests + plan.eventExpiries.length,
+      itemsWritten: outboxRequests + events.itemsWritten + states.itemsWritten,
+      requests: outboxRequests + events.requests + states.requests + plan.eventExpiries.length,
       retries: events.retries + states.retries,
     };
+  }
+
+  private checkNotStopped(signal: AbortSignal | undefined): void {
+    if (signal?.aborted) throw new StoreError('WriteFailed', 'writes stopped: the run passed its stop time');
   }
 
   private async expireOpenedEvents(
@@ -320,6 +381,160 @@ export class DynamoResultsStore implements ResultsStore {
       await this.client.send(new PutCommand({ TableName: this.tableName, Item: runItem(record, expiresAt) }));
     } catch (error) {
       throw this.wrap('WriteFailed', `could not write run record ${record.runId}`, error);
+    }
+  }
+
+  async markAbandonedRuns(currentRunId: string, now: Date): Promise<string[]> {
+    const latest = await this.query({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': RUN_PK },
+      ScanIndexForward: false,
+      Limit: ABANDONED_SWEEP_RUNS,
+      ConsistentRead: true,
+    });
+    const abandoned: string[] = [];
+    for (const item of latest.items) {
+      if (item.status !== 'running' || item.runId === currentRunId) continue;
+      try {
+        await this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: { pk: item.pk, sk: item.sk },
+            UpdateExpression: 'SET #status = :abandoned, #error = :error, abandonedBy = :by',
+            ConditionExpression: '#status = :running',
+            ExpressionAttributeNames: { '#status': 'status', '#error': 'error' },
+            ExpressionAttributeValues: {
+              ':abandoned': 'abandoned',
+              ':running': 'running',
+              ':by': currentRunId,
+              ':error': {
+                stage: 'unknown',
+                code: 'RunAbandoned',
+                message: `the run ended without recording its end (a Lambda timeout or crash); found by run ${currentRunId} at ${now.toISOString()}`,
+              },
+            },
+          }),
+        );
+        abandoned.push(String(item.runId));
+      } catch (error) {
+        // It recorded its end meanwhile (a run whose lock lapsed while it was still alive).
+        if (!isConditionalFailure(error))
+          throw this.wrap('WriteFailed', `could not mark run ${String(item.runId)} abandoned`, error);
+      }
+    }
+    return abandoned;
+  }
+
+  // ── notification outbox ─────────────────────────────────────────────────────────────────────
+
+  async pendingNotifications(limit: number): Promise<OutboxEntry[]> {
+    const pending: OutboxEntry[] = [];
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const response = await this.query({
+        KeyConditionExpression: 'pk = :pk',
+        FilterExpression: '#status = :pending',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':pk': OUTBOX_PK, ':pending': 'pending' },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      });
+      for (const item of response.items) {
+        if (pending.length < limit) pending.push(outboxFromItem(item));
+      }
+      startKey = response.lastKey;
+    } while (startKey && pending.length < limit);
+    return pending;
+  }
+
+  async countPendingNotifications(): Promise<number> {
+    let count = 0;
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      try {
+        const response = await this.client.send(
+          new QueryCommand({
+            TableName: this.tableName,
+            KeyConditionExpression: 'pk = :pk',
+            FilterExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: { ':pk': OUTBOX_PK, ':pending': 'pending' },
+            Select: 'COUNT',
+            ExclusiveStartKey: startKey,
+            ConsistentRead: true,
+          }),
+        );
+        count += response.Count ?? 0;
+        startKey = response.LastEvaluatedKey;
+      } catch (error) {
+        throw this.wrap('ReadFailed', 'could not count the pending notifications', error);
+      }
+    } while (startKey);
+    return count;
+  }
+
+  async markNotificationSent(entry: OutboxEntry, outcome: NotificationOutcome, now: Date): Promise<void> {
+    await this.updateOutbox(entry, {
+      UpdateExpression: 'SET #status = :sent, sentAt = :at, attempts = :attempts, expiresAt = :expiresAt',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':sent': 'sent',
+        ':at': now.toISOString(),
+        ':attempts': outcome.attempts ?? entry.attempts,
+        ':expiresAt': epochSeconds(now) + SENT_NOTIFICATION_RETENTION_DAYS * 86_400,
+      },
+    });
+    await this.recordRunNotification(entry, outcome);
+  }
+
+  async markNotificationFailed(entry: OutboxEntry, outcome: NotificationOutcome, now: Date): Promise<void> {
+    await this.updateOutbox(entry, {
+      UpdateExpression: 'SET attempts = :attempts, lastError = :error, lastAttemptAt = :at',
+      ExpressionAttributeValues: {
+        ':attempts': outcome.attempts ?? entry.attempts,
+        ':error': (outcome.detail ?? 'failed').slice(0, 300),
+        ':at': now.toISOString(),
+      },
+    });
+    await this.recordRunNotification(entry, outcome);
+  }
+
+  private async updateOutbox(
+    entry: OutboxEntry,
+    update: Pick<
+      ConstructorParameters<typeof UpdateCommand>[0],
+      'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'
+    >,
+  ): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: OUTBOX_PK, sk: runSk(entry.runStartedAt, entry.runId) },
+          ConditionExpression: 'attribute_exists(pk)',
+          ...update,
+        }),
+      );
+    } catch (error) {
+      throw this.wrap('WriteFailed', `could not update the notification of run ${entry.runId}`, error);
+    }
+  }
+
+  /** The run record shows where its notification stands (absent once the record expired: skipped). */
+  private async recordRunNotification(entry: OutboxEntry, outcome: NotificationOutcome): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: RUN_PK, sk: runSk(entry.runStartedAt, entry.runId) },
+          UpdateExpression: 'SET notification = :outcome',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':outcome': JSON.parse(JSON.stringify(outcome)) as unknown },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalFailure(error))
+        throw this.wrap('WriteFailed', `could not record the notification of run ${entry.runId}`, error);
     }
   }
 

@@ -3,8 +3,8 @@
  * conversion between domain objects and items. Pure: no SDK calls here.
  */
 
-import type { RunLock } from '../app/ports';
-import type { RunRecord } from '../app/run-record';
+import type { OutboxEntry, RunLock } from '../app/ports';
+import type { NotificationOutcome, RunRecord } from '../app/run-record';
 import type { FindingEvent, FindingStatus, StoredFinding } from '../app/stored-finding';
 import type { Finding, FindingResource } from '../core/findings';
 import { hash64 } from '../core/findings';
@@ -17,6 +17,7 @@ export const EVENT_PREFIX = 'EVENT#';
 export const RUN_PK = 'RUN';
 export const LOCK_PK = 'LOCK';
 export const LOCK_SK = 'RUN';
+export const OUTBOX_PK = 'OUTBOX';
 
 export type TableItem = Record<string, unknown> & { pk: string; sk: string };
 
@@ -36,7 +37,8 @@ export const MAX_ITEM_BYTES = 400 * 1024;
 
 export const findingPk = (fingerprint: string): string => `${FINDING_PREFIX}${fingerprint}`;
 export const eventSk = (at: string, runId: string): string => `${EVENT_PREFIX}${at}#${runId}`;
-const runSk = (startedAt: string, runId: string): string => `${startedAt}#${runId}`;
+/** Run records and outbox entries share this sort key: both list in start order. */
+export const runSk = (startedAt: string, runId: string): string => `${startedAt}#${runId}`;
 
 /** `0` for critical … `4` for info: index sort keys list the worst first. */
 export function severityKey(severity: Severity): string {
@@ -304,6 +306,50 @@ export function runFromItem(item: Record<string, unknown>): RunRecord {
 
 export function lockItem(lock: RunLock): TableItem {
   return { pk: LOCK_PK, sk: LOCK_SK, type: 'lock', ...lock };
+}
+
+export function lockFromItem(item: Record<string, unknown>): RunLock {
+  return {
+    holder: String(item.holder),
+    acquiredAt: String(item.acquiredAt),
+    expiresAt: Number(item.expiresAt),
+    ...(typeof item.invocation === 'string' ? { invocation: item.invocation } : {}),
+  };
+}
+
+/** A pending notification (the outbox of docs/results-table.md): no expiry while pending. */
+export function outboxItem(entry: OutboxEntry): TableItem {
+  return {
+    pk: OUTBOX_PK,
+    sk: runSk(entry.runStartedAt, entry.runId),
+    type: 'notification',
+    status: 'pending',
+    runId: entry.runId,
+    runStartedAt: entry.runStartedAt,
+    subject: entry.message.subject,
+    message: entry.message.message,
+    messageStructure: entry.message.messageStructure,
+    attributes: entry.message.attributes,
+    outcome: JSON.parse(JSON.stringify(entry.outcome)) as Record<string, unknown>,
+    attempts: entry.attempts,
+    ...(entry.lastError === undefined ? {} : { lastError: entry.lastError }),
+  };
+}
+
+export function outboxFromItem(item: Record<string, unknown>): OutboxEntry {
+  return {
+    runId: String(item.runId),
+    runStartedAt: String(item.runStartedAt),
+    message: {
+      subject: String(item.subject ?? ''),
+      message: String(item.message ?? ''),
+      messageStructure: 'json',
+      attributes: (item.attributes ?? {}) as OutboxEntry['message']['attributes'],
+    },
+    outcome: (item.outcome ?? { mode: 'changes', status: 'pending' }) as NotificationOutcome,
+    attempts: num(item.attempts) ?? 0,
+    ...(typeof item.lastError === 'string' ? { lastError: item.lastError } : {}),
+  };
 }
 
 /** Items whose TTL has passed are still returned until DynamoDB deletes them (up to days later). */

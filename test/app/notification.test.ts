@@ -6,6 +6,8 @@ import {
   SNS_MAX_BYTES,
   sanitizeSubject,
 } from '../../lambda/app/notification';
+import type { Finding } from '../../lambda/core/findings';
+import { finding, PROD, roleArn } from '../drift/fixtures';
 import { critical, drift, high, manyFindings, resolvedLow, runRecord } from '../notify/fixtures';
 
 const parse = (message: string) => {
@@ -69,6 +71,12 @@ describe('message structure', () => {
     expect(keys).toEqual(['default', 'email']);
     expect(chatbot).toEqual(message.chatbot);
     expect(email).toBe(message.email);
+  });
+
+  it('both parts say which run they report (a late delivery or a duplicate is recognizable)', () => {
+    expect(chatbot.content.description.split('\n')[1]).toBe(`_Run ${run.runId}, started ${run.startedAt}_`);
+    expect(email).toContain(`Run ${run.runId}, started ${run.startedAt}`);
+    expect(message.attributes.runId).toEqual({ DataType: 'String', StringValue: run.runId });
   });
 
   it('default is an AWS Chatbot custom notification', () => {
@@ -138,6 +146,109 @@ describe('message structure', () => {
     const withGaps = buildNotification(drift({ new: [high] }), partial);
     expect(withGaps?.email).toContain('Coverage: 1 account(s) not scanned, 2 cluster API(s) not readable');
     expect(withGaps?.chatbot.content.description).toContain(':warning: Coverage');
+  });
+
+  it('points each coverage gap to the command that lists it, with the table', () => {
+    const partial = runRecord({
+      audited: { ...runRecord().audited!, accountsFailed: 1, regionsFailed: 2, clustersUnreachable: 3 },
+    });
+    const message = buildNotification(drift({ new: [high] }), partial, {
+      commandSuffix: ' --table audit-results',
+    });
+    const coverageLines = (message?.email ?? '')
+      .split('\n')
+      .filter((line) => line.startsWith('  irsa-audit'));
+
+    expect(coverageLines.slice(0, 4)).toEqual([
+      '  irsa-audit findings --check scan.account-unreachable --table audit-results',
+      '  irsa-audit findings --check scan.region-failed --table audit-results',
+      '  irsa-audit findings --check scan.cluster-unreachable --table audit-results',
+      '  irsa-audit access --table audit-results',
+    ]);
+    expect(message?.chatbot.content.description).toContain(
+      '`irsa-audit findings --check scan.cluster-unreachable --table audit-results` · `irsa-audit access --table audit-results`',
+    );
+
+    const onlyClusters = buildNotification(
+      drift({ new: [high] }),
+      runRecord({ audited: { ...runRecord().audited!, clustersUnreachable: 1 } }),
+      { commandSuffix: ' --table audit-results' },
+    );
+    expect(onlyClusters?.email).not.toContain('scan.account-unreachable');
+    expect(onlyClusters?.email).toContain(
+      'irsa-audit findings --check scan.cluster-unreachable --table audit-results',
+    );
+  });
+});
+
+describe('untrusted text', () => {
+  const PHISH = '<!here> <https://evil.example/sso|Re-login>';
+  const hostile = finding(
+    'sa.role-untrusted',
+    {
+      accountId: PROD,
+      region: 'us-west-2',
+      cluster: 'prod`*bold*`',
+      namespace: 'apps`',
+      serviceAccount: '`web',
+      roleArn: roleArn(PROD, 'web\u202Etxt.exe'),
+    },
+    {
+      severity: 'high',
+      title: 'Service account annotated with a role that does not trust it',
+      message: `ServiceAccount apps/web is annotated with ${PHISH}\r\n[CRITICAL] forged.check: all clear\u200B`,
+    },
+  );
+
+  function build(findings: Finding[]) {
+    const message = buildNotification(drift({ new: findings }), runRecord());
+    if (!message) throw new Error('expected a message');
+    return { ...parse(message.message), message };
+  }
+
+  it('carries no mention or link into the Chatbot card, and no raw hostile character anywhere', () => {
+    const { chatbot, message } = build([hostile]);
+    const card = JSON.stringify(chatbot);
+
+    expect(card).not.toContain('<!here>');
+    expect(card).not.toContain('<https://');
+    expect(chatbot.content.description).toContain('&lt;!here&gt; &lt;https://evil.example/sso|Re-login&gt;');
+    for (const text of [message.message, message.email, card]) {
+      expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B\r]/);
+    }
+  });
+
+  it('keeps backticks in names inside their code span', () => {
+    const { chatbot } = build([hostile]);
+    const line = chatbot.content.description.split('\n').find((each) => each.startsWith('• *high*')) ?? '';
+
+    // Three code spans (check id, service account, cluster): six backticks, all of them the spans' own.
+    expect(line.match(/`/g)).toHaveLength(6);
+    expect(line).toContain('`appsˋ/ˋweb`');
+    expect(line).toContain('`prodˋ*bold*ˋ`');
+  });
+
+  it('lets no value forge a line of the e-mail', () => {
+    const { email } = build([hostile]);
+
+    expect(email.split('\n').some((line) => line.startsWith('[CRITICAL] forged.check'))).toBe(false);
+    // Plain text: the value is shown as it is, on its own entry's line.
+    expect(email).toContain(`annotated with ${PHISH} [CRITICAL] forged.check: all clear[U+200B]`);
+    expect(email).toContain('web[U+202E]txt.exe');
+  });
+
+  it('caps a 100 KB value in both messages', () => {
+    const huge = finding(
+      'sa.role-untrusted',
+      { accountId: PROD, cluster: 'prod', namespace: 'apps', serviceAccount: 'web' },
+      { severity: 'high', message: `annotation value ${'A'.repeat(100_000)}` },
+    );
+    const { email, chatbot, message } = build([huge]);
+
+    expect(message.bytes).toBeLessThan(10_000);
+    expect(email).toMatch(/annotation value A+…/);
+    expect(chatbot.content.description).toMatch(/annotation value A+…/);
+    expect(message.truncated).toBe(false);
   });
 });
 

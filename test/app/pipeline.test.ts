@@ -3,7 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type AuditDeps, PipelineError, runAudit } from '../../lambda/app/pipeline';
-import type { AuditLogger, AuditMetrics } from '../../lambda/app/ports';
+import type { AuditLogger, AuditMetrics, ResultsStore } from '../../lambda/app/ports';
+import { startRunRecord } from '../../lambda/app/run-record';
 import { RunLockedError } from '../../lambda/app/store-errors';
 import type { Finding } from '../../lambda/core/findings';
 import type { Inventory } from '../../lambda/core/model';
@@ -285,5 +286,220 @@ describe('runAudit end to end (dynalite + mocked SNS)', () => {
     const metrics: AuditMetrics = new Metrics({ namespace: 'IrsaAudit', serviceName: 'irsa-audit' });
     expect(typeof logger.info).toBe('function');
     expect(typeof metrics.addMetric).toBe('function');
+  });
+});
+
+const unavailable = () =>
+  Object.assign(new Error('Service unavailable'), {
+    name: 'InternalErrorException',
+    $metadata: { httpStatusCode: 500 },
+  });
+
+/** The run each Publish reports (every message carries its run id as an attribute). */
+const publishedRuns = () =>
+  sns.commandCalls(PublishCommand).map((call) => call.args[0].input.MessageAttributes?.runId?.StringValue);
+
+function metricSink(): { sink: AuditMetrics; values: Record<string, number> } {
+  const values: Record<string, number> = {};
+  return {
+    values,
+    sink: {
+      addMetric: (name, _unit, value) => {
+        values[name] = value;
+      },
+    },
+  };
+}
+
+/**
+ * The store, with `putRun` of the completed record never returning: the Lambda is killed there, after
+ * the states were written. `killed` resolves when the run got there.
+ */
+function killedAfterStates(store: ResultsStore): { store: ResultsStore; killed: Promise<void> } {
+  let puts = 0;
+  let reached: () => void = () => {};
+  const killed = new Promise<void>((resolve) => {
+    reached = resolve;
+  });
+  const proxy = new Proxy(store, {
+    get(target, property, receiver) {
+      if (property === 'putRun') {
+        return (record: Parameters<ResultsStore['putRun']>[0]) => {
+          if (++puts === 1) return target.putRun(record);
+          reached();
+          return new Promise<void>(() => {});
+        };
+      }
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return { store: proxy, killed };
+}
+
+describe('notification outbox: at-least-once delivery', () => {
+  it("publish fails 3 times: the next run delivers that run's message, marked with its run id", async () => {
+    sns.reset();
+    sns.on(PublishCommand).rejects(unavailable());
+    const night1 = metricSink();
+    const first = await runAudit(deps(healthyOrg, { metrics: night1.sink }));
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(3);
+    expect(first.notificationOutcome).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(night1.values).toMatchObject({ NotificationFailed: 1, NotificationsPending: 1 });
+
+    // Run 2 has no drift of its own: before, nothing would ever have been sent.
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-late' });
+    nextNight();
+    const night2 = metricSink();
+    const second = await runAudit(deps(healthyOrg, { metrics: night2.sink }));
+
+    expect(second.drift.new).toEqual([]);
+    expect(publishedRuns()).toEqual(['run-1']);
+    const delivered = sns.commandCalls(PublishCommand)[0].args[0].input;
+    expect(JSON.parse(delivered.Message ?? '{}').email).toContain('Run run-1');
+    expect(delivered.Message).toBe(first.notification?.message);
+    expect(second.notificationOutcome.status).toBe('skipped');
+    expect(night2.values).toMatchObject({ NotificationFailed: 0, NotificationsPending: 0 });
+    const history = await listRuns(dynamo.store(), {}, new Date(clockTime));
+    expect(history.runs.map((run) => [run.runId, run.notification])).toEqual([
+      ['run-2', expect.objectContaining({ status: 'skipped' })],
+      [
+        'run-1',
+        expect.objectContaining({
+          status: 'published',
+          messageId: 'msg-late',
+          attempts: 4,
+          deliveredBy: 'run-2',
+        }),
+      ],
+    ]);
+    // Sent once: the third run sends nothing.
+    nextNight();
+    await runAudit(deps(healthyOrg));
+    expect(publishedRuns()).toEqual(['run-1']);
+  });
+
+  it('a Lambda killed after the states were written: the next run sends its drift and marks it abandoned', async () => {
+    const dying = killedAfterStates(dynamo.store());
+    void runAudit(deps(healthyOrg, { store: dying.store }));
+    await dying.killed;
+    expect((await queryFindings(dynamo.store(), {}, {}, new Date(clockTime))).findings).toHaveLength(4);
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(0);
+
+    nextNight();
+    const next = await runAudit(deps(healthyOrg));
+
+    expect(next.drift.new).toEqual([]);
+    expect(publishedRuns()).toEqual(['run-1']);
+    const runs = (await listRuns(dynamo.store(), {}, new Date(clockTime))).runs;
+    expect(runs.map((run) => [run.runId, run.status])).toEqual([
+      ['run-2', 'succeeded'],
+      ['run-1', 'abandoned'],
+    ]);
+    expect(runs[1]).toMatchObject({
+      abandonedBy: 'run-2',
+      error: { code: 'RunAbandoned' },
+      notification: { status: 'published', deliveredBy: 'run-2' },
+    });
+  });
+
+  it("delivers what is pending oldest first, this run's own message last", async () => {
+    sns.reset();
+    sns.on(PublishCommand).rejects(unavailable());
+    await runAudit(deps(healthyOrg));
+    nextNight();
+    // Run 2 (PROD unreachable) has drift of its own: one new coverage finding. The topic is still down:
+    // run 1's message is tried first (at the start and again after storing), and each delivery stops
+    // there, so run 2's is not even tried.
+    const second = await runAudit(deps(prodUnreachable));
+    expect(second.drift.new).toHaveLength(1);
+    expect(publishedRuns()).toEqual(Array(9).fill('run-1'));
+    expect(second.notificationOutcome).toMatchObject({
+      status: 'pending',
+      detail: expect.stringContaining('earlier notification'),
+    });
+    expect(await dynamo.store().countPendingNotifications()).toBe(2);
+
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-ok' });
+    nextNight();
+    const third = await runAudit(deps(healthyOrg));
+    expect(third.drift.resolved).toHaveLength(1);
+    expect(publishedRuns()).toEqual(['run-1', 'run-2', 'run-3']);
+    expect(third.notificationOutcome).toMatchObject({ status: 'published', attempts: 1 });
+    expect(await dynamo.store().countPendingNotifications()).toBe(0);
+  });
+
+  it('a message the topic rejects stays pending without blocking the next ones', async () => {
+    sns.reset();
+    sns.on(PublishCommand).rejects(unavailable());
+    const first = await runAudit(deps(healthyOrg));
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'msg-ok' });
+    sns.on(PublishCommand, { Message: first.notification?.message }).rejects(
+      Object.assign(new Error('Invalid parameter'), {
+        name: 'InvalidParameterException',
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    nextNight();
+    const second = await runAudit(deps(prodUnreachable));
+    // Run 1's message is tried at the start and after storing, rejected at once each time.
+    expect(publishedRuns()).toEqual(['run-1', 'run-1', 'run-2']);
+    expect(second.notificationOutcome.status).toBe('published');
+    expect((await dynamo.store().pendingNotifications(10)).map((each) => each.runId)).toEqual(['run-1']);
+  });
+});
+
+describe('runs that end badly end cleanly', () => {
+  it('a run still working at its stop time records itself failed and releases the lock', async () => {
+    const stuck = new Promise<Inventory>(() => {});
+    const failure = runAudit(
+      deps(healthyOrg, {
+        collect: () => stuck,
+        clock: () => new Date(clockTime),
+        stopAt: new Date(clockTime + 200),
+      }),
+    );
+    await expect(failure).rejects.toMatchObject({ code: 'RunTimedOut', stage: 'collect' });
+    const [record] = (await listRuns(dynamo.store(), {}, new Date(clockTime))).runs;
+    expect(record).toMatchObject({ runId: 'run-1', status: 'failed', error: { code: 'RunTimedOut' } });
+    expect(await dynamo.store().readLock()).toBeUndefined();
+
+    // So the retry does the work.
+    const retry = await runAudit(deps(healthyOrg));
+    expect(retry.record.status).toBe('succeeded');
+  });
+
+  it('leases the lock until shortly after the stop time, not a fixed 16 minutes', async () => {
+    const store = dynamo.store();
+    let lease: number | undefined;
+    const collect = async () => {
+      lease = (await store.readLock())?.expiresAt;
+      return healthyOrg();
+    };
+    const stopAt = new Date(clockTime + 300_000);
+    await runAudit(deps(healthyOrg, { collect, stopAt, invocation: 'request:req-1' }));
+    expect(lease).toBeGreaterThanOrEqual(Math.floor(stopAt.getTime() / 1000) + 59);
+    expect(lease).toBeLessThanOrEqual(Math.floor(stopAt.getTime() / 1000) + 62);
+  });
+
+  it('a retry of the same invocation takes over the lock its killed attempt left; another one is refused', async () => {
+    const store = dynamo.store();
+    await store.acquireLock('killed-run', new Date(clockTime), 900, { invocation: 'request:req-1' });
+    await store.putRun(startRunRecord('killed-run', new Date(clockTime - 1000)));
+
+    await expect(runAudit(deps(healthyOrg, { invocation: 'request:req-2' }))).rejects.toBeInstanceOf(
+      RunLockedError,
+    );
+    const retry = await runAudit(deps(healthyOrg, { invocation: 'request:req-1' }));
+    expect(retry.record.status).toBe('succeeded');
+    const runs = (await listRuns(store, {}, new Date(clockTime))).runs;
+    expect(runs.find((run) => run.runId === 'killed-run')).toMatchObject({
+      status: 'abandoned',
+      abandonedBy: retry.runId,
+    });
+    expect(await store.readLock()).toBeUndefined();
   });
 });

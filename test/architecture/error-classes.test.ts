@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { PipelineError } from '../../lambda/app/pipeline';
+import { PipelineError, RunStoppedError } from '../../lambda/app/pipeline';
 import { LockLostError, RunLockedError, StoreError } from '../../lambda/app/store-errors';
 import { CliError } from '../../lambda/cli/io';
 import { AssumeRoleError } from '../../lambda/collect/credentials';
@@ -27,6 +27,7 @@ const REPO = join(__dirname, '..', '..');
 const SAMPLES: Record<string, AuditorError> = {
   AuditorError: new AuditorError('UsageError', 'base'),
   PipelineError: new PipelineError('CollectFailed', 'collect', 'run-1', 'collect failed'),
+  RunStoppedError: new RunStoppedError(new Date('2026-11-29T03:14:55.000Z')),
   StoreError: new StoreError('WriteFailed', 'write failed'),
   RunLockedError: new RunLockedError('run-0', undefined),
   LockLostError: new LockLostError('run-0'),

@@ -8,8 +8,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListAccountsCommand } from '@aws-sdk/client-organizations';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
 import { type SimSettings, SimulatedAws, serviceError } from '../../bench/collect-sim';
+import { CALLER } from '../collect/org-fixture';
 import { type AwsMocks, mockAwsWithSimulation } from '../collect/sim-mocks';
 import { type ServedClusters, serveClusters } from '../handler/kube';
 import { DEV, PROD, REGION, roleArn, testOrganization } from '../handler/org';
@@ -152,6 +155,36 @@ describe('irsa-audit snapshot, scan and run', () => {
     expect(run.stderr).toBe('collected 3 account(s), 2 cluster(s)\n');
     expect(mocks!.organizations.commandCalls(ListAccountsCommand)).toHaveLength(1);
     expect(findingsOf(run.stdout).map(label).sort()).toEqual(FIRST_RUN_FINDINGS);
+  });
+
+  it("reads its own account with the caller's credentials, or through the member role with --assume-in-own-account", async () => {
+    const sim = simulate({ assumeRoleFails: (accountId) => accountId === CALLER });
+
+    const plain = await runCli(['run', '--regions', REGION, '--format', 'json'], CLI_ENV);
+
+    expect(plain.code).toBe(0);
+    expect(sim.callsByApi.get('sts:AssumeRole')).toBe(2);
+    expect(mocks!.sts).not.toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${CALLER}:role/IrsaAuditorMemberRole`,
+    });
+    expect(findingsOf(plain.stdout).map((finding) => finding.checkId)).not.toContain(
+      'scan.account-unreachable',
+    );
+
+    const assumed = await runCli(
+      ['run', '--regions', REGION, '--assume-in-own-account', '--format', 'json'],
+      CLI_ENV,
+    );
+
+    expect(mocks!.sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${CALLER}:role/IrsaAuditorMemberRole`,
+    });
+    // The member role is missing in the caller's own account here: it is unreachable, like any other.
+    expect(
+      findingsOf(assumed.stdout)
+        .filter((finding) => finding.checkId === 'scan.account-unreachable')
+        .map((finding) => finding.resource.accountId),
+    ).toEqual([CALLER]);
   });
 
   describe('run --store', () => {

@@ -40,6 +40,7 @@ describe('collection flags', () => {
       '--profile',
       'org-admin',
       '--skip-kubernetes',
+      '--assume-in-own-account',
     ]);
 
     expect(options).toMatchObject({
@@ -55,6 +56,7 @@ describe('collection flags', () => {
       accountConcurrency: 4,
       profile: 'org-admin',
       kubernetes: expect.objectContaining({ enabled: false }),
+      assumeRoleInOwnAccount: true,
     });
   });
 
@@ -68,6 +70,8 @@ describe('collection flags', () => {
       accountConcurrency: 4,
       accountsInFlight: 16,
       kubernetes: expect.objectContaining({ enabled: true, pageSize: 500 }),
+      // The CLI reads its own account with the caller's credentials unless told otherwise.
+      assumeRoleInOwnAccount: false,
     });
     expect(options.accounts).toBeUndefined();
     expect(options.regions).toBeUndefined();

@@ -109,6 +109,24 @@ describe('collectInventory against the SDK mock layer', () => {
     expect(sim.calls).toBe(sim.minCalls().total);
   });
 
+  it("with assumeRoleInOwnAccount, reads the caller's own account through the member role too", async () => {
+    const { deps } = simulate(organization([account(0), account(1)]), {
+      assumeRoleFails: (id) => id === CALLER,
+    });
+
+    const inventory = await collectInventory({ ...baseOptions, assumeRoleInOwnAccount: true }, deps);
+
+    expect(mocks!.sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 2);
+    expect(mocks!.sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: `arn:aws:iam::${CALLER}:role/${DEFAULT_MEMBER_ROLE_NAME}`,
+    });
+    // Without the member role in its own account, the audit account is unreachable like any other.
+    expect(byId(inventory, CALLER).errors).toEqual([
+      expect.objectContaining({ scope: 'account', code: 'AssumeRoleFailed' }),
+    ]);
+    expect(byId(inventory, accountId(1)).errors).toEqual([]);
+  });
+
   it('passes the external id and a custom role name to AssumeRole', async () => {
     const { deps } = simulate(
       organization([account(0), account(1)], { memberRoleName: 'audit/Reader', externalId: 'ext-123' }),

@@ -13,7 +13,14 @@ afterAll(() => sts.restore());
 
 const HOUR = 3600_000;
 
-function broker(options: { now?: () => number; partition?: string; externalId?: string } = {}) {
+function broker(
+  options: {
+    now?: () => number;
+    partition?: string;
+    externalId?: string;
+    assumeRoleInOwnAccount?: boolean;
+  } = {},
+) {
   const now = options.now ?? (() => Date.parse('2026-11-29T03:00:00Z'));
   const clock = { now, sleep: async () => {} };
   const callerCredentials = jest.fn(async () => ({ accessKeyId: 'AKIACALLER', secretAccessKey: 'x' }));
@@ -31,6 +38,7 @@ function broker(options: { now?: () => number; partition?: string; externalId?: 
       sessionDurationSeconds: 3600,
       credentialRefreshMarginMs: 5 * 60_000,
       ...(options.externalId ? { externalId: options.externalId } : {}),
+      ...(options.assumeRoleInOwnAccount ? { assumeRoleInOwnAccount: true } : {}),
     },
     createSdkClientFactory({ maxAttempts: 1, requestTimeoutMs: 1000, connectionTimeoutMs: 1000 }),
     new ApiCaller(new Semaphore(4), { stormRetries: 0, stormBackoffMs: 0 }, clock),
@@ -101,6 +109,22 @@ describe('CredentialBroker', () => {
     });
     expect(credentials.provider('999999999999')).toBe(callerCredentials);
     expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 0);
+  });
+
+  it("with assumeRoleInOwnAccount, assumes the member role in the caller's own account too (the Lambda)", async () => {
+    sts.on(AssumeRoleCommand).resolves(assumed(Date.parse('2026-11-29T04:00:00Z'), 'ASIA-OWN'));
+    const { broker: credentials } = broker({ assumeRoleInOwnAccount: true });
+
+    const own = await credentials.get('999999999999');
+    const viaProvider = await credentials.provider('999999999999')();
+
+    expect(own.accessKeyId).toBe('ASIA-OWN');
+    expect(viaProvider).toBe(own);
+    expect(credentials.usesCallerCredentials('999999999999')).toBe(false);
+    expect(sts).toHaveReceivedCommandTimes(AssumeRoleCommand, 1);
+    expect(sts).toHaveReceivedCommandWith(AssumeRoleCommand, {
+      RoleArn: 'arn:aws:iam::999999999999:role/IrsaAuditorMemberRole',
+    });
   });
 
   it('builds the role ARN in the caller partition', async () => {

@@ -7,6 +7,7 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type SimOrganization, type SimSettings, SimulatedAws } from '../../bench/collect-sim';
+import { startRunRecord } from '../../lambda/app/run-record';
 import type { StoredFinding } from '../../lambda/app/stored-finding';
 import type { ProgressListener } from '../../lambda/collect/progress';
 import type { CollectDeps } from '../../lambda/collect/run-context';
@@ -17,6 +18,7 @@ import {
   handler,
   type InvocationContext,
   runScheduledAudit,
+  STOP_MARGIN_MS,
 } from '../../lambda/handler';
 import { ENV } from '../../lambda/settings/settings';
 import { findingHistory, listRuns, queryFindings } from '../../lambda/store/queries';
@@ -369,6 +371,23 @@ describe('runScheduledAudit', () => {
     expect(email).toContain('3 open finding(s) could not be re-checked');
   });
 
+  it('audits its own account through the member role, like every other account', async () => {
+    const { sim } = await audit();
+
+    // Three accounts, three AssumeRoles: the audit account's own included.
+    expect(sim.callsByApi.get('sts:AssumeRole')).toBe(3);
+    const [healthy] = await runs();
+    expect(healthy.coverageErrors ?? []).toEqual([]);
+
+    // Without the member role in the audit account, that account is unreachable like any other.
+    await audit({ settings: { assumeRoleFails: (id) => id === CALLER } });
+
+    const [record] = await runs();
+    expect(record.coverageErrors).toEqual([
+      expect.objectContaining({ accountId: CALLER, scope: 'account', code: 'AssumeRoleFailed' }),
+    ]);
+  });
+
   it('when the account is reachable again, its coverage finding resolves and its findings are re-verified', async () => {
     const first = await audit();
     await audit({ settings: { assumeRoleFails: (id) => id === DEV } });
@@ -423,6 +442,75 @@ describe('runScheduledAudit', () => {
 
     expect(result).toMatchObject({ status: 'completed', findings: 4 });
     expect(await dynamo.store().readLock()).toBeUndefined();
+  });
+
+  describe('runs that end badly', () => {
+    it('a retry after a timeout does the work instead of returning skipped, and marks the killed attempt abandoned', async () => {
+      // What the attempt Lambda killed at the timeout left: its lock (taken by this request id, still
+      // within its lease) and its run record, still `running`.
+      const killedAt = new Date(nextStart - 60_000);
+      const store = dynamo.store();
+      await store.acquireLock('20261129T030000Z-killed01', killedAt, 960, { invocation: 'request:req-1' });
+      await store.putRun(startRunRecord('20261129T030000Z-killed01', killedAt, 'schedule'));
+
+      // Lambda's retry of the same invocation keeps the request id (lambdaContext: req-1).
+      const { result } = await audit();
+
+      expect(result).toMatchObject({ status: 'completed', findings: 4, notification: 'published' });
+      const records = await runs();
+      expect(records.map((run) => run.status)).toEqual(['succeeded', 'abandoned']);
+      expect(records[1]).toMatchObject({ abandonedBy: result.runId, error: { code: 'RunAbandoned' } });
+      expect(await dynamo.store().readLock()).toBeUndefined();
+    });
+
+    it('takes the lock over by the schedule execution id the event carries', async () => {
+      await dynamo.store().acquireLock('killed', new Date(nextStart - 60_000), 960, {
+        invocation: 'schedule:exec-42',
+      });
+      const other = await audit();
+      expect(other.result.status).toBe('skipped');
+
+      // Lambda's retry of the scheduled event: another request id here, the same execution id.
+      const sim = new SimulatedAws(testOrganization());
+      const result = await runScheduledAudit(
+        { getRemainingTimeInMillis: () => FIFTEEN_MINUTES, awsRequestId: 'req-other' },
+        {
+          env: baseEnv(),
+          store: dynamo.store(),
+          sns: new SNSClient({ region: 'us-east-1' }),
+          collectDeps: {
+            clients: sim.clientFactory(),
+            credentials: sim.callerCredentials,
+            kubernetes: sim.kubernetesReader(),
+            clock: { now: Date.now, sleep: async () => {} },
+          },
+          logger: new Logger({ serviceName: 'irsa-auditor-test' }),
+          metrics: quietMetrics(),
+        },
+        { source: 'irsa-auditor.schedule', executionId: 'exec-42' },
+      );
+      expect(result.status).toBe('completed');
+    });
+
+    it('a run still working at the stop time records itself failed and releases the lock; the retry works', async () => {
+      const stuck = new Proxy(dynamo.store(), {
+        get(target, property, receiver) {
+          if (property === 'loadOpenFindings') return () => new Promise(() => {});
+          const value = Reflect.get(target, property, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+
+      await expect(
+        audit({ remainingMs: STOP_MARGIN_MS + 300, deps: { store: stuck } }),
+      ).rejects.toMatchObject({ code: 'RunTimedOut', stage: 'load' });
+      const [record] = await runs();
+      expect(record).toMatchObject({ status: 'failed', error: { code: 'RunTimedOut', stage: 'load' } });
+      expect(await dynamo.store().readLock()).toBeUndefined();
+
+      const { result } = await audit();
+      expect(result).toMatchObject({ status: 'completed', findings: 4 });
+    });
   });
 
   describe('the deadline', () => {
@@ -495,7 +583,7 @@ describe('runScheduledAudit', () => {
     });
   });
 
-  it('keeps the results when every publish attempt fails, and reports the failure in the run record', async () => {
+  it('keeps the results when every publish attempt fails, reports it, and the next run delivers it', async () => {
     sns.on(PublishCommand).rejects(
       Object.assign(new Error('Internal error while publishing'), {
         name: 'InternalErrorException',
@@ -519,6 +607,20 @@ describe('runScheduledAudit', () => {
       },
     });
     expect(await dynamo.store().readLock()).toBeUndefined();
+
+    // The next night has no drift of its own, and delivers the first run's message, which names it.
+    sns.reset();
+    sns.on(PublishCommand).resolves({ MessageId: 'sns-message-late' });
+    const next = await audit();
+    expect(next.result).toMatchObject({ status: 'completed', drift: { new: 0, resolved: 0 } });
+    expect(publishes().map((input) => input.MessageAttributes?.runId?.StringValue)).toEqual([result.runId]);
+    expect(parseMessage(publishes()[0]).email).toContain(`Run ${result.runId}`);
+    const [, first] = await runs();
+    expect(first.notification).toMatchObject({
+      status: 'published',
+      messageId: 'sns-message-late',
+      deliveredBy: next.result.runId,
+    });
   });
 
   it('stores the results and records the drift without a topic (notification disabled)', async () => {

@@ -1,5 +1,5 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
-import { RUNS_SUCCEEDED_METRIC, SERVICE_NAME } from '../../infra/audit-stack';
+import { NOTIFICATION_METRICS, RUNS_SUCCEEDED_METRIC, SERVICE_NAME } from '../../infra/audit-stack';
 import { ENV } from '../../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../../lambda/store/table-schema';
 import {
@@ -291,11 +291,26 @@ describe('audit stack with the default configuration', () => {
   });
 
   describe('data key', () => {
-    it('rotates, is retained with the table, and lets CloudWatch use it for this topic only', () => {
+    it('rotates, is retained with the table, and grants CloudWatch nothing (alarms have their own topic)', () => {
       const key = resource(template, 'AWS::KMS::Key', 'DataKey');
 
       expect(key.Properties).toMatchObject({ EnableKeyRotation: true });
       expect(key.DeletionPolicy).toBe('Retain');
+      expect(JSON.stringify(key.Properties!.KeyPolicy)).not.toContain('cloudwatch.amazonaws.com');
+    });
+  });
+
+  describe('alarm topic', () => {
+    it('has its own rotating key, which CloudWatch may use for this topic only', () => {
+      const alarmTopic = logicalId(template, 'AWS::SNS::Topic', 'AlarmTopic');
+      const alarmKey = logicalId(template, 'AWS::KMS::Key', 'AlarmKey');
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: 'IrsaAuditor-alarms',
+        KmsMasterKeyId: arnOf(alarmKey),
+      });
+      expect(alarmKey).not.toBe(ids.key);
+      const key = resource(template, 'AWS::KMS::Key', 'AlarmKey');
+      expect(key.Properties).toMatchObject({ EnableKeyRotation: true });
       expect((key.Properties!.KeyPolicy as { Statement: unknown[] }).Statement).toContainEqual({
         Sid: 'AllowCloudWatchAlarmsToPublishToTheTopic',
         Effect: 'Allow',
@@ -304,10 +319,39 @@ describe('audit stack with the default configuration', () => {
         Resource: '*',
         Condition: {
           StringEquals: {
-            'kms:EncryptionContext:aws:sns:topicArn': inThisAccount('sns', ':IrsaAuditor-notifications'),
+            'kms:EncryptionContext:aws:sns:topicArn': inThisAccount('sns', ':IrsaAuditor-alarms'),
           },
         },
       });
+      expect(alarmTopic).not.toBe(ids.topic);
+    });
+
+    it('refuses publishing without TLS and lets only this stack\u2019s alarms publish as CloudWatch', () => {
+      const alarmTopic = logicalId(template, 'AWS::SNS::Topic', 'AlarmTopic');
+      const policy = properties(template, 'AWS::SNS::TopicPolicy', 'AlarmTopicPolicy');
+
+      expect(policy.Topics).toEqual([ref(alarmTopic)]);
+      expect((policy.PolicyDocument as { Statement: unknown[] }).Statement).toEqual([
+        {
+          Sid: 'AllowPublishThroughSSLOnly',
+          Effect: 'Deny',
+          Principal: '*',
+          Action: 'sns:Publish',
+          Resource: ref(alarmTopic),
+          Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+        },
+        {
+          Sid: 'AllowThisStacksAlarms',
+          Effect: 'Allow',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Action: 'sns:Publish',
+          Resource: inThisAccount('sns', ':IrsaAuditor-alarms'),
+          Condition: {
+            ArnLike: { 'aws:SourceArn': inThisAccount('cloudwatch', ':alarm:IrsaAuditor-*') },
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+          },
+        },
+      ]);
     });
   });
 
@@ -319,7 +363,7 @@ describe('audit stack with the default configuration', () => {
       });
     });
 
-    it('refuses publishing without TLS and lets only this stack\u2019s alarms publish as CloudWatch', () => {
+    it('refuses publishing without TLS; only the function publishes (no CloudWatch grant)', () => {
       const policy = properties(template, 'AWS::SNS::TopicPolicy', 'NotificationTopicPolicy');
 
       expect(policy.Topics).toEqual([ref(ids.topic)]);
@@ -331,17 +375,6 @@ describe('audit stack with the default configuration', () => {
           Action: 'sns:Publish',
           Resource: ref(ids.topic),
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
-        },
-        {
-          Sid: 'AllowThisStacksAlarms',
-          Effect: 'Allow',
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
-          Action: 'sns:Publish',
-          Resource: inThisAccount('sns', ':IrsaAuditor-notifications'),
-          Condition: {
-            ArnLike: { 'aws:SourceArn': inThisAccount('cloudwatch', ':alarm:IrsaAuditor-*') },
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-          },
         },
       ]);
     });
@@ -374,13 +407,53 @@ describe('audit stack with the default configuration', () => {
   });
 
   describe('alarms', () => {
-    it('all notify the topic', () => {
+    it('all notify the alarm topic, never only the notification topic they may be about', () => {
       const alarms = template.findResources('AWS::CloudWatch::Alarm');
+      const alarmTopic = logicalId(template, 'AWS::SNS::Topic', 'AlarmTopic');
 
-      expect(Object.keys(alarms)).toHaveLength(5);
+      expect(Object.keys(alarms)).toHaveLength(6);
       for (const alarm of Object.values(alarms)) {
-        expect(alarm.Properties.AlarmActions).toEqual([ref(ids.topic)]);
+        expect(alarm.Properties.AlarmActions).toEqual([ref(alarmTopic)]);
         expect(alarm.Properties.AlarmName).toMatch(/^IrsaAuditor-/);
+      }
+    });
+
+    it('fire when a notification failed or waits in the outbox', () => {
+      const alarm = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find(
+        (each) => each.Properties.AlarmName === 'IrsaAuditor-notifications-undelivered',
+      );
+      expect(alarm?.Properties).toMatchObject({
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        EvaluationPeriods: 1,
+        TreatMissingData: 'notBreaching',
+      });
+      const queries = alarm?.Properties.Metrics as {
+        Id: string;
+        Expression?: string;
+        MetricStat?: {
+          Metric: { Namespace: string; MetricName: string; Dimensions: unknown[] };
+          Stat: string;
+        };
+      }[];
+      expect(queries.find((query) => query.Expression)?.Expression).toBe(
+        'MAX([FILL(failed, 0), FILL(pending, 0)])',
+      );
+      const watched = Object.fromEntries(
+        queries
+          .filter((query) => query.MetricStat)
+          .map((query) => [query.Id, [query.MetricStat?.Metric.MetricName, query.MetricStat?.Stat]]),
+      );
+      expect(watched).toEqual({
+        failed: [NOTIFICATION_METRICS.failed, 'Sum'],
+        pending: [NOTIFICATION_METRICS.pending, 'Maximum'],
+      });
+      expect(NOTIFICATION_METRICS).toEqual({ failed: 'NotificationFailed', pending: 'NotificationsPending' });
+      for (const query of queries.filter((each) => each.MetricStat)) {
+        expect(query.MetricStat?.Metric).toMatchObject({
+          Namespace: 'IrsaAuditor',
+          Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+        });
       }
     });
 
@@ -447,6 +520,7 @@ describe('audit stack with the default configuration', () => {
       expect.arrayContaining([
         'ResultsTableName',
         'NotificationTopicArn',
+        'AlarmTopicArn',
         'AuditFunctionName',
         'AuditFunctionRoleArn',
         'DataKeyArn',
@@ -544,20 +618,24 @@ describe('audit stack configured through context', () => {
       slackChannelId: 'C0123ABCDE',
     });
     const topic = ref(logicalId(template, 'AWS::SNS::Topic', 'NotificationTopic'));
+    const alarmTopic = ref(logicalId(template, 'AWS::SNS::Topic', 'AlarmTopic'));
 
+    // Each address gets the drift notifications and, through the other topic, the alarms.
     for (const email of ['secops@example.com', 'platform@example.com']) {
-      template.hasResourceProperties('AWS::SNS::Subscription', {
-        Protocol: 'email',
-        Endpoint: email,
-        TopicArn: topic,
-      });
+      for (const topicArn of [topic, alarmTopic]) {
+        template.hasResourceProperties('AWS::SNS::Subscription', {
+          Protocol: 'email',
+          Endpoint: email,
+          TopicArn: topicArn,
+        });
+      }
     }
-    template.resourceCountIs('AWS::SNS::Subscription', 2);
+    template.resourceCountIs('AWS::SNS::Subscription', 4);
     template.hasResourceProperties('AWS::Chatbot::SlackChannelConfiguration', {
       ConfigurationName: 'IrsaAuditor-slack',
       SlackWorkspaceId: 'T0123ABCDE',
       SlackChannelId: 'C0123ABCDE',
-      SnsTopicArns: [topic],
+      SnsTopicArns: [topic, alarmTopic],
       LoggingLevel: 'ERROR',
       GuardrailPolicies: [withPartition(':iam::aws:policy/AWSDenyAll')],
     });

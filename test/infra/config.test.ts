@@ -13,6 +13,8 @@ function problemsOf(context: Record<string, unknown>): string[] {
   throw new Error('expected a ConfigError');
 }
 
+const AUDIT_ROLE_ARN_FOR_CONFIG = 'arn:aws:iam::111122223333:role/IrsaAuditor-AuditFunctionRole-AbCdEf';
+
 describe('parseConfig', () => {
   it('applies the documented defaults to an empty context (fresh clone, no -c)', () => {
     const config = parseConfig({});
@@ -36,6 +38,7 @@ describe('parseConfig', () => {
       deadlineMarginSeconds: 120,
       logRetentionDays: 90,
       metricsNamespace: 'IrsaAuditor',
+      auditAccountMemberRole: true,
       memberRoleStack: false,
       warnings: [],
     });
@@ -183,6 +186,24 @@ describe('parseConfig', () => {
     expect(problemsOf({ memberRoleStack: 'true' })[0]).toContain(
       'auditRoleArn: required when memberRoleStack=true',
     );
+  });
+
+  it('refuses the plain member-role stack beside an audit stack in the management account (one role, twice)', () => {
+    expect(
+      problemsOf({
+        memberRoleStack: 'true',
+        auditRoleArn: AUDIT_ROLE_ARN_FOR_CONFIG,
+        stackSetCallAs: 'SELF',
+      })[0],
+    ).toContain('memberRoleStack: with stackSetCallAs=SELF');
+    expect(
+      parseConfig({
+        memberRoleStack: 'true',
+        auditRoleArn: AUDIT_ROLE_ARN_FOR_CONFIG,
+        stackSetCallAs: 'SELF',
+        auditAccountMemberRole: 'false',
+      }).auditAccountMemberRole,
+    ).toBe(false);
   });
 
   it('warns (without failing) when the schedule may run less often than the 26-hour staleness alarm', () => {

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { MEMBER_ROLE_ACTIONS } from '../../infra/member-role';
-import { arnOf, BASE_CONTEXT, logicalId, ORG_ID, properties, synth } from './helpers';
+import { arnOf, BASE_CONTEXT, logicalId, ORG_ID, properties, resource, synth } from './helpers';
 
 const AUDIT_ROLE_ARN = 'arn:aws:iam::111122223333:role/IrsaAuditor-AuditFunctionRoleA885DC2B-AbCdEf';
 
@@ -60,10 +60,18 @@ describe('member role StackSet', () => {
       AutoDeployment: { Enabled: true, RetainStacksOnAccountRemoval: false },
       CallAs: 'DELEGATED_ADMIN',
       Capabilities: ['CAPABILITY_NAMED_IAM'],
-      StackInstancesGroup: [
-        { DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: [{ Ref: 'AWS::Region' }] },
-      ],
     });
+    // Every account under the targets except the audit account, which holds its own copy of the role.
+    expect(stackSetOf(template).stackSet.StackInstancesGroup).toEqual([
+      {
+        DeploymentTargets: {
+          OrganizationalUnitIds: ['r-ab12'],
+          Accounts: [{ Ref: 'AWS::AccountId' }],
+          AccountFilterType: 'DIFFERENCE',
+        },
+        Regions: [{ Ref: 'AWS::Region' }],
+      },
+    ]);
   });
 
   it("passes the audit function role's ARN, the organization id and the role name as parameters", () => {
@@ -141,15 +149,17 @@ describe('member role StackSet', () => {
       stackSetCallAs: 'SELF',
     });
 
-    custom.hasResourceProperties('AWS::CloudFormation::StackSet', {
-      CallAs: 'SELF',
-      StackInstancesGroup: [
-        {
-          DeploymentTargets: { OrganizationalUnitIds: ['ou-ab12-cdefgh12', 'ou-ab12-ijklmn34'] },
-          Regions: ['eu-west-1'],
+    custom.hasResourceProperties('AWS::CloudFormation::StackSet', { CallAs: 'SELF' });
+    expect(stackSetOf(custom).stackSet.StackInstancesGroup).toEqual([
+      {
+        DeploymentTargets: {
+          OrganizationalUnitIds: ['ou-ab12-cdefgh12', 'ou-ab12-ijklmn34'],
+          Accounts: [{ Ref: 'AWS::AccountId' }],
+          AccountFilterType: 'DIFFERENCE',
         },
-      ],
-    });
+        Regions: ['eu-west-1'],
+      },
+    ]);
   });
 
   it('can be left out when the role is rolled out another way', () => {
@@ -157,6 +167,77 @@ describe('member role StackSet', () => {
       'AWS::CloudFormation::StackSet',
       0,
     );
+  });
+});
+
+describe('member role in the audit account', () => {
+  it('is part of the audit stack: the same role as the StackSet, trusting the function role', () => {
+    const { template } = synth();
+    const { stackSet: stackSetProps, role: stackSetRole } = stackSetOf(template);
+    const functionRole = logicalId(template, 'AWS::IAM::Role', 'AuditFunctionRole');
+    const stackSet = logicalId(template, 'AWS::CloudFormation::StackSet', 'MemberRoleStackSet');
+
+    const own = resource(template, 'AWS::IAM::Role', 'AuditAccountMemberRole');
+    const role = own.Properties ?? {};
+    expect(role.RoleName).toBe('IrsaAuditorMemberRole');
+    expect(role.Description).toBe(stackSetRole.Description);
+    expect(role.MaxSessionDuration).toBe(3600);
+    expect(role.Policies).toEqual([
+      { PolicyName: 'irsa-auditor-read-only', PolicyDocument: EXPECTED_PERMISSIONS },
+    ]);
+    expect(role.Tags).toEqual(stackSetRole.Tags);
+    expect(role.ManagedPolicyArns).toBeUndefined();
+    expect(role.AssumeRolePolicyDocument).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Sid: 'AuditFunctionOnly',
+          Effect: 'Allow',
+          Principal: { AWS: arnOf(functionRole) },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': ORG_ID } },
+        },
+      ],
+    });
+    // Created after the StackSet, whose instance in this account (an older deployment's) must go first.
+    expect(own.DependsOn).toContain(stackSet);
+    expect(stackSetProps.StackInstancesGroup).toEqual([
+      expect.objectContaining({
+        DeploymentTargets: expect.objectContaining({ Accounts: [{ Ref: 'AWS::AccountId' }] }),
+      }),
+    ]);
+  });
+
+  it('requires the external id too when one is configured', () => {
+    const { template } = synth({ ...BASE_CONTEXT, externalId: 'irsa-auditor-2026' });
+
+    const role = properties(template, 'AWS::IAM::Role', 'AuditAccountMemberRole');
+    expect(
+      (role.AssumeRolePolicyDocument as { Statement: { Condition: unknown }[] }).Statement[0].Condition,
+    ).toEqual({
+      StringEquals: { 'aws:PrincipalOrgID': ORG_ID, 'sts:ExternalId': 'irsa-auditor-2026' },
+    });
+  });
+
+  it('is in the audit stack even without the StackSet', () => {
+    const { template } = synth({ ...BASE_CONTEXT, memberRoleStackSet: 'false' });
+
+    expect(properties(template, 'AWS::IAM::Role', 'AuditAccountMemberRole').RoleName).toBe(
+      'IrsaAuditorMemberRole',
+    );
+  });
+
+  it('can be left to the StackSet (or another rollout) with auditAccountMemberRole=false', () => {
+    const { template } = synth({ ...BASE_CONTEXT, auditAccountMemberRole: 'false' });
+
+    expect(
+      Object.keys(template.findResources('AWS::IAM::Role')).filter((id) =>
+        id.startsWith('AuditAccountMemberRole'),
+      ),
+    ).toEqual([]);
+    expect(stackSetOf(template).stackSet.StackInstancesGroup).toEqual([
+      { DeploymentTargets: { OrganizationalUnitIds: ['r-ab12'] }, Regions: [{ Ref: 'AWS::Region' }] },
+    ]);
   });
 });
 

@@ -111,6 +111,10 @@ it('lists the accepted findings (kept in docs/deployment.md)', () => {
   );
 
   expect(acks.sort()).toEqual([
+    'IrsaAuditor/AuditAccountMemberRole AwsSolutions-IAM5[Resource::*]',
+    'IrsaAuditor/AuditAccountMemberRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:*:<AWS::AccountId>:cluster/*]',
+    'IrsaAuditor/AuditAccountMemberRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:eks:*:<AWS::AccountId>:podidentityassociation/*]',
+    'IrsaAuditor/AuditAccountMemberRole AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:oidc-provider/*]',
     'IrsaAuditor/AuditFunction AwsSolutions-L1',
     'IrsaAuditor/AuditFunctionRole/DefaultPolicy AwsSolutions-IAM5[Resource::*]',
     'IrsaAuditor/AuditFunctionRole/DefaultPolicy AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:iam::*:role/IrsaAuditorMemberRole]',

@@ -68,8 +68,18 @@ describe('SnsPublisher', () => {
       status: 'failed',
       attempts: 3,
       error: { code: 'InternalErrorException', message: 'internal error' },
+      // The topic is failing, not this message: the outbox keeps the order and stops there.
+      messageRejected: false,
     });
     expect(sns).toHaveReceivedCommandTimes(PublishCommand, 3);
+  });
+
+  it('says when the topic rejected the message itself (other pending messages may still go)', async () => {
+    sns.on(PublishCommand).rejects(error('InvalidParameterException', 'Invalid parameter: Message too long'));
+    const outcome = await new SnsPublisher(new SNSClient({ region: 'us-east-1' }), TOPIC, noWait).publish(
+      message,
+    );
+    expect(outcome).toMatchObject({ status: 'failed', attempts: 1, messageRejected: true });
   });
 
   it('does not retry errors a retry cannot fix', async () => {
@@ -81,6 +91,7 @@ describe('SnsPublisher', () => {
       status: 'failed',
       attempts: 1,
       error: { code: 'AuthorizationErrorException' },
+      messageRejected: false,
     });
   });
 

@@ -74,3 +74,24 @@ describe('run lock', () => {
     expect((await store.acquireLock('run-B', later(902), 900)).holder).toBe('run-B');
   });
 });
+
+describe('run lock and retries of the same invocation', () => {
+  it('lets a retry of the same invocation take over the lock its killed attempt left', async () => {
+    const store = dynamo.store();
+    await store.acquireLock('run-A', NOW, 900, { invocation: 'request:req-1' });
+
+    // Another invocation is still refused while the lease runs…
+    await expect(
+      store.acquireLock('run-B', later(60), 900, { invocation: 'request:req-2' }),
+    ).rejects.toBeInstanceOf(RunLockedError);
+    await expect(store.acquireLock('run-B', later(60), 900)).rejects.toBeInstanceOf(RunLockedError);
+    // …but Lambda's retry of req-1 (its first attempt timed out) takes it at once.
+    const lock = await store.acquireLock('run-C', later(60), 900, { invocation: 'request:req-1' });
+    expect(lock).toMatchObject({ holder: 'run-C', invocation: 'request:req-1' });
+    expect(await store.readLock()).toEqual(lock);
+    // The killed attempt can no longer renew it.
+    await expect(
+      store.renewLock({ holder: 'run-A', acquiredAt: NOW.toISOString(), expiresAt: 0 }, later(61), 900),
+    ).rejects.toBeInstanceOf(LockLostError);
+  });
+});
