@@ -26,6 +26,12 @@ export interface HandlerConfig {
   deadlineMarginSeconds: number;
   notifyMode: NotifyMode;
   historyRetentionDays: number;
+  /** Import findings into Security Hub (docs/deployment.md §9). */
+  securityHub: boolean;
+  /** The bucket each run's HTML report goes to; absent: no report. */
+  reportBucket?: string;
+  reportPrefix: string;
+  checksDocUrl?: string;
 }
 
 export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
@@ -51,7 +57,16 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     notifyMode: read.oneOf(SETTINGS.notifyMode) ?? SETTINGS.notifyMode.default,
     historyRetentionDays:
       read.integer(SETTINGS.historyRetentionDays) ?? SETTINGS.historyRetentionDays.default,
+    securityHub: read.boolean(SETTINGS.securityHub) ?? SETTINGS.securityHub.default,
+    reportBucket: read.string(SETTINGS.reportBucket),
+    reportPrefix: read.string(SETTINGS.reportPrefix) ?? SETTINGS.reportPrefix.default,
+    checksDocUrl: read.string(SETTINGS.checksDocUrl),
   };
+  if (config.reportBucket === 'create') {
+    read.problem(
+      `${SETTINGS.reportBucket.env}: expected a bucket name (\`create\` is for the CDK context only)`,
+    );
+  }
   read.finish();
   return config;
 }

@@ -10,6 +10,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
+import packageJson from '../package.json';
 import { METRICS } from './app/metrics';
 import { defaultRunId, runAudit } from './app/pipeline';
 import type { AuditMetrics, ResultsStore } from './app/ports';
@@ -18,6 +19,7 @@ import { type CollectDeps, collectInventory } from './collect/collect';
 import { type HandlerConfig, loadHandlerConfig } from './config';
 import { CHECKS, needsKubernetes } from './core/checks/index';
 import { runChecks } from './core/engine';
+import { type ExporterClients, exportersFor } from './exporters';
 import { SnsPublisher } from './notify/sns-publisher';
 import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
@@ -26,6 +28,8 @@ import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
   awsRequestId?: string;
+  /** `arn:<partition>:lambda:<region>:<account>:function:<name>`: the audit account, for Security Hub. */
+  invokedFunctionArn?: string;
 }
 
 /**
@@ -43,6 +47,8 @@ export interface HandlerResult {
   findings?: number;
   drift?: { new: number; resolved: number; open: number };
   notification?: string;
+  /** Each exporter's outcome (`securityHub: ok`). */
+  exports?: string[];
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
@@ -50,6 +56,8 @@ export interface HandlerDeps {
   env?: NodeJS.ProcessEnv;
   store?: ResultsStore;
   sns?: SNSClient;
+  /** The clients of the exporters (Security Hub, the report bucket); tests inject mocks or a local server. */
+  exporterClients?: ExporterClients;
   collectDeps?: CollectDeps;
   logger?: Logger;
   metrics?: Metrics;
@@ -146,6 +154,14 @@ export async function runScheduledAudit(
   const publisher = config.topicArn
     ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
     : undefined;
+  const env = deps.env ?? process.env;
+  const { exporters, reportLink } = exportersFor(
+    config,
+    env.AWS_REGION ?? 'us-east-1',
+    context.invokedFunctionArn?.split(':')[4],
+    packageJson.version,
+    deps.exporterClients,
+  );
   try {
     const summary = await runAudit({
       store,
@@ -161,6 +177,8 @@ export async function runScheduledAudit(
       trigger: 'schedule',
       stopAt,
       ...(invocation === undefined ? {} : { invocation }),
+      exporters,
+      ...(reportLink ? { reportLink } : {}),
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -176,6 +194,9 @@ export async function runScheduledAudit(
         open: summary.drift.stillOpen.length + summary.drift.new.length,
       },
       notification: summary.notificationOutcome.status,
+      ...(summary.record.exports
+        ? { exports: summary.record.exports.map((e) => `${e.name}: ${e.status}`) }
+        : {}),
     };
     logger.info('audit run completed', { ...result });
     return result;

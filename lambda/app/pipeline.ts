@@ -31,10 +31,12 @@ import type {
   NotificationPublisher,
   OutboxEntry,
   ResultsStore,
+  RunExporter,
   RunLock,
 } from './ports';
 import {
   completeRunRecord,
+  type ExportOutcome,
   failedRunRecord,
   type NotificationOutcome,
   type RunRecord,
@@ -70,6 +72,13 @@ export interface AuditDeps {
   stopAt?: Date;
   /** The invocation (Lambda request or scheduled execution): a retry of it may take over the lock. */
   invocation?: string;
+  /**
+   * Where the run's results also go once stored (Security Hub, the report bucket). Best effort: an
+   * exporter's failure is recorded in the run record, never fails the run.
+   */
+  exporters?: readonly RunExporter[];
+  /** The link the notification gives to the run's report (the report bucket's object page). */
+  reportLink?: (runId: string) => string;
 }
 
 export interface RunSummary {
@@ -193,6 +202,65 @@ function stopperFor(stopAt: Date | undefined, now: Date): Stopper {
  * A failed publish does not throw: the notification stays pending for the next run, and the run
  * record, the log and the `NotificationsPending` metric say so.
  */
+/** At most this many findings an exporter carries to the next run (the run record stays small). */
+export const MAX_CARRIED_FINDINGS = 200;
+
+/**
+ * Runs the exporters one after another, after the results are stored. Each gets what it asked to
+ * carry over from the last run that exported (its `carry`), and its outcome goes in the run record.
+ */
+async function exportRun(
+  deps: AuditDeps,
+  run: {
+    runId: string;
+    record: RunRecord;
+    inventory: Inventory;
+    scan: ScanResult;
+    drift: Drift<StoredFinding>;
+  },
+  clock: Clock,
+  logger: AuditLogger,
+): Promise<ExportOutcome[]> {
+  let previous: RunRecord | undefined;
+  try {
+    const recent = await deps.store.listRuns({ limit: 10 }, clock());
+    previous = recent.items.find((r) => r.runId !== run.runId && r.exports !== undefined);
+  } catch (error) {
+    logger.warn("could not read the last run's exports; nothing is carried over", {
+      error: errorMessage(error).slice(0, 300),
+    });
+  }
+  const outcomes: ExportOutcome[] = [];
+  for (const exporter of deps.exporters ?? []) {
+    const carried = previous?.exports?.find((e) => e.name === exporter.name)?.carry ?? [];
+    let outcome: ExportOutcome;
+    try {
+      outcome = await exporter.export({
+        runId: run.runId,
+        startedAt: run.record.startedAt,
+        now: clock(),
+        inventory: run.inventory,
+        scan: run.scan,
+        drift: run.drift,
+        carried,
+      });
+    } catch (error) {
+      outcome = { name: exporter.name, status: 'failed', detail: errorMessage(error).slice(0, 300) };
+    }
+    if (outcome.carry && outcome.carry.length > MAX_CARRIED_FINDINGS) {
+      outcome = {
+        ...outcome,
+        detail: `${outcome.detail}; ${outcome.carry.length - MAX_CARRIED_FINDINGS} more not carried over`,
+        carry: outcome.carry.slice(0, MAX_CARRIED_FINDINGS),
+      };
+    }
+    if (outcome.status !== 'ok')
+      logger.warn(`export to ${exporter.name} incomplete`, { detail: outcome.detail });
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
 export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? silentLogger;
@@ -273,7 +341,12 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
     stage = 'store';
     const completed = { inventory, coverage, scan, drift };
     const draft = completeRunRecord(record, { ...completed, endedAt: clock(), writes: NO_WRITES });
-    const notification = buildNotification(drift, draft, { ...deps.notify, mode });
+    const reportUrl = deps.reportLink?.(runId);
+    const notification = buildNotification(drift, draft, {
+      ...deps.notify,
+      mode,
+      ...(reportUrl ? { reportUrl } : {}),
+    });
     let outcome: NotificationOutcome;
     if (!notification) {
       outcome = { mode, status: 'skipped', detail: publishDecision(drift, mode).reason };
@@ -321,6 +394,12 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       notification: outcome,
     };
     await guard(deps.store.putRun(record));
+
+    if (deps.exporters?.length) {
+      const exports = await exportRun(deps, { runId, record, inventory, scan, drift }, clock, logger);
+      record = { ...record, exports };
+      await bestEffort('record the exports', () => deps.store.putRun(record));
+    }
 
     stage = 'notify';
     if (pending) {

@@ -37,7 +37,7 @@ function consoleHost(region: string): string {
   const partition = partitionOfRegion(region);
   if (partition === 'aws-cn') return 'console.amazonaws.cn';
   if (partition === 'aws-us-gov') return 'console.amazonaws-us-gov.com';
-  return `${region}.console.aws.amazon.com`;
+  return 's3.console.aws.amazon.com';
 }
 
 export function reportLocation(bucket: string, key: string, region: string): ReportLocation {
@@ -45,7 +45,8 @@ export function reportLocation(bucket: string, key: string, region: string): Rep
     bucket,
     key,
     uri: `s3://${bucket}/${key}`,
-    consoleUrl: `https://${consoleHost(region)}/s3/object/${encodeURIComponent(bucket)}?region=${encodeURIComponent(region)}&prefix=${encodeURIComponent(key)}`,
+    // One query parameter: the link goes into Slack mrkdwn and e-mail as is (no `&` to escape).
+    consoleUrl: `https://${consoleHost(region)}/s3/object/${encodeURIComponent(bucket)}?prefix=${encodeURIComponent(key)}`,
   };
 }
 

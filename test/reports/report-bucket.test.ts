@@ -123,9 +123,12 @@ describe('ReportBucket errors', () => {
     ).rejects.toThrow(/not a run id/);
   });
 
-  it('links to the console of the bucket’s partition', () => {
+  it('links to the console of the bucket’s partition, with one query parameter', () => {
+    expect(reportLocation('b', 'irsa-audit/runs/r1.html', 'eu-west-1').consoleUrl).toBe(
+      'https://s3.console.aws.amazon.com/s3/object/b?prefix=irsa-audit%2Fruns%2Fr1.html',
+    );
     expect(reportLocation('b', 'irsa-audit/latest.html', 'cn-north-1').consoleUrl).toBe(
-      'https://console.amazonaws.cn/s3/object/b?region=cn-north-1&prefix=irsa-audit%2Flatest.html',
+      'https://console.amazonaws.cn/s3/object/b?prefix=irsa-audit%2Flatest.html',
     );
   });
 });

@@ -38,7 +38,9 @@ describe('ASFF', () => {
       Severity: { Label: 'CRITICAL', Original: 'critical' },
       FindingProviderFields: {
         Severity: { Label: 'CRITICAL', Original: 'critical' },
-        Types: ['Software and Configuration Checks/AWS Security Best Practices/EKS IAM Roles for Service Accounts'],
+        Types: [
+          'Software and Configuration Checks/AWS Security Best Practices/EKS IAM Roles for Service Accounts',
+        ],
       },
       Title: 'trust.sub-unrestricted: Trust policy has no sub condition',
       Description: 'Any service account of cluster prod can assume arn:aws:iam::111122223333:role/app.',
