@@ -9,7 +9,7 @@
  * imports only the core. Adapters implement the app's ports and never import each other, the
  * renderers or the entry points.
  */
-const ADAPTERS = '^lambda/(store|notify|collect)/';
+const ADAPTERS = '^lambda/(store|notify|collect|securityhub|reports)/';
 const IO_BUILTINS =
   '^(fs|fs/promises|http|https|http2|net|tls|dgram|dns|child_process|worker_threads|cluster|process|os)$';
 const NPM = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'];

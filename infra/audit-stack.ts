@@ -44,6 +44,7 @@ import { METRICS } from '../lambda/app/metrics';
 import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
+import { ReportBucket, securityHubStatements } from './exports';
 import { MemberRoleStackSet } from './member-role';
 import { memberRole, orgIdParameter } from './member-role-stack';
 import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
@@ -79,6 +80,7 @@ export class AuditStack extends Stack {
   readonly functionRole: iam.Role;
   readonly auditFunction: NodejsFunction;
   readonly memberRoleStackSet?: MemberRoleStackSet;
+  readonly reportBucket?: ReportBucket;
   /** The member role in this (the audit) account; absent with `auditAccountMemberRole=false`. */
   readonly ownMemberRole?: iam.CfnRole;
 
@@ -114,6 +116,18 @@ export class AuditStack extends Stack {
         'irsa-auditor audit function: assumes the member role, reads Organizations, writes results',
     });
     this.grantFunctionPermissions(config, orgId, logGroup);
+    if (config.securityHub) {
+      for (const statement of securityHubStatements()) this.functionRole.addToPrincipalPolicy(statement);
+    }
+    if (config.reportBucket) {
+      this.reportBucket = new ReportBucket(this, 'ReportBucket', {
+        ...(config.reportBucket === 'create' ? {} : { bucketName: config.reportBucket }),
+        prefix: config.reportPrefix,
+        retentionDays: config.reportRetentionDays,
+        key: this.key,
+        role: this.functionRole,
+      });
+    }
 
     this.auditFunction = new NodejsFunction(this, 'AuditFunction', {
       description: 'irsa-auditor: nightly organization-wide IRSA / Pod Identity audit',
@@ -380,6 +394,10 @@ export class AuditStack extends Stack {
       [ENV.ous, config.auditOus.join(',') || undefined],
       [ENV.concurrency, config.concurrency?.toString()],
       [ENV.accountConcurrency, config.accountConcurrency?.toString()],
+      [ENV.securityHub, config.securityHub ? 'true' : undefined],
+      [ENV.reportBucket, this.reportBucket?.bucketName],
+      [ENV.reportPrefix, this.reportBucket ? config.reportPrefix : undefined],
+      [ENV.checksDocUrl, config.checksDocUrl],
     ];
     for (const [name, value] of optional) if (value !== undefined) environment[name] = value;
     return environment;

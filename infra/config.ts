@@ -58,6 +58,13 @@ export interface AuditorConfig {
   memberRoleStack: boolean;
   /** The audit function's role ARN, trusted by the plain member-role stack. */
   auditRoleArn?: string;
+  /** Import findings into Security Hub (docs/deployment.md §14). */
+  securityHub: boolean;
+  /** `create`, or an existing bucket's name; absent: no HTML report. */
+  reportBucket?: string;
+  reportPrefix: string;
+  reportRetentionDays: number;
+  checksDocUrl?: string;
   /** Non-fatal remarks (e.g. a schedule less frequent than the staleness alarm). */
   warnings: string[];
 }
@@ -176,6 +183,13 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     );
   }
 
+  const securityHub = read.boolean(SETTINGS.securityHub) ?? SETTINGS.securityHub.default;
+  const reportBucket = read.string(SETTINGS.reportBucket);
+  const reportPrefix = read.string(SETTINGS.reportPrefix) ?? SETTINGS.reportPrefix.default;
+  const reportRetentionDays =
+    read.integer(SETTINGS.reportRetentionDays) ?? SETTINGS.reportRetentionDays.default;
+  const checksDocUrl = read.string(SETTINGS.checksDocUrl);
+
   read.finish();
   return {
     schedule,
@@ -206,6 +220,11 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     auditAccountMemberRole,
     memberRoleStack,
     auditRoleArn,
+    securityHub,
+    reportBucket,
+    reportPrefix,
+    reportRetentionDays,
+    checksDocUrl,
     warnings,
   };
 }

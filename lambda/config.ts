@@ -28,6 +28,12 @@ export interface HandlerConfig {
   historyRetentionDays: number;
   /** The suppressions file bundled with the function, relative to the function's directory. */
   suppressionsFile?: string;
+  /** Import findings into Security Hub (docs/deployment.md §14). */
+  securityHub: boolean;
+  /** The bucket each run's HTML report goes to; absent: no report. */
+  reportBucket?: string;
+  reportPrefix: string;
+  checksDocUrl?: string;
 }
 
 export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
@@ -54,7 +60,16 @@ export function loadHandlerConfig(env: NodeJS.ProcessEnv): HandlerConfig {
     historyRetentionDays:
       read.integer(SETTINGS.historyRetentionDays) ?? SETTINGS.historyRetentionDays.default,
     suppressionsFile: read.string(SETTINGS.suppressionsFile),
+    securityHub: read.boolean(SETTINGS.securityHub) ?? SETTINGS.securityHub.default,
+    reportBucket: read.string(SETTINGS.reportBucket),
+    reportPrefix: read.string(SETTINGS.reportPrefix) ?? SETTINGS.reportPrefix.default,
+    checksDocUrl: read.string(SETTINGS.checksDocUrl),
   };
+  if (config.reportBucket === 'create') {
+    read.problem(
+      `${SETTINGS.reportBucket.env}: expected a bucket name (\`create\` is for the CDK context only)`,
+    );
+  }
   read.finish();
   return config;
 }

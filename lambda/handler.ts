@@ -11,6 +11,7 @@ import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
+import packageJson from '../package.json';
 import { METRICS } from './app/metrics';
 import { defaultRunId, runAudit } from './app/pipeline';
 import type { AuditMetrics, ResultsStore } from './app/ports';
@@ -19,6 +20,7 @@ import { type CollectDeps, collectInventory } from './collect/collect';
 import { type HandlerConfig, loadHandlerConfig } from './config';
 import { CHECKS, dependenciesOf } from './core/checks/index';
 import { runChecks } from './core/engine';
+import { type ExporterClients, exportersFor } from './exporters';
 import { SnsPublisher } from './notify/sns-publisher';
 import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
@@ -28,6 +30,8 @@ import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-fi
 export interface InvocationContext {
   getRemainingTimeInMillis(): number;
   awsRequestId?: string;
+  /** `arn:<partition>:lambda:<region>:<account>:function:<name>`: the audit account, for Security Hub. */
+  invokedFunctionArn?: string;
 }
 
 /**
@@ -47,6 +51,8 @@ export interface HandlerResult {
   notification?: string;
   /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
   suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
+  /** Each exporter's outcome (`securityHub: ok`). */
+  exports?: string[];
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
@@ -54,6 +60,8 @@ export interface HandlerDeps {
   env?: NodeJS.ProcessEnv;
   store?: ResultsStore;
   sns?: SNSClient;
+  /** The clients of the exporters (Security Hub, the report bucket); tests inject mocks or a local server. */
+  exporterClients?: ExporterClients;
   collectDeps?: CollectDeps;
   logger?: Logger;
   metrics?: Metrics;
@@ -169,6 +177,14 @@ export async function runScheduledAudit(
   const publisher = config.topicArn
     ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
     : undefined;
+  const env = deps.env ?? process.env;
+  const { exporters, reportLink } = exportersFor(
+    config,
+    env.AWS_REGION ?? 'us-east-1',
+    context.invokedFunctionArn?.split(':')[4],
+    packageJson.version,
+    deps.exporterClients,
+  );
   try {
     const summary = await runAudit({
       store,
@@ -187,6 +203,8 @@ export async function runScheduledAudit(
       ...(suppressions
         ? { suppressions: { entries: suppressions.suppressions, source: suppressions.source } }
         : {}),
+      exporters,
+      ...(reportLink ? { reportLink } : {}),
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -211,6 +229,9 @@ export async function runScheduledAudit(
               staleEntries: summary.record.suppressions.staleEntries,
             },
           }
+        : {}),
+      ...(summary.record.exports
+        ? { exports: summary.record.exports.map((e) => `${e.name}: ${e.status}`) }
         : {}),
     };
     logger.info('audit run completed', { ...result });

@@ -35,6 +35,8 @@ export interface NotifyOptions {
   commandSuffix?: string;
   /** Shown in the title, e.g. the organization or environment name. */
   label?: string;
+  /** The run's HTML report (the report bucket's object page, docs/deployment.md). */
+  reportUrl?: string;
 }
 
 export interface ChatbotNotification {
@@ -362,6 +364,7 @@ function assemble(
     email.push('');
   }
   email.push('See the details:');
+  if (options.reportUrl) email.push(`  Report: ${plainText(options.reportUrl, 1_000)}`);
   for (const hint of hints) email.push(`  ${hint}`);
   const emailText = `${email.join('\n')}\n`;
 
@@ -375,6 +378,8 @@ function assemble(
   );
   // A late delivery or a duplicate (docs/notifications.md) says which run it reports.
   description.push(`_Run ${run.runId}, started ${run.startedAt}_`);
+  // Our own URL (bucket and run id from the deployment), as a link: no untrusted text in it.
+  if (options.reportUrl) description.push(`<${options.reportUrl}|HTML report of this run>`);
   if (coverage) {
     description.push(
       `:warning: Coverage: ${coverage.sentence} ${coverage.commands.map((command) => `\`${command}\``).join(' · ')}`,

@@ -13,6 +13,7 @@ import { randomUUID } from 'node:crypto';
 import { coverageOf } from '../core/coverage';
 import { type CheckDependencies, computeDrift, type Drift } from '../core/drift';
 import { AuditorError, type ErrorCode } from '../core/errors';
+import type { Finding } from '../core/findings';
 import type { Inventory } from '../core/model';
 import { SEVERITIES } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
@@ -32,10 +33,12 @@ import type {
   NotificationPublisher,
   OutboxEntry,
   ResultsStore,
+  RunExporter,
   RunLock,
 } from './ports';
 import {
   completeRunRecord,
+  type ExportOutcome,
   failedRunRecord,
   type NotificationOutcome,
   type RunRecord,
@@ -73,6 +76,13 @@ export interface AuditDeps {
   invocation?: string;
   /** Accepted risks (docs/suppressions.md), already validated. Absent: none (suppressed findings re-open). */
   suppressions?: PipelineSuppressions;
+  /**
+   * Where the run's results also go once stored (Security Hub, the report bucket). Best effort: an
+   * exporter's failure is recorded in the run record, never fails the run.
+   */
+  exporters?: readonly RunExporter[];
+  /** The link the notification gives to the run's report (the report bucket's object page). */
+  reportLink?: (runId: string) => string;
 }
 
 export interface PipelineSuppressions {
@@ -212,6 +222,67 @@ function stopperFor(stopAt: Date | undefined, now: Date): Stopper {
  * A failed publish does not throw: the notification stays pending for the next run, and the run
  * record, the log and the `NotificationsPending` metric say so.
  */
+/** At most this many findings an exporter carries to the next run (the run record stays small). */
+export const MAX_CARRIED_FINDINGS = 200;
+
+/**
+ * Runs the exporters one after another, after the results are stored. Each gets what it asked to
+ * carry over from the last run that exported (its `carry`), and its outcome goes in the run record.
+ */
+async function exportRun(
+  deps: AuditDeps,
+  run: {
+    runId: string;
+    record: RunRecord;
+    inventory: Inventory;
+    scan: ScanResult;
+    drift: Drift<StoredFinding>;
+    suppressed: readonly Finding[];
+  },
+  clock: Clock,
+  logger: AuditLogger,
+): Promise<ExportOutcome[]> {
+  let previous: RunRecord | undefined;
+  try {
+    const recent = await deps.store.listRuns({ limit: 10 }, clock());
+    previous = recent.items.find((r) => r.runId !== run.runId && r.exports !== undefined);
+  } catch (error) {
+    logger.warn("could not read the last run's exports; nothing is carried over", {
+      error: errorMessage(error).slice(0, 300),
+    });
+  }
+  const outcomes: ExportOutcome[] = [];
+  for (const exporter of deps.exporters ?? []) {
+    const carried = previous?.exports?.find((e) => e.name === exporter.name)?.carry ?? [];
+    let outcome: ExportOutcome;
+    try {
+      outcome = await exporter.export({
+        runId: run.runId,
+        startedAt: run.record.startedAt,
+        now: clock(),
+        inventory: run.inventory,
+        scan: run.scan,
+        drift: run.drift,
+        suppressed: run.suppressed,
+        carried,
+      });
+    } catch (error) {
+      outcome = { name: exporter.name, status: 'failed', detail: errorMessage(error).slice(0, 300) };
+    }
+    if (outcome.carry && outcome.carry.length > MAX_CARRIED_FINDINGS) {
+      outcome = {
+        ...outcome,
+        detail: `${outcome.detail}; ${outcome.carry.length - MAX_CARRIED_FINDINGS} more not carried over`,
+        carry: outcome.carry.slice(0, MAX_CARRIED_FINDINGS),
+      };
+    }
+    if (outcome.status !== 'ok')
+      logger.warn(`export to ${exporter.name} incomplete`, { detail: outcome.detail });
+    outcomes.push(outcome);
+  }
+  return outcomes;
+}
+
 export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
   const clock = deps.clock ?? (() => new Date());
   const logger = deps.logger ?? silentLogger;
@@ -314,10 +385,11 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       ...(deps.suppressions?.source === undefined ? {} : { suppressionsSource: deps.suppressions.source }),
     };
     const draft = completeRunRecord(record, { ...completed, endedAt: clock(), writes: NO_WRITES });
+    const reportUrl = deps.reportLink?.(runId);
     const notification = buildNotification(
       { ...drift, reopened: suppression.reopened, expired: suppression.expired },
       draft,
-      { ...deps.notify, mode },
+      { ...deps.notify, mode, ...(reportUrl ? { reportUrl } : {}) },
     );
     let outcome: NotificationOutcome;
     if (!notification) {
@@ -376,6 +448,21 @@ export async function runAudit(deps: AuditDeps): Promise<RunSummary> {
       notification: outcome,
     };
     await guard(deps.store.putRun(record));
+
+    if (deps.exporters?.length) {
+      // Suppressed findings are neither open nor resolved for alerts; an exporter marks them as such.
+      const suppressed = [...fullDrift.new, ...fullDrift.stillOpen].filter((finding) =>
+        suppression.suppressed.has(finding.fingerprint),
+      );
+      const exports = await exportRun(
+        deps,
+        { runId, record, inventory, scan, drift, suppressed },
+        clock,
+        logger,
+      );
+      record = { ...record, exports };
+      await bestEffort('record the exports', () => deps.store.putRun(record));
+    }
 
     stage = 'notify';
     if (pending) {

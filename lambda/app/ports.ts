@@ -5,9 +5,11 @@
  * an inventory file), Powertools' Logger and Metrics.
  */
 import type { Drift } from '../core/drift';
+import type { Finding } from '../core/findings';
 import type { Inventory, Severity } from '../core/model';
+import type { ScanResult } from '../core/scan-result';
 import type { NotificationMessage } from './notification';
-import type { NotificationOutcome, RunRecord, WriteStats } from './run-record';
+import type { ExportOutcome, NotificationOutcome, RunRecord, WriteStats } from './run-record';
 import type { FindingHistory, FindingStatus, StoredFinding, StoredSuppression } from './stored-finding';
 
 export interface RunLock {
@@ -162,4 +164,27 @@ export interface AuditLogger {
 /** Metrics sink (Powertools `Metrics` fits); names from metrics.ts. */
 export interface AuditMetrics {
   addMetric(name: string, unit: 'Count' | 'Milliseconds', value: number): void;
+}
+
+/** A finished run, as the exporters see it (after its results are stored). */
+export interface ExportRun {
+  runId: string;
+  startedAt: string;
+  now: Date;
+  inventory: Inventory;
+  scan: ScanResult;
+  drift: Drift<StoredFinding>;
+  /** Findings covered by an entry of the suppressions file after this run (docs/suppressions.md). */
+  suppressed: readonly Finding[];
+  /** What this exporter asked to send again (`ExportOutcome.carry` of the last run that exported). */
+  carried: readonly Finding[];
+}
+
+/**
+ * A destination of a run's results besides the table and the topic: Security Hub, the report bucket
+ * (docs/deployment.md). Runs after the results are stored; never throws (a failure is the outcome).
+ */
+export interface RunExporter {
+  readonly name: string;
+  export(run: ExportRun): Promise<ExportOutcome>;
 }

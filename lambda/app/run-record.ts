@@ -105,6 +105,20 @@ export interface RunRecord {
   error?: { stage: string; code: string; message: string };
   /** The run that found this one abandoned. */
   abandonedBy?: string;
+  /** What each exporter did with the run (Security Hub, the report bucket). */
+  exports?: ExportOutcome[];
+}
+
+/** One exporter's result for a run (`RunExporter`, app/ports.ts). */
+export interface ExportOutcome {
+  name: string;
+  status: 'ok' | 'partial' | 'failed';
+  /** One line: what was sent, or why not. */
+  detail: string;
+  /** Where the result is, e.g. the run's HTML report. */
+  link?: string;
+  /** Findings to send again with the next run (capped; the detail counts the rest). */
+  carry?: Finding[];
 }
 
 export interface WriteStats {

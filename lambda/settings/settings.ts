@@ -238,6 +238,53 @@ export const SETTINGS = {
     doc: 'the DynamoDB results table (the CDK app creates it and sets the variable)',
     validate: matching(TABLE_RE, 'a DynamoDB table name'),
   },
+  securityHub: {
+    type: 'boolean',
+    default: false,
+    env: 'SECURITY_HUB',
+    context: 'securityHub',
+    group: 'Notifications and results',
+    doc: 'import the findings into AWS Security Hub in the audit account, and archive the resolved ones ([§14](#14-security-hub-and-the-report-bucket))',
+  },
+  reportBucket: {
+    type: 'string',
+    env: 'REPORT_BUCKET',
+    context: 'reportBucket',
+    group: 'Notifications and results',
+    defaultDoc: 'none',
+    doc: "`create`: the stack creates a private, encrypted bucket for each run's HTML report; or the name of an existing bucket; the notification links to the report ([§14](#14-security-hub-and-the-report-bucket))",
+    validate: (value) =>
+      value === 'create' || /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(value)
+        ? undefined
+        : '`create` or an S3 bucket name (3-63 characters: a-z 0-9 . -)',
+  },
+  reportPrefix: {
+    type: 'string',
+    default: 'irsa-audit/',
+    env: 'REPORT_PREFIX',
+    context: 'reportPrefix',
+    group: 'Notifications and results',
+    doc: 'key prefix of the reports in the report bucket',
+    validate: matching(/^([A-Za-z0-9!_.*'()-]+\/)*$/, 'a key prefix ending in `/` (or empty)'),
+  },
+  reportRetentionDays: {
+    type: 'integer',
+    default: 90,
+    context: 'reportRetentionDays',
+    group: 'Notifications and results',
+    min: 1,
+    max: 3650,
+    doc: "days a run's report is kept in a bucket the stack created (`latest.html` stays)",
+  },
+  checksDocUrl: {
+    type: 'string',
+    env: 'CHECKS_DOC_URL',
+    context: 'checksDocUrl',
+    group: 'Notifications and results',
+    defaultDoc: 'none',
+    doc: "where your copy of docs/checks.md is published: SARIF rules and Security Hub findings link to each check's section",
+    validate: matching(/^https:\/\/[^\s#]+$/, 'an https URL without a fragment'),
+  },
   topicArn: {
     type: 'string',
     env: 'TOPIC_ARN',
@@ -488,6 +535,10 @@ export const ENV = {
   notifyMode: SETTINGS.notifyMode.env,
   historyRetentionDays: SETTINGS.historyRetentionDays.env,
   suppressionsFile: SETTINGS.suppressionsFile.env,
+  securityHub: SETTINGS.securityHub.env,
+  reportBucket: SETTINGS.reportBucket.env,
+  reportPrefix: SETTINGS.reportPrefix.env,
+  checksDocUrl: SETTINGS.checksDocUrl.env,
 } as const;
 
 /** Every CDK context key the app reads; other camelCase keys are rejected as likely typos. */

@@ -239,7 +239,7 @@ describe('irsa-audit command line', () => {
     expect(bash.stdout).toMatch(
       /scan\) opts="-i --inventory -f --format --details --severity --check --skip-check/,
     );
-    expect(bash.stdout).toMatch(/--format\) words="table json markdown text" ;;/);
+    expect(bash.stdout).toMatch(/--format\) words="table json markdown sarif csv ocsf asff html text" ;;/);
     expect(bash.stdout).toMatch(/--check\) words="[^"]*sa\.role-untrusted /);
     const zsh = await runCli(['completion', 'zsh']);
     expect(zsh.stdout).toMatch(/^#compdef irsa-audit\n/);

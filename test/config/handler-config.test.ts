@@ -36,6 +36,10 @@ describe('loadHandlerConfig', () => {
         deadlineMarginSeconds: 120,
         notifyMode: 'changes',
         historyRetentionDays: 90,
+        securityHub: false,
+        reportBucket: undefined,
+        reportPrefix: 'irsa-audit/',
+        checksDocUrl: undefined,
       });
     });
 
@@ -106,6 +110,10 @@ describe('loadHandlerConfig', () => {
         deadlineMarginSeconds: 300,
         notifyMode: 'new-only',
         historyRetentionDays: 365,
+        securityHub: false,
+        reportBucket: undefined,
+        reportPrefix: 'irsa-audit/',
+        checksDocUrl: undefined,
       });
     });
 
@@ -266,6 +274,28 @@ describe('loadHandlerConfig', () => {
     });
   });
 
+  describe('Security Hub and the report bucket', () => {
+    it('reads them, and refuses `create` for the bucket outside the CDK context', () => {
+      const config = loadHandlerConfig(
+        minimal({
+          [ENV.securityHub]: 'true',
+          [ENV.reportBucket]: 'audit-reports.example',
+          [ENV.reportPrefix]: 'reports/irsa/',
+          [ENV.checksDocUrl]: 'https://docs.example/irsa/checks.md',
+        }),
+      );
+      expect(config).toMatchObject({
+        securityHub: true,
+        reportBucket: 'audit-reports.example',
+        reportPrefix: 'reports/irsa/',
+        checksDocUrl: 'https://docs.example/irsa/checks.md',
+      });
+      expect(problemsOf(minimal({ [ENV.reportBucket]: 'create' }))).toEqual([
+        'REPORT_BUCKET: expected a bucket name (`create` is for the CDK context only)',
+      ]);
+    });
+  });
+
   describe('reporting', () => {
     it('reports every problem at once, in one typed error with a stable code', () => {
       let caught: unknown;
@@ -284,6 +314,10 @@ describe('loadHandlerConfig', () => {
           [ENV.notifyMode]: 'loud',
           [ENV.historyRetentionDays]: 'forever',
           [ENV.suppressionsFile]: 'notes.txt',
+          [ENV.securityHub]: 'maybe',
+          [ENV.reportBucket]: 'Not_A_Bucket',
+          [ENV.reportPrefix]: 'no-slash',
+          [ENV.checksDocUrl]: 'http://plain.example/checks.md',
         });
       } catch (error) {
         caught = error;
@@ -293,7 +327,7 @@ describe('loadHandlerConfig', () => {
       const error = caught as ConfigError;
       expect(error.name).toBe('ConfigError');
       expect(error.code).toBe('InvalidConfiguration');
-      expect(error.problems).toHaveLength(14);
+      expect(error.problems).toHaveLength(18);
       for (const name of Object.values(ENV)) {
         expect(error.problems.some((problem) => problem.includes(name))).toBe(true);
       }
@@ -349,6 +383,10 @@ describe('loadHandlerConfig', () => {
         deadlineMarginSeconds: 180,
         notifyMode: 'always',
         historyRetentionDays: 30,
+        securityHub: false,
+        reportBucket: undefined,
+        reportPrefix: 'irsa-audit/',
+        checksDocUrl: undefined,
       });
     });
   });

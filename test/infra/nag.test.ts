@@ -17,6 +17,8 @@ const FULL_CONTEXT = {
   auditRoleArn: 'arn:aws:iam::111122223333:role/IrsaAuditor-AuditFunctionRole-AbCdEf',
 };
 
+const EXPORTS_CONTEXT = { ...BASE_CONTEXT, securityHub: 'true', reportBucket: 'create' };
+
 interface Acknowledgement {
   path: string;
   id: string;
@@ -55,6 +57,7 @@ describe.each([
   ['the default configuration', BASE_CONTEXT],
   ['every optional resource (Slack, e-mail, external id, management-account stack)', FULL_CONTEXT],
   ['no context at all (fresh clone)', {}],
+  ['Security Hub and a report bucket the stack creates', EXPORTS_CONTEXT],
 ])('cdk-nag AwsSolutions with %s', (_name, context) => {
   let app: App;
   beforeAll(() => {

@@ -27,6 +27,7 @@ import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { oneOf, required, severitiesOf, str, type Values } from '../args';
 import { checkAwsReachable, unreachableAws } from '../aws-reach';
+import { EXPORT_FORMATS, EXPORT_OPTIONS, isExportFormat, renderScanExport } from '../exports';
 import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { CliError, type CliIO, EXIT_OK, scanExitCode } from '../io';
 import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
@@ -123,11 +124,12 @@ export const runCommand: CommandSpec = {
   summary: 'live audit (optionally stored and notified, as the Lambda does)',
   options: [
     ...COLLECT_OPTIONS,
-    formatOption(REPORT_FORMATS, 'table'),
+    formatOption([...REPORT_FORMATS, ...EXPORT_FORMATS], 'table'),
     DETAILS,
     ...FILTER_OPTIONS,
     FAIL_ON,
     ...SUPPRESSION_OPTIONS,
+    ...EXPORT_OPTIONS,
     { flags: '--store <table>', description: 'run the whole pipeline against this results table' },
     {
       flags: '--notify <topic-arn>',
@@ -156,7 +158,7 @@ async function runRun(
   context: { io: CliIO; terminal: Terminal },
 ): Promise<number> {
   const { io, terminal } = context;
-  const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
+  const format = oneOf(str(values, 'format'), [...REPORT_FORMATS, ...EXPORT_FORMATS], '--format', 'table');
   const failOn = severitiesOf(values, 'fail-on');
   const selection = selectionOf(values);
   const mode = oneOf<NotifyMode>(str(values, 'notify-mode'), NOTIFY_MODES, '--notify-mode', 'changes');
@@ -177,9 +179,13 @@ async function runRun(
     ...(region ? { region } : {}),
     ...(profile ? { credentials: fromIni({ profile }) } : {}),
   };
-  const render = (scan: Parameters<typeof filterScan>[0]) => {
+  const render = (scan: Parameters<typeof filterScan>[0], inventory: Inventory) => {
     const shown = filterScan(scan, selection);
-    io.stdout(renderScan(shown, format, { terminal, details: values.details === true }));
+    io.stdout(
+      isExportFormat(format)
+        ? renderScanExport(format, shown, inventory, values, io)
+        : renderScan(shown, format, { terminal, details: values.details === true }),
+    );
     // A check that failed on a resource makes the results incomplete: exit 3 before --fail-on.
     return scanExitCode(scan.checkErrors.length, failOn !== undefined && meetsFailOn(shown, failOn));
   };
@@ -189,6 +195,7 @@ async function runRun(
     printCollectionSummary(inventory, io);
     return render(
       suppressForCommand(runChecks(inventory, CHECKS), suppressions, startedAt, io, showSuppressed),
+      inventory,
     );
   }
 
@@ -214,7 +221,7 @@ async function runRun(
     });
     warnAboutEntries(summary.suppression.entries, io);
     printCollectionSummary(summary.inventory, io);
-    const code = render(summary.scan);
+    const code = render(summary.scan, summary.inventory);
     io.stderr(
       `run ${summary.runId}: ${summary.drift.new.length} new, ${summary.drift.resolved.length} resolved; notification ${summary.notificationOutcome.status}${summary.notificationOutcome.detail ? ` (${summary.notificationOutcome.detail})` : ''}\n`,
     );

@@ -17,6 +17,7 @@ import {
 } from '../../report/results-report';
 import { findingHistory, listRuns, queryFindings } from '../../store/queries';
 import { checkIdsOf, oneOf, severitiesOf, str, type Values } from '../args';
+import { EXPORT_FORMATS, EXPORT_OPTIONS, isExportFormat, renderStoredExport } from '../exports';
 import { matchesSelection } from '../filters';
 import { CliError, type CliIO, EXIT_OK } from '../io';
 import { DETAILS, FILTER_OPTIONS, formatOption } from '../options';
@@ -61,14 +62,15 @@ export const findingsCommand: CommandSpec = {
     { flags: '--all', description: 'follow every page' },
     { flags: '--limit <n>', description: 'page size (default 500)' },
     CURSOR,
-    formatOption(FORMATS, 'table'),
+    formatOption([...FORMATS, ...EXPORT_FORMATS], 'table'),
     DETAILS,
+    ...EXPORT_OPTIONS,
     ...Object.values(STORE_OPTIONS),
   ],
   output: true,
   help: 'Queries the results table; defaults to open findings, one line each (--details: every column).',
   async run(values, _args, { io, terminal }) {
-    const format = oneOf(str(values, 'format'), FORMATS, '--format', 'table');
+    const format = oneOf(str(values, 'format'), [...FORMATS, ...EXPORT_FORMATS], '--format', 'table');
     const status = oneOf<FindingStatus>(str(values, 'status'), FINDING_STATUSES, '--status', 'open');
     const severities = severitiesOf(values, 'severity');
     const checks = checkIdsOf(values, 'check');
@@ -98,7 +100,8 @@ export const findingsCommand: CommandSpec = {
           findings: result.findings.filter((finding) => matchesSelection(finding, { severities, checks })),
         }
       : result;
-    if (format === 'json') io.stdout(renderFindingsJson(shown));
+    if (isExportFormat(format)) io.stdout(renderStoredExport(format, shown.findings, values, io));
+    else if (format === 'json') io.stdout(renderFindingsJson(shown));
     else
       io.stdout(
         values.details === true ? renderFindingsTable(shown) : renderFindingsCompact(shown, terminal),

@@ -3,6 +3,7 @@ import { CHECKS } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
 import { oneOf, required, severitiesOf, str } from '../args';
+import { EXPORT_FORMATS, EXPORT_OPTIONS, isExportFormat, renderScanExport } from '../exports';
 import { filterScan, meetsFailOn, selectionOf } from '../filters';
 import { loadForCommand } from '../inventory-file';
 import { scanExitCode } from '../io';
@@ -19,20 +20,23 @@ export const command: CommandSpec = {
       description:
         'the inventory (irsa-audit snapshot output, or built from AWS CLI / kubectl exports; - for standard input)',
     },
-    formatOption(REPORT_FORMATS, 'table'),
+    formatOption([...REPORT_FORMATS, ...EXPORT_FORMATS], 'table'),
     DETAILS,
     ...FILTER_OPTIONS,
     FAIL_ON,
     ...SUPPRESSION_OPTIONS,
+    ...EXPORT_OPTIONS,
+    { flags: '--region <region>', description: 'asff: the Security Hub region', env: 'AWS_REGION' },
   ],
   output: true,
-  help: `Inventory format: docs/inventory.md; output formats: docs/output.md; suppressions: docs/suppressions.md
+  help: `Inventory format: docs/inventory.md; output formats: docs/output.md (sarif, csv, ocsf, asff, html:
+the exports); suppressions: docs/suppressions.md
 (suppressed findings are not shown and do not count for --fail-on).
 Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage or input error,
 3 a check failed on a resource (the results are incomplete) or an internal error.`,
   async run(values, _args, { io, terminal, usage }) {
     const path = required(str(values, 'inventory'), '--inventory FILE', usage);
-    const format = oneOf(str(values, 'format'), REPORT_FORMATS, '--format', 'table');
+    const format = oneOf(str(values, 'format'), [...REPORT_FORMATS, ...EXPORT_FORMATS], '--format', 'table');
     const failOn = severitiesOf(values, 'fail-on');
     const selection = selectionOf(values);
     const now = new Date();
@@ -46,7 +50,11 @@ Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage o
       values['show-suppressed'] === true,
     );
     const result = filterScan(audited, selection);
-    io.stdout(renderScan(result, format, { terminal, details: values.details === true }));
+    io.stdout(
+      isExportFormat(format)
+        ? renderScanExport(format, result, inventory, values, io)
+        : renderScan(result, format, { terminal, details: values.details === true }),
+    );
     return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
   },
 };

@@ -38,7 +38,15 @@ function mayName(trust: TrustPolicy, namespace: string, name: string): boolean {
   return text.includes(namespace.toLowerCase()) && text.includes(name.toLowerCase());
 }
 
-export function neighbourhoodOf(target: ResolvedTarget): Neighbourhood {
+export interface NeighbourhoodOptions {
+  /**
+   * Leave `trustingRoles` empty: for callers that only filter a full scan's findings with
+   * `inNeighbourhood` (which does not read it), such as the HTML report's graph.
+   */
+  withoutTrustingRoles?: boolean;
+}
+
+export function neighbourhoodOf(target: ResolvedTarget, options: NeighbourhoodOptions = {}): Neighbourhood {
   const { account, cluster, namespace, serviceAccount } = target;
   const sa = cluster.serviceAccounts.find((s) => s.namespace === namespace && s.name === serviceAccount);
   const annotatedRole =
@@ -60,6 +68,7 @@ export function neighbourhoodOf(target: ResolvedTarget): Neighbourhood {
   const providerAccounts = new Set([account.accountId, accountOfArn(annotatedRole ?? '') ?? '']);
   for (const other of target.inventory.accounts) {
     for (const role of other.roles) {
+      if (options.withoutTrustingRoles) break;
       if (!ownRoles.has(role.arn) && mayName(role.trustPolicy, namespace, serviceAccount)) {
         trustingRoles.add(role.arn);
       }
