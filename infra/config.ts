@@ -56,6 +56,10 @@ export interface AuditorConfig {
   memberRoleStack: boolean;
   /** The audit function's role ARN, trusted by the plain member-role stack. */
   auditRoleArn?: string;
+  /** `single` (one Lambda run) or `distributed` (Step Functions; infra/distributed.ts). */
+  scale: 'single' | 'distributed';
+  /** Distributed mode: accounts per collect child, children at once, failed children tolerated (%). */
+  map: { batchSize: number; maxConcurrency: number; toleratedFailurePercentage: number };
   /** Non-fatal remarks (e.g. a schedule less frequent than the staleness alarm). */
   warnings: string[];
 }
@@ -173,6 +177,14 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     );
   }
 
+  const scale = read.oneOf(SETTINGS.scale) ?? SETTINGS.scale.default;
+  const map = {
+    batchSize: read.integer(SETTINGS.mapBatchSize) ?? SETTINGS.mapBatchSize.default,
+    maxConcurrency: read.integer(SETTINGS.mapMaxConcurrency) ?? SETTINGS.mapMaxConcurrency.default,
+    toleratedFailurePercentage:
+      read.integer(SETTINGS.mapToleratedFailurePercentage) ?? SETTINGS.mapToleratedFailurePercentage.default,
+  };
+
   read.finish();
   return {
     schedule,
@@ -202,6 +214,8 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     auditAccountMemberRole,
     memberRoleStack,
     auditRoleArn,
+    scale,
+    map,
     warnings,
   };
 }

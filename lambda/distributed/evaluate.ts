@@ -15,6 +15,7 @@ import { CHECKS, needsKubernetes } from '../core/checks/index';
 import { runChecks } from '../core/engine';
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
 import { SnsPublisher } from '../notify/sns-publisher';
+import { DISTRIBUTED_METRICS } from './metrics';
 import {
   artifactsOf,
   createLogger,
@@ -94,6 +95,7 @@ export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promi
     });
     // The "no successful run in 26 hours" alarm watches it (infra/audit-stack.ts).
     metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
+    metrics.addMetric(DISTRIBUTED_METRICS.partialsMissing, MetricUnit.Count, partialsMissing);
     const audited = summary.record.audited;
     const failed = audited?.accountsFailed ?? 0;
     const result: EvaluateResult = {

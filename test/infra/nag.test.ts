@@ -55,6 +55,7 @@ describe.each([
   ['the default configuration', BASE_CONTEXT],
   ['every optional resource (Slack, e-mail, external id, management-account stack)', FULL_CONTEXT],
   ['no context at all (fresh clone)', {}],
+  ['the distributed mode (scale=distributed)', { ...BASE_CONTEXT, scale: 'distributed' }],
 ])('cdk-nag AwsSolutions with %s', (_name, context) => {
   let app: App;
   beforeAll(() => {
