@@ -15,6 +15,7 @@ import {
   type StackSetCallAs,
   scheduleExpressionProblem,
 } from '../lambda/settings/settings';
+import { EVALUATE_MEMORY_MB, sizingWarnings } from './sizing';
 
 export interface AuditorConfig {
   /** EventBridge Scheduler expression: `cron(…)` with six fields or `rate(…)`. */
@@ -184,6 +185,17 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     toleratedFailurePercentage:
       read.integer(SETTINGS.mapToleratedFailurePercentage) ?? SETTINGS.mapToleratedFailurePercentage.default,
   };
+
+  // How much the expected organization needs, from the measurements (infra/sizing.ts).
+  warnings.push(
+    ...sizingWarnings({
+      scale,
+      expectedAccounts: read.integer(SETTINGS.expectedAccounts),
+      memoryMb,
+      timeoutMinutes,
+      evaluateMemoryMb: EVALUATE_MEMORY_MB,
+    }),
+  );
 
   read.finish();
   return {

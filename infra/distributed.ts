@@ -28,6 +28,7 @@ import { DISTRIBUTED_METRICS } from '../lambda/distributed/metrics';
 import { SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
+import { EVALUATE_MEMORY_MB } from './sizing';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const STEPS_ENTRY = path.join(REPO_ROOT, 'lambda', 'distributed', 'handler.ts');
@@ -38,8 +39,6 @@ export const ARTIFACT_RETENTION_DAYS = 7;
 /** Where the steps write (lambda/artifacts/run-artifacts.ts) and the map writes its results. */
 const RUNS_PREFIX = 'irsa-audit/runs/';
 const MAP_RESULTS_PREFIX = 'irsa-audit/map-results';
-/** The evaluate step holds the organization's model (docs/performance.md). */
-const EVALUATE_MEMORY_MB = 4096;
 const COLLECT_TIMEOUT = Duration.minutes(15);
 /** Lambda's own transient errors, retried with backoff (throttling above all, with many children). */
 const LAMBDA_TRANSIENT_ERRORS = [

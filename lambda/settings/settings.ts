@@ -455,6 +455,15 @@ export const SETTINGS = {
     group: 'Function',
     doc: '`single` (one Lambda run) or `distributed` (a Step Functions Distributed Map over the accounts; [deployment.md](deployment.md#distributed-mode))',
   } satisfies EnumSetting<'single' | 'distributed'>,
+  expectedAccounts: {
+    type: 'integer',
+    min: 1,
+    max: 100_000,
+    context: 'expectedAccounts',
+    group: 'Function',
+    defaultDoc: 'unset',
+    doc: 'accounts you expect to audit: synth warns when the chosen `scale` and memory will not fit them ([performance.md](performance.md#scale))',
+  },
   mapBatchSize: {
     type: 'integer',
     default: 25,
