@@ -30,7 +30,7 @@ describe('sizing warnings', () => {
   it('say when the evaluate step of the distributed mode will not hold the organization', () => {
     expect(warnings({ scale: 'distributed', expectedAccounts: '2000' })).toEqual([]);
     expect(warnings({ scale: 'distributed', expectedAccounts: '3000' })).toEqual([
-      expect.stringMatching(/evaluate step needs about 4816 MB.*raise memoryMb to at least 4816/),
+      expect.stringMatching(/evaluate step needs about 5146 MB.*raise memoryMb to at least 5146/),
     ]);
     expect(warnings({ scale: 'distributed', expectedAccounts: '10000' })).toEqual([
       expect.stringMatching(/beyond what the evaluate step can hold today/),
