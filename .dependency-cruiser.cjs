@@ -1,7 +1,7 @@
 /**
  * The dependency rule (docs/architecture.md, README "Architecture"): imports run one way,
  *
- *   core  ←  app  ←  adapters (store, notify, collect)  ←  entry points (handler, cli)
+ *   core  ←  app  ←  adapters (store, notify, collect, artifacts)  ←  entry points (handler, cli, distributed)
  *                 ←  report (renderers)
  *
  * lambda/core is pure: no AWS SDK, Kubernetes client, file or network module, nor any module outside
@@ -9,7 +9,7 @@
  * imports only the core. Adapters implement the app's ports and never import each other, the
  * renderers or the entry points.
  */
-const ADAPTERS = '^lambda/(store|notify|collect|securityhub|reports)/';
+const ADAPTERS = '^lambda/(store|notify|collect|securityhub|reports|artifacts)/';
 const IO_BUILTINS =
   '^(fs|fs/promises|http|https|http2|net|tls|dgram|dns|child_process|worker_threads|cluster|process|os)$';
 const NPM = ['npm', 'npm-dev', 'npm-optional', 'npm-peer', 'npm-no-pkg', 'npm-unknown'];

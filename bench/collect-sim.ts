@@ -54,6 +54,8 @@ export interface SimAccount {
   regions: string[];
   /** Generated roles (`irsa-<n>`), each trusting one of the account's providers. */
   roleCount: number;
+  /** Only every n-th generated role trusts a provider (the rest trust `ec2.amazonaws.com`); default 1. */
+  eksTrustEvery?: number;
   /** Extra hand-written roles, after the generated ones. */
   roles?: RoleDetail[];
   providers: SimProvider[];
@@ -555,7 +557,9 @@ const ROLE_LAST_USED = new Date('2026-11-01T00:00:00Z');
 /** The trust document as IAM returns it: URL-encoded JSON. */
 function trustDocumentOf(account: SimAccount, index: number): string {
   const provider =
-    account.providers.length > 0 ? account.providers[index % account.providers.length] : undefined;
+    account.providers.length > 0 && index % (account.eksTrustEvery ?? 1) === 0
+      ? account.providers[index % account.providers.length]
+      : undefined;
   const trust = provider
     ? awsDocsTrust(oidcProvider(account.accountId, provider.url), `ns-${index % 10}`, `sa-${index}`)
     : serviceTrust('ec2.amazonaws.com');

@@ -35,7 +35,7 @@ import {
   ScheduleTargetInput,
   TimeWindow,
 } from 'aws-cdk-lib/aws-scheduler';
-import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
+import { LambdaInvoke, StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -44,6 +44,7 @@ import { METRICS } from '../lambda/app/metrics';
 import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
+import { DistributedAudit } from './distributed';
 import { ReportBucket, securityHubStatements } from './exports';
 import { MemberRoleStackSet } from './member-role';
 import { memberRole, orgIdParameter } from './member-role-stack';
@@ -83,6 +84,8 @@ export class AuditStack extends Stack {
   readonly reportBucket?: ReportBucket;
   /** The member role in this (the audit) account; absent with `auditAccountMemberRole=false`. */
   readonly ownMemberRole?: iam.CfnRole;
+  /** The Step Functions run of `-c scale=distributed` (infra/distributed.ts); absent in the single mode. */
+  readonly distributed?: DistributedAudit;
 
   constructor(scope: Construct, id: string, props: AuditStackProps) {
     super(scope, id, props);
@@ -183,22 +186,39 @@ export class AuditStack extends Stack {
       }),
     });
 
+    // ── distributed mode (infra/distributed.ts): the schedule starts the state machine instead ──
+    if (config.scale === 'distributed') {
+      this.distributed = new DistributedAudit(this, 'Distributed', {
+        config,
+        key: this.key,
+        table: this.table,
+        topic: this.topic,
+        collectRole: this.functionRole,
+        environment: this.functionEnvironment(config),
+        metricsNamespace: config.metricsNamespace,
+        serviceName: SERVICE_NAME,
+      });
+    }
+    const scheduleTargetProps = {
+      input: ScheduleTargetInput.fromObject({
+        source: 'irsa-auditor.schedule',
+        scheduledTime: ContextAttribute.scheduledTime,
+        executionId: ContextAttribute.executionId,
+      }),
+      // Delivery retries (throttling, service errors); the function's own failures are retried by Lambda.
+      retryAttempts: 3,
+      maxEventAge: Duration.hours(1),
+      deadLetterQueue: scheduleDeadLetterQueue,
+      role: scheduleRole,
+    };
+
     new Schedule(this, 'NightlySchedule', {
       description: 'irsa-auditor nightly audit',
       schedule: ScheduleExpression.expression(config.schedule, TimeZone.of(config.timezone)),
       timeWindow: TimeWindow.off(),
-      target: new LambdaInvoke(this.auditFunction, {
-        input: ScheduleTargetInput.fromObject({
-          source: 'irsa-auditor.schedule',
-          scheduledTime: ContextAttribute.scheduledTime,
-          executionId: ContextAttribute.executionId,
-        }),
-        // Delivery retries (throttling, service errors); the function's own failures are retried by Lambda.
-        retryAttempts: 3,
-        maxEventAge: Duration.hours(1),
-        deadLetterQueue: scheduleDeadLetterQueue,
-        role: scheduleRole,
-      }),
+      target: this.distributed
+        ? new StepFunctionsStartExecution(this.distributed.stateMachine, scheduleTargetProps)
+        : new LambdaInvoke(this.auditFunction, scheduleTargetProps),
     });
 
     this.alarms(config, [scheduleDeadLetterQueue, failedRunQueue]);
@@ -584,11 +604,14 @@ export class AuditStack extends Stack {
     const functionLogicalId = this.resolve(
       (this.auditFunction.node.defaultChild as lambda.CfnFunction).logicalId,
     );
-    Validations.of(scheduleRole.node.findChild('DefaultPolicy')).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
-      reason:
-        "Added by CDK's LambdaInvoke target (grantInvoke covers the function's versions and aliases); it names this one function only",
-    });
+    // The distributed mode's schedule starts the state machine: no wildcard (infra/distributed.ts).
+    if (!this.distributed) {
+      Validations.of(scheduleRole.node.findChild('DefaultPolicy')).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${functionLogicalId}.Arn>:*]`,
+        reason:
+          "Added by CDK's LambdaInvoke target (grantInvoke covers the function's versions and aliases); it names this one function only",
+      });
+    }
     for (const queue of failureQueues) {
       Validations.of(queue).acknowledge({
         id: 'AwsSolutions-SQS3',

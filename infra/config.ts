@@ -15,6 +15,7 @@ import {
   type StackSetCallAs,
   scheduleExpressionProblem,
 } from '../lambda/settings/settings';
+import { EVALUATE_MEMORY_MB, sizingWarnings } from './sizing';
 
 export interface AuditorConfig {
   /** EventBridge Scheduler expression: `cron(…)` with six fields or `rate(…)`. */
@@ -65,6 +66,10 @@ export interface AuditorConfig {
   reportPrefix: string;
   reportRetentionDays: number;
   checksDocUrl?: string;
+  /** `single` (one Lambda run) or `distributed` (Step Functions; infra/distributed.ts). */
+  scale: 'single' | 'distributed';
+  /** Distributed mode: accounts per collect child, children at once, failed children tolerated (%). */
+  map: { batchSize: number; maxConcurrency: number; toleratedFailurePercentage: number };
   /** Non-fatal remarks (e.g. a schedule less frequent than the staleness alarm). */
   warnings: string[];
 }
@@ -189,6 +194,24 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
   const reportRetentionDays =
     read.integer(SETTINGS.reportRetentionDays) ?? SETTINGS.reportRetentionDays.default;
   const checksDocUrl = read.string(SETTINGS.checksDocUrl);
+  const scale = read.oneOf(SETTINGS.scale) ?? SETTINGS.scale.default;
+  const map = {
+    batchSize: read.integer(SETTINGS.mapBatchSize) ?? SETTINGS.mapBatchSize.default,
+    maxConcurrency: read.integer(SETTINGS.mapMaxConcurrency) ?? SETTINGS.mapMaxConcurrency.default,
+    toleratedFailurePercentage:
+      read.integer(SETTINGS.mapToleratedFailurePercentage) ?? SETTINGS.mapToleratedFailurePercentage.default,
+  };
+
+  // How much the expected organization needs, from the measurements (infra/sizing.ts).
+  warnings.push(
+    ...sizingWarnings({
+      scale,
+      expectedAccounts: read.integer(SETTINGS.expectedAccounts),
+      memoryMb,
+      timeoutMinutes,
+      evaluateMemoryMb: EVALUATE_MEMORY_MB,
+    }),
+  );
 
   read.finish();
   return {
@@ -225,6 +248,8 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     reportPrefix,
     reportRetentionDays,
     checksDocUrl,
+    scale,
+    map,
     warnings,
   };
 }

@@ -25,6 +25,14 @@ const TREE: Record<string, string[]> = {
     "import type { Q } from '../store/queries';",
     "import { x } from '../app/pipeline';",
   ],
+  'lambda/artifacts/run-artifacts.ts': ["import { x } from '../core/model';"],
+  'lambda/distributed/evaluate.ts': [
+    "import { x } from '../app/pipeline';",
+    "import { y } from '../artifacts/run-artifacts';",
+    "import { z } from '../store/dynamo-store';",
+    "import { w } from '../collect/collect';",
+    "import { v } from '../config';",
+  ],
   'lambda/config.ts': [],
   'lambda/handler.ts': [
     "import { x } from './app/pipeline';",
@@ -44,6 +52,7 @@ const TREE: Record<string, string[]> = {
   'lambda/app/violates-app-no-io-builtins.ts': ["import { request } from 'node:https';"],
   'lambda/notify/violates-notify-not-store.ts': ["import { x } from '../store/queries';"],
   'lambda/collect/violates-adapters-not-each-other.ts': ["import { x } from '../notify/sns-publisher';"],
+  'lambda/artifacts/violates-adapters-not-each-other.ts': ["import { x } from '../collect/collect';"],
   'lambda/store/violates-adapters-not-entry-points.ts': ["import { x } from '../report/results-report';"],
   'lambda/report/violates-report-renders-only.ts': ["import { x } from '../store/dynamo-store';"],
   'lambda/app/violates-entry-points-not-imported.ts': ["import { x } from '../handler';"],

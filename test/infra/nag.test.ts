@@ -58,6 +58,7 @@ describe.each([
   ['every optional resource (Slack, e-mail, external id, management-account stack)', FULL_CONTEXT],
   ['no context at all (fresh clone)', {}],
   ['Security Hub and a report bucket the stack creates', EXPORTS_CONTEXT],
+  ['the distributed mode (scale=distributed)', { ...BASE_CONTEXT, scale: 'distributed' }],
 ])('cdk-nag AwsSolutions with %s', (_name, context) => {
   let app: App;
   beforeAll(() => {

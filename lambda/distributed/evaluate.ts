@@ -1,0 +1,148 @@
+/**
+ * The evaluate step of the distributed mode (docs/architecture.md "Distributed mode"): reads the
+ * partial inventories one at a time into the model (a missing or unreadable partial becomes a
+ * `NotScanned` coverage error of its account), then runs the pipeline of the single mode over the
+ * whole organization — checks, drift, store, run record, notification — and releases the run lock.
+ * The pipeline's lock is the plan's: it is adopted (renewed under the same holder), never taken anew.
+ */
+
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { METRICS } from '../app/metrics';
+import { runAudit } from '../app/pipeline';
+import type { ResultsStore, RunLock } from '../app/ports';
+import { CHECKS, dependenciesOf } from '../core/checks/index';
+import { runChecks } from '../core/engine';
+import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
+import { SnsPublisher } from '../notify/sns-publisher';
+import { DISTRIBUTED_METRICS } from './metrics';
+import {
+  artifactsOf,
+  createLogger,
+  createMetrics,
+  loadDistributedConfig,
+  metricsSink,
+  type PlannedRun,
+  type StepDeps,
+  storeOf,
+} from './runtime';
+
+export interface EvaluateResult {
+  status: 'completed';
+  runId: string;
+  accounts: { audited: number; failed: number; partialsMissing: number };
+  findings: number;
+  drift: { new: number; resolved: number; open: number };
+  notification: string;
+}
+
+export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promise<EvaluateResult> {
+  const logger = deps.logger ?? createLogger();
+  const metrics = deps.metrics ?? createMetrics();
+  const clock = deps.clock ?? (() => new Date());
+  const config = loadDistributedConfig(deps.env ?? process.env);
+  const store = storeOf(config, deps);
+  const artifacts = artifactsOf(config, deps);
+  const { runId } = event;
+  logger.appendKeys({ runId, step: 'evaluate' });
+  const publisher = config.topicArn
+    ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
+    : undefined;
+
+  let partialsMissing = 0;
+  const collect = async (): Promise<Inventory> => {
+    const planned = await artifacts.readAccountList(runId);
+    const accounts: Account[] = [];
+    for await (const read of artifacts.readPartials(runId, planned)) {
+      if (read.status === 'read') {
+        for (const warning of read.warnings) logger.warn('partial inventory warning', { warning });
+        accounts.push(read.account);
+        continue;
+      }
+      partialsMissing++;
+      const target = planned[accounts.length];
+      accounts.push({
+        accountId: read.accountId,
+        ...(target?.accountId === read.accountId && target.name ? { name: target.name } : {}),
+        oidcProviders: [],
+        roles: [],
+        clusters: [],
+        errors: [read.error],
+      });
+    }
+    if (partialsMissing > 0) logger.warn('accounts without a partial inventory', { partialsMissing });
+    return {
+      schemaVersion: INVENTORY_SCHEMA_VERSION,
+      generatedAt: event.startedAt.replace(/\.\d{3}Z$/, 'Z'),
+      accounts,
+    };
+  };
+
+  try {
+    const summary = await runAudit({
+      store: adoptingLock(store, event.lock, clock),
+      collect,
+      evaluate: (inventory) => runChecks(inventory, CHECKS),
+      dependencies: dependenciesOf,
+      publisher,
+      notify: { mode: config.notifyMode, commandSuffix: ` --table ${config.tableName}` },
+      clock: startingAt(new Date(event.startedAt), clock),
+      newRunId: () => runId,
+      logger,
+      metrics: metricsSink(metrics),
+      lockTtlSeconds: config.runLockTtlSeconds,
+      trigger: 'schedule',
+    });
+    // The "no successful run in 26 hours" alarm watches it (infra/audit-stack.ts).
+    metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
+    metrics.addMetric(DISTRIBUTED_METRICS.partialsMissing, MetricUnit.Count, partialsMissing);
+    const audited = summary.record.audited;
+    const failed = audited?.accountsFailed ?? 0;
+    const result: EvaluateResult = {
+      status: 'completed',
+      runId,
+      accounts: { audited: (audited?.accounts ?? 0) - failed, failed, partialsMissing },
+      findings: summary.scan.findings.length,
+      drift: {
+        new: summary.drift.new.length,
+        resolved: summary.drift.resolved.length,
+        open: summary.drift.stillOpen.length + summary.drift.new.length,
+      },
+      notification: summary.notificationOutcome.status,
+    };
+    logger.info('audit run completed', { ...result });
+    return result;
+  } finally {
+    metrics.publishStoredMetrics();
+  }
+}
+
+/**
+ * The store as the pipeline sees it in the evaluate step: taking the lock renews the plan's lock
+ * (same holder, the run id) instead, so a lock taken over by another run fails the step (LockLost)
+ * rather than being taken twice. Everything else is the store itself.
+ */
+function adoptingLock(store: ResultsStore, planLock: RunLock, clock: () => Date): ResultsStore {
+  const adopted = Object.create(store) as ResultsStore;
+  // The lease runs from now (the pipeline passes the run's start, which may be long past).
+  adopted.acquireLock = async (holder, _startedAt, ttlSeconds) => {
+    if (holder !== planLock.holder) {
+      throw new Error(`the evaluate step runs ${planLock.holder}, not ${holder}`);
+    }
+    return store.renewLock(planLock, clock(), ttlSeconds);
+  };
+  return adopted;
+}
+
+/**
+ * The clock of the evaluate step's pipeline: its first reading is the plan's start, so the run record
+ * keeps when the run started (the plan wrote the same record), and every later reading is the time.
+ */
+function startingAt(startedAt: Date, clock: () => Date): () => Date {
+  let first = true;
+  return () => {
+    if (!first) return clock();
+    first = false;
+    return startedAt;
+  };
+}

@@ -1,0 +1,433 @@
+/**
+ * The distributed mode end to end, in-process: the real plan, collect and evaluate steps and the
+ * failure handler, orchestrated as the state machine does (bench/state-machine-sim.ts), on the
+ * simulated organization, with the results table on dynalite and the artifact bucket on s3rver.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+// s3rver ships no types; the part used here is typed in test/types/s3rver.d.ts.
+import S3rver from 's3rver';
+import { type SimOrganization, type SimSettings, SimulatedAws, serviceError } from '../../bench/collect-sim';
+import { type ExecutionOutcome, type MapSettings, runExecution } from '../../bench/state-machine-sim';
+import type { StoredFinding } from '../../lambda/app/stored-finding';
+import { RunArtifacts } from '../../lambda/artifacts/run-artifacts';
+import type { CollectDeps } from '../../lambda/collect/run-context';
+import { collectBatch } from '../../lambda/distributed/collect-batch';
+import { evaluateRun } from '../../lambda/distributed/evaluate';
+import { recordFailedRun } from '../../lambda/distributed/failed';
+import { planRun } from '../../lambda/distributed/plan';
+import type { StepDeps } from '../../lambda/distributed/runtime';
+import { runScheduledAudit } from '../../lambda/handler';
+import { ENV, SETTINGS } from '../../lambda/settings/settings';
+import { listRuns, queryFindings } from '../../lambda/store/queries';
+import { CALLER } from '../collect/org-fixture';
+import { DEV, PROD, REGION, roleArn, testOrganization } from '../handler/org';
+import { startDynalite, type TestDynamo } from '../helpers/dynalite';
+
+const BUCKET = 'irsa-audit-artifacts';
+const TOPIC = 'arn:aws:sns:us-east-1:999999999999:irsa-audit';
+const FIFTEEN_MINUTES = 15 * 60_000;
+
+const BATCH_UNRESTRICTED = `trust.sub-unrestricted ${PROD} ${roleArn(PROD, 'batch')}`;
+const DEV_FINDINGS = [
+  `pod.irsa-not-injected ${DEV} ${roleArn(DEV, 'api')}`,
+  `sa.role-untrusted ${DEV} ${roleArn(DEV, 'api')}`,
+  `trust.sub-target-missing ${DEV} ${roleArn(DEV, 'api')}`,
+];
+const FIRST_RUN_FINDINGS = [...DEV_FINDINGS, BATCH_UNRESTRICTED].sort();
+
+const label = (finding: { checkId: string; resource: { accountId: string; roleArn?: string } }) =>
+  `${finding.checkId} ${finding.resource.accountId} ${finding.resource.roleArn ?? '-'}`;
+
+let server: S3rver;
+let s3: S3Client;
+let directory: string;
+let sns: ReturnType<typeof mockClient>;
+let dynamo: TestDynamo;
+let nextStart: number;
+
+beforeAll(async () => {
+  // Created here (not at module load): mockClient patches every SNSClient until restored.
+  sns = mockClient(SNSClient);
+  directory = mkdtempSync(join(tmpdir(), 'irsa-artifacts-'));
+  server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
+  const { port } = await server.run();
+  s3 = new S3Client({
+    region: 'eu-west-1',
+    endpoint: `http://127.0.0.1:${port}`,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+});
+afterAll(async () => {
+  sns.restore();
+  s3.destroy();
+  await server.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+beforeEach(async () => {
+  dynamo = await startDynalite();
+  nextStart = Date.now();
+  sns.reset();
+  sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
+});
+afterEach(async () => {
+  await dynamo.stop();
+});
+
+const quiet = { trace: () => {}, debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+const quietMetrics = () =>
+  new Metrics({ namespace: 'IrsaAuditorTest', serviceName: 'irsa-auditor', logger: quiet });
+const quietLogger = () => new Logger({ serviceName: 'irsa-auditor-test', logLevel: 'SILENT' });
+
+function env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    [ENV.table]: dynamo.tableName,
+    [ENV.topic]: TOPIC,
+    [ENV.regions]: REGION,
+    [SETTINGS.artifactBucket.env]: BUCKET,
+    [SETTINGS.runLockTtlSeconds.env]: '7200',
+    ...extra,
+  };
+}
+
+function context(remainingMs = FIFTEEN_MINUTES) {
+  return { getRemainingTimeInMillis: () => remainingMs };
+}
+
+function collectDeps(sim: SimulatedAws): CollectDeps {
+  return {
+    clients: sim.clientFactory(),
+    credentials: sim.callerCredentials,
+    kubernetes: sim.kubernetesReader(),
+    clock: { now: Date.now, sleep: async () => {} },
+  };
+}
+
+interface Execution {
+  org?: SimOrganization;
+  settings?: SimSettings;
+  map?: Partial<MapSettings>;
+  /** Replaces the dependencies of one child (by batch index). */
+  child?: (index: number, deps: StepDeps) => StepDeps;
+  artifacts?: RunArtifacts;
+}
+
+/** One scheduled execution of the state machine against a fresh simulation of `org`. */
+async function execute(run: Execution = {}): Promise<{ outcome: ExecutionOutcome; sim: SimulatedAws }> {
+  const sim = new SimulatedAws(run.org ?? testOrganization(), run.settings);
+  let now = nextStart;
+  nextStart += 60_000;
+  const artifacts = run.artifacts ?? new RunArtifacts({ client: s3, bucket: BUCKET });
+  const deps: StepDeps = {
+    env: env(),
+    store: dynamo.store(),
+    artifacts,
+    sns: new SNSClient({ region: 'us-east-1' }),
+    collectDeps: collectDeps(sim),
+    logger: quietLogger(),
+    metrics: quietMetrics(),
+    clock: () => new Date(now++),
+  };
+  const outcome = await runExecution(
+    {
+      plan: () => planRun(context(), deps),
+      readItems: (planned) => artifacts.readAccountList(planned.runId),
+      collect: (event, index) => collectBatch(event, context(), run.child ? run.child(index, deps) : deps),
+      evaluate: (planned) => evaluateRun(planned, deps),
+      failed: (event) => recordFailedRun(event, deps),
+    },
+    { batchSize: 1, maxConcurrency: 2, toleratedFailurePercentage: 50, childTimeoutMs: 10_000, ...run.map },
+  );
+  return { outcome, sim };
+}
+
+async function findings(status: 'open' | 'resolved'): Promise<StoredFinding[]> {
+  return (await queryFindings(dynamo.store(), { status }, { all: true }, new Date(nextStart))).findings;
+}
+
+async function runs() {
+  return (await listRuns(dynamo.store(), { limit: 50 }, new Date(nextStart))).runs;
+}
+
+async function keysOf(runId: string): Promise<string[]> {
+  const listed = await s3.send(
+    new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `irsa-audit/runs/${runId}/` }),
+  );
+  return (listed.Contents ?? []).map((object) => object.Key!.replace(`irsa-audit/runs/${runId}/`, '')).sort();
+}
+
+describe('the distributed mode', () => {
+  it('plans, collects one partial per account, evaluates, stores, notifies and frees the lock', async () => {
+    const { outcome } = await execute();
+    expect(outcome.status).toBe('succeeded');
+    if (outcome.plan?.status !== 'planned') throw new Error('not planned');
+    const { runId } = outcome.plan;
+    expect(outcome.plan.accounts).toBe(3);
+    expect(outcome.children.map((child) => child.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    expect(await keysOf(runId)).toEqual(
+      [
+        'accounts.json',
+        `partials/${CALLER}.json.gz`,
+        `partials/${PROD}.json.gz`,
+        `partials/${DEV}.json.gz`,
+      ].sort(),
+    );
+    expect(outcome.evaluate).toEqual({
+      status: 'completed',
+      runId,
+      accounts: { audited: 3, failed: 0, partialsMissing: 0 },
+      findings: 4,
+      drift: { new: 4, resolved: 0, open: 4 },
+      notification: 'published',
+    });
+    expect((await findings('open')).map(label).sort()).toEqual(FIRST_RUN_FINDINGS);
+    const [record] = await runs();
+    expect(record).toMatchObject({
+      runId,
+      status: 'succeeded',
+      trigger: 'schedule',
+      startedAt: outcome.plan.startedAt,
+    });
+    expect(sns.commandCalls(PublishCommand)).toHaveLength(1);
+    // The lock is free: the next execution runs.
+    expect((await execute()).outcome.status).toBe('succeeded');
+  });
+
+  it('gives the same findings and fingerprints as the single mode for the same organization', async () => {
+    const org = testOrganization();
+    const { outcome } = await execute({ org });
+    expect(outcome.status).toBe('succeeded');
+    const distributed = await findings('open');
+
+    const single = await startDynalite();
+    try {
+      const sim = new SimulatedAws(org);
+      await runScheduledAudit(context(), {
+        env: { ...env(), [ENV.table]: single.tableName },
+        store: single.store(),
+        sns: new SNSClient({ region: 'us-east-1' }),
+        collectDeps: collectDeps(sim),
+        logger: quietLogger(),
+        metrics: quietMetrics(),
+      });
+      const stored = (await queryFindings(single.store(), { status: 'open' }, { all: true }, new Date()))
+        .findings;
+      const view = (list: StoredFinding[]) =>
+        list
+          .map((finding) => ({
+            fingerprint: finding.fingerprint,
+            checkId: finding.checkId,
+            severity: finding.severity,
+            resource: finding.resource,
+            message: finding.message,
+          }))
+          .sort((a, b) => a.fingerprint.localeCompare(b.fingerprint));
+      expect(view(distributed)).toEqual(view(stored));
+      expect(distributed).toHaveLength(4);
+    } finally {
+      await single.stop();
+    }
+  });
+
+  it('a failed child: its accounts are not scanned, their findings stay open, the others are audited', async () => {
+    await execute();
+    // The child of DEV (batch 2) cannot write its partial.
+    const { outcome } = await execute({
+      org: testOrganization({ fixedBatchTrust: true }),
+      child: (index, deps) =>
+        index === 2
+          ? {
+              ...deps,
+              artifacts: Object.assign(Object.create(deps.artifacts!), {
+                writePartial: async () => {
+                  throw Object.assign(new Error('Access Denied'), { name: 'AccessDenied' });
+                },
+              }),
+            }
+          : deps,
+    });
+    expect(outcome.children.map((child) => child.status)).toEqual(['succeeded', 'succeeded', 'failed']);
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.evaluate?.accounts).toEqual({ audited: 2, failed: 1, partialsMissing: 1 });
+    const open = (await findings('open')).map(label);
+    // DEV was not seen: its findings stay open; PROD's fixed trust resolves.
+    for (const finding of DEV_FINDINGS) expect(open).toContain(finding);
+    expect(open).toContain(`scan.account-unreachable ${DEV} -`);
+    expect((await findings('resolved')).map(label)).toEqual([BATCH_UNRESTRICTED]);
+    const [record] = await runs();
+    expect(record.coverageErrors).toEqual([
+      expect.objectContaining({ accountId: DEV, scope: 'account', code: 'NotScanned' }),
+    ]);
+  });
+
+  it('a child that times out: a missing partial is a coverage error of each of its accounts', async () => {
+    await execute();
+    const { outcome } = await execute({
+      map: { batchSize: 2, childTimeoutMs: 300 },
+      // The second batch (DEV alone) hangs in its first AWS call until the Map times it out.
+      child: (index, deps) => {
+        if (index !== 1) return deps;
+        const hung = new SimulatedAws(testOrganization(), {
+          latencyMs: () => 1,
+          sleep: () => new Promise(() => {}),
+        });
+        return { ...deps, collectDeps: collectDeps(hung) };
+      },
+    });
+    expect(outcome.children.map((child) => child.status)).toEqual(['succeeded', 'timedOut']);
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.evaluate?.accounts).toEqual({ audited: 2, failed: 1, partialsMissing: 1 });
+    const open = (await findings('open')).map(label);
+    for (const finding of FIRST_RUN_FINDINGS) expect(open).toContain(finding);
+    expect(await findings('resolved')).toEqual([]);
+  });
+
+  it('a child whose accounts cannot be assumed writes their partials with the coverage error', async () => {
+    const { outcome } = await execute({ settings: { assumeRoleFails: (id) => id === DEV } });
+    expect(outcome.children.every((child) => child.status === 'succeeded')).toBe(true);
+    expect(outcome.evaluate?.accounts).toEqual({ audited: 2, failed: 1, partialsMissing: 0 });
+    expect((await findings('open')).map(label)).toContain(`scan.account-unreachable ${DEV} -`);
+  });
+
+  it('too many failed children fail the run: the failure handler records it and frees the lock', async () => {
+    await execute();
+    const { outcome } = await execute({
+      map: { toleratedFailurePercentage: 0 },
+      child: (index, deps) => (index === 0 ? { ...deps, artifacts: brokenArtifacts() } : deps),
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failed).toEqual({ runId: expect.any(String), recorded: true, lockReleased: true });
+    const [record] = await runs();
+    expect(record).toMatchObject({
+      status: 'failed',
+      error: { stage: 'CollectAccounts', code: 'States.ExceedToleratedFailureThreshold' },
+    });
+    // Nothing was resolved by the failed run.
+    expect((await findings('open')).map(label).sort()).toEqual(FIRST_RUN_FINDINGS);
+    expect((await execute()).outcome.status).toBe('succeeded');
+  });
+
+  it('another run holding the lock: the execution ends skipped, nothing is written', async () => {
+    await dynamo.store().acquireLock('20261206T030000Z-otherrun', new Date(), 3600);
+    const { outcome, sim } = await execute();
+    expect(outcome).toMatchObject({
+      status: 'skipped',
+      plan: { status: 'skipped', holder: '20261206T030000Z-otherrun' },
+    });
+    expect(sim.calls).toBe(0);
+    expect(await runs()).toEqual([]);
+  });
+
+  it('a plan that cannot list the organization records the run failed and frees the lock', async () => {
+    const sim = new SimulatedAws(testOrganization(), {
+      fail: (call) =>
+        call.api === 'ListAccounts'
+          ? serviceError('AccessDeniedException', 'You don’t have permissions', 403)
+          : undefined,
+    });
+    const deps: StepDeps = {
+      env: env(),
+      store: dynamo.store(),
+      artifacts: new RunArtifacts({ client: s3, bucket: BUCKET }),
+      collectDeps: collectDeps(sim),
+      logger: quietLogger(),
+      metrics: quietMetrics(),
+    };
+    await expect(planRun(context(), deps)).rejects.toThrow(/organization/i);
+    const [record] = await runs();
+    expect(record).toMatchObject({
+      status: 'failed',
+      error: { stage: 'plan', code: 'OrganizationsAccessDenied' },
+    });
+    expect(await dynamo.store().readLock()).toBeUndefined();
+  });
+
+  it('evaluate fails when another run took the lock over, and releases nothing of the other run', async () => {
+    const { outcome } = await execute({
+      artifacts: lockStealingArtifacts(),
+    });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.failed).toMatchObject({ lockReleased: false });
+    expect((await dynamo.store().readLock())?.holder).toBe('20261206T040000Z-thief');
+    expect(await findings('open')).toEqual([]);
+  });
+});
+
+function brokenArtifacts(): RunArtifacts {
+  const artifacts = new RunArtifacts({ client: s3, bucket: BUCKET });
+  artifacts.writePartial = async () => {
+    throw new Error('Slow Down');
+  };
+  return artifacts;
+}
+
+/** Artifacts whose account-list read (the evaluate step's first) happens after another run took the lock. */
+function lockStealingArtifacts(): RunArtifacts {
+  const artifacts = new RunArtifacts({ client: s3, bucket: BUCKET });
+  const read = artifacts.readAccountList.bind(artifacts);
+  let reads = 0;
+  artifacts.readAccountList = async (runId) => {
+    // The first read is the Map's ItemReader; the second is the evaluate step's.
+    if (++reads === 2) {
+      const store = dynamo.store();
+      const current = await store.readLock();
+      await store.releaseLock(current!);
+      await store.acquireLock('20261206T040000Z-thief', new Date(), 3600);
+    }
+    return read(runId);
+  };
+  return artifacts;
+}
+
+describe('RunArtifacts', () => {
+  it('reports a partial that is not gzip as unreadable, not as a thrown run', async () => {
+    const artifacts = new RunArtifacts({ client: s3, bucket: BUCKET });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: artifacts.partialKey('run-x', DEV),
+        Body: '{"not":"gzip"}',
+      }),
+    );
+    const read = await artifacts.readPartial('run-x', DEV);
+    expect(read).toMatchObject({ status: 'invalid', error: { scope: 'account', code: 'InventoryInvalid' } });
+    expect(await artifacts.readPartial('run-x', PROD)).toMatchObject({
+      status: 'missing',
+      error: { scope: 'account', code: 'NotScanned' },
+    });
+  });
+
+  it('yields the partials in the plan order with several reads in flight', async () => {
+    const artifacts = new RunArtifacts({ client: s3, bucket: BUCKET, readAhead: 3 });
+    const ids = Array.from({ length: 7 }, (_, index) => `10000000010${index}`);
+    for (const accountId of [...ids].reverse()) {
+      await artifacts.writePartial(
+        'run-y',
+        { accountId, oidcProviders: [], roles: [], clusters: [], errors: [] },
+        '2026-12-06T03:00:00Z',
+      );
+    }
+    const order: string[] = [];
+    for await (const read of artifacts.readPartials(
+      'run-y',
+      ids.map((accountId) => ({ accountId })),
+    )) {
+      expect(read.status).toBe('read');
+      order.push(read.accountId);
+    }
+    expect(order).toEqual(ids);
+  });
+});
