@@ -255,7 +255,7 @@ export class AuditStack extends Stack {
       });
       // On an update from a deployment whose StackSet covered this account, its instance (and role)
       // must be gone before this role is created under the same name.
-      if (this.memberRoleStackSet) this.ownMemberRole.addDependency(this.memberRoleStackSet.stackSet);
+      if (this.memberRoleStackSet) this.ownMemberRole.addResourceDependency(this.memberRoleStackSet.stackSet);
     }
 
     this.acknowledgeFindings(config, scheduleRole, [scheduleDeadLetterQueue, failedRunQueue]);
