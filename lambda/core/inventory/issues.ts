@@ -3,6 +3,7 @@
  * segments that the parser pushes and pops; it is only formatted into text when something is reported,
  * so validating hundreds of thousands of elements builds no path strings.
  */
+import { keepsAnnotationValue } from '../workload-fields';
 import { InventoryError, type InventoryProblem } from './errors';
 
 export type PathSegment = string | number;
@@ -64,6 +65,20 @@ export class Issues {
   private suppressedWarnings = 0;
   /** Objects cut to the per-object size cap (docs/collection.md "Size caps"). */
   cappedObjects = 0;
+  /**
+   * Whether an annotation key keeps its value (`keepsAnnotationValue`), decided once per distinct key of
+   * one read: the near-typo test is an edit distance, and pods repeat the same keys.
+   */
+  private readonly annotationKeys = new Map<string, boolean>();
+
+  keepsAnnotationValue(key: string): boolean {
+    let keeps = this.annotationKeys.get(key);
+    if (keeps === undefined) {
+      keeps = keepsAnnotationValue(key);
+      this.annotationKeys.set(key, keeps);
+    }
+    return keeps;
+  }
 
   constructor(
     readonly source: string,

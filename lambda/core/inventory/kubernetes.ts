@@ -11,7 +11,7 @@
  * characters of text per object. An object cut to that budget is reported through `Issues.capped`.
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
-import { CHECKED_POD_LABELS, isCheckedEnvVar, keepsAnnotationValue } from '../workload-fields';
+import { CHECKED_POD_LABELS, isCheckedEnvVar } from '../workload-fields';
 import {
   isKubernetesName,
   isObject,
@@ -115,7 +115,7 @@ export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAcc
     serviceAccount = {
       namespace: kubernetesNamespace(metadata, issues) ?? '',
       name: requiredKubernetesName(metadata, 'name', issues) ?? '',
-      annotations: keptAnnotations(optionalStringMap(metadata, 'annotations', issues), budget) ?? {},
+      annotations: keptAnnotations(optionalStringMap(metadata, 'annotations', issues), budget, issues) ?? {},
     };
     issues.path.pop();
   } else {
@@ -123,7 +123,7 @@ export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAcc
     serviceAccount = {
       namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
       name: requiredKubernetesName(raw, 'name', issues) ?? '',
-      annotations: keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget) ?? {},
+      annotations: keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget, issues) ?? {},
     };
   }
   if (budget.capped) issues.capped(capMessage('service account'));
@@ -170,13 +170,14 @@ function capMessage(what: string): string {
 function keptAnnotations(
   annotations: Record<string, string> | undefined,
   budget: TextBudget,
+  issues: Issues,
 ): Record<string, string> | undefined {
   if (annotations === undefined) return undefined;
   const kept: Record<string, string> = {};
   let valued: Set<string> | undefined;
   for (const key in annotations) {
     const value = annotations[key];
-    if (typeof value !== 'string' || !keepsAnnotationValue(key)) continue;
+    if (typeof value !== 'string' || !issues.keepsAnnotationValue(key)) continue;
     const text = budget.value(value);
     if (!budget.take(key.length + text.length)) continue;
     valued ??= new Set();
@@ -185,7 +186,7 @@ function keptAnnotations(
   }
   for (const key in annotations) {
     if (valued?.has(key)) continue;
-    if (keepsAnnotationValue(key) && typeof annotations[key] === 'string') continue; // did not fit
+    if (typeof annotations[key] === 'string' && issues.keepsAnnotationValue(key)) continue; // did not fit
     if (budget.take(key.length)) setEntry(kept, key, '');
   }
   if (valued === undefined) return kept;
@@ -306,6 +307,7 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
   const annotations = keptAnnotations(
     raw.annotations === undefined ? undefined : optionalStringMap(raw, 'annotations', issues),
     budget,
+    issues,
   );
   if (annotations !== undefined) pod.annotations = annotations;
   const labels = keptLabels(
@@ -411,7 +413,7 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, bu
   const pod: Pod = { namespace, name, serviceAccountName, containers };
   if (phase !== undefined) pod.phase = phase;
   // After the containers: their variables are what the pod checks read.
-  const keptAnnotationMap = keptAnnotations(annotations, budget);
+  const keptAnnotationMap = keptAnnotations(annotations, budget, issues);
   if (keptAnnotationMap !== undefined) pod.annotations = keptAnnotationMap;
   const keptLabelMap = keptLabels(labels, budget);
   if (keptLabelMap !== undefined) pod.labels = keptLabelMap;
