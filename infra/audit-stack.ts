@@ -48,6 +48,7 @@ import { DistributedAudit } from './distributed';
 import { ReportBucket, securityHubStatements } from './exports';
 import { MemberRoleStackSet } from './member-role';
 import { memberRole, orgIdParameter } from './member-role-stack';
+import { readOrganizationStatement } from './statements';
 import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -476,16 +477,7 @@ export class AuditStack extends Stack {
         // Only roles in accounts of our own organization, whatever their account id.
         conditions: { StringEquals: { 'aws:ResourceOrgID': orgId } },
       }),
-      new iam.PolicyStatement({
-        sid: 'ReadOrganization',
-        actions: [
-          'organizations:DescribeOrganization',
-          'organizations:ListAccounts',
-          'organizations:ListAccountsForParent',
-          'organizations:ListOrganizationalUnitsForParent',
-        ],
-        resources: ['*'],
-      }),
+      readOrganizationStatement(),
     ];
     for (const statement of statements) this.functionRole.addToPrincipalPolicy(statement);
   }

@@ -29,6 +29,7 @@ import { SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { EVALUATE_MEMORY_MB } from './sizing';
+import { readOrganizationStatement } from './statements';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const STEPS_ENTRY = path.join(REPO_ROOT, 'lambda', 'distributed', 'handler.ts');
@@ -192,16 +193,7 @@ export class DistributedAudit extends Construct {
 
     for (const statement of [
       tableItems('RunLockAndRecord', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem']),
-      new iam.PolicyStatement({
-        sid: 'ReadOrganization',
-        actions: [
-          'organizations:DescribeOrganization',
-          'organizations:ListAccounts',
-          'organizations:ListAccountsForParent',
-          'organizations:ListOrganizationalUnitsForParent',
-        ],
-        resources: ['*'],
-      }),
+      readOrganizationStatement(),
       new iam.PolicyStatement({
         sid: 'WriteAccountList',
         actions: ['s3:PutObject'],

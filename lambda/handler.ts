@@ -8,31 +8,31 @@
  * credentials); metrics are EMF.
  */
 import { resolve } from 'node:path';
-import { Logger } from '@aws-lambda-powertools/logger';
-import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
 import packageJson from '../package.json';
 import { METRICS } from './app/metrics';
 import { defaultRunId, runAudit } from './app/pipeline';
-import type { AuditMetrics, ResultsStore } from './app/ports';
+import type { ResultsStore } from './app/ports';
 import { RunLockedError } from './app/store-errors';
 import { type CollectDeps, collectInventory } from './collect/collect';
-import { type HandlerConfig, loadHandlerConfig } from './config';
+import { loadHandlerConfig } from './config';
 import { CHECKS, dependenciesOf } from './core/checks/index';
 import { runChecks } from './core/engine';
 import { type ExporterClients, exportersFor } from './exporters';
+import {
+  collectOptions,
+  createLogger,
+  createMetrics,
+  type InvocationContext,
+  metricsSink,
+  resultsStore,
+} from './lambda-runtime';
 import { SnsPublisher } from './notify/sns-publisher';
-import { SETTINGS } from './settings/settings';
-import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
 import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-file';
 
-/** The part of the Lambda context the handler reads. */
-export interface InvocationContext {
-  getRemainingTimeInMillis(): number;
-  awsRequestId?: string;
-  /** `arn:<partition>:lambda:<region>:<account>:function:<name>`: the audit account, for Security Hub. */
-  invokedFunctionArn?: string;
-}
+export type { InvocationContext } from './lambda-runtime';
 
 /**
  * Kept free before the Lambda timeout to record the run as `failed` and release the lock when it is
@@ -70,24 +70,6 @@ export interface HandlerDeps {
   functionDir?: string;
 }
 
-function createLogger(): Logger {
-  return new Logger({ serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor' });
-}
-
-function createMetrics(): Metrics {
-  return new Metrics({
-    namespace: process.env[SETTINGS.metricsNamespace.env] ?? SETTINGS.metricsNamespace.default,
-    serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'irsa-auditor',
-  });
-}
-
-function metricsSink(metrics: Metrics): AuditMetrics {
-  return {
-    addMetric: (name, unit, value) =>
-      metrics.addMetric(name, unit === 'Milliseconds' ? MetricUnit.Milliseconds : MetricUnit.Count, value),
-  };
-}
-
 /**
  * The pipeline's metrics sink already emits findings by severity, new / resolved / open, accounts
  * audited / failed and the duration; a second `addMetric` of the same name would add a second data
@@ -96,24 +78,6 @@ function metricsSink(metrics: Metrics): AuditMetrics {
 function emitRunMetrics(metrics: Metrics): void {
   // The "no successful run in 26 hours" alarm watches this one (infra/audit-stack.ts).
   metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
-}
-
-function collectOptions(config: HandlerConfig, runId: string, deadline: number) {
-  return {
-    runId: runId.slice(0, 50),
-    roleName: config.memberRoleName,
-    // The function role may only assume the member role: the audit account is read through it like
-    // every other (docs/deployment.md §4).
-    assumeRoleInOwnAccount: true,
-    externalId: config.externalId,
-    regions: config.regions,
-    accounts: config.accounts,
-    excludeAccounts: config.excludeAccounts,
-    ous: config.ous,
-    concurrency: config.concurrency,
-    accountConcurrency: config.accountConcurrency,
-    deadline,
-  };
 }
 
 /**
@@ -167,13 +131,7 @@ export async function runScheduledAudit(
       throw error;
     }
   }
-  const store =
-    deps.store ??
-    new DynamoResultsStore({
-      tableName: config.tableName,
-      client: createDocumentClient(),
-      writePolicy: { historyRetentionDays: config.historyRetentionDays },
-    });
+  const store = resultsStore(config, deps.store);
   const publisher = config.topicArn
     ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
     : undefined;
