@@ -1,4 +1,5 @@
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory, type InventoryScope } from '../core/model';
+import { reduceAccount } from '../core/reduce';
 import { collectAccountIn, emptyAccount } from './account-collector';
 import { type AccountTarget, accountTargets, resolveAccountTargets } from './account-targets';
 import { type CollectOptions, type CollectOptionsInput, resolveCollectOptions } from './options';
@@ -62,7 +63,9 @@ async function collectTargets(
   if (Array.isArray(targets)) run.snapshot.accountsTotal = targets.length;
   run.progress('run-started');
   const finish = (index: number, account: Account) => {
-    results[index] = account;
+    // Reduced as it is finished: a run holding a whole organization shares the repeated parts from the
+    // start (docs/architecture.md "Memory"); the account's facts and JSON do not change.
+    results[index] = reduceAccount(account);
     run.snapshot.accountsDone++;
     run.snapshot.errors += account.errors.length;
     if (account.errors.length > 0) run.snapshot.accountsWithErrors++;

@@ -314,8 +314,13 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
     providersByAccount.set(account.accountId, providers);
     for (const role of account.roles) {
       if (options.role && !options.role(role.arn)) continue;
-      const roleAccountId = accountOfArn(role.arn) ?? account.accountId;
-      const rolePartition = partitionOfArn(role.arn) ?? partition;
+      // The account's own strings when the ARN agrees (it nearly always does): one copy per account,
+      // not one substring per role (docs/architecture.md "Memory").
+      const arnAccountId = accountOfArn(role.arn);
+      const roleAccountId =
+        arnAccountId === undefined || arnAccountId === account.accountId ? account.accountId : arnAccountId;
+      const arnPartition = partitionOfArn(role.arn);
+      const rolePartition = arnPartition === undefined || arnPartition === partition ? partition : arnPartition;
       const view: RoleView = {
         account,
         role,

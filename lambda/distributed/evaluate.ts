@@ -14,6 +14,7 @@ import type { ResultsStore, RunLock } from '../app/ports';
 import { CHECKS, dependenciesOf } from '../core/checks/index';
 import { runChecks } from '../core/engine';
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
+import { reduceAccount } from '../core/reduce';
 import { SnsPublisher } from '../notify/sns-publisher';
 import { DISTRIBUTED_METRICS } from './metrics';
 import {
@@ -56,7 +57,8 @@ export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promi
     for await (const read of artifacts.readPartials(runId, planned)) {
       if (read.status === 'read') {
         for (const warning of read.warnings) logger.warn('partial inventory warning', { warning });
-        accounts.push(read.account);
+        // One account at a time, reduced before the next is read (docs/architecture.md "Memory").
+        accounts.push(reduceAccount(read.account));
         continue;
       }
       partialsMissing++;
