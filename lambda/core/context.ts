@@ -320,7 +320,8 @@ export function buildContext(accounts: Account[], options: ContextOptions = {}):
       const roleAccountId =
         arnAccountId === undefined || arnAccountId === account.accountId ? account.accountId : arnAccountId;
       const arnPartition = partitionOfArn(role.arn);
-      const rolePartition = arnPartition === undefined || arnPartition === partition ? partition : arnPartition;
+      const rolePartition =
+        arnPartition === undefined || arnPartition === partition ? partition : arnPartition;
       const view: RoleView = {
         account,
         role,
