@@ -146,7 +146,7 @@ async function execute(run: Execution = {}): Promise<{ outcome: ExecutionOutcome
       plan: () => planRun(context(), deps),
       readItems: (planned) => artifacts.readAccountList(planned.runId),
       collect: (event, index) => collectBatch(event, context(), run.child ? run.child(index, deps) : deps),
-      evaluate: (planned) => evaluateRun(planned, deps),
+      evaluate: (planned) => evaluateRun(planned, context(), deps),
       failed: (event) => recordFailedRun(event, deps),
     },
     { batchSize: 1, maxConcurrency: 2, toleratedFailurePercentage: 50, childTimeoutMs: 10_000, ...run.map },
