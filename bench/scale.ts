@@ -236,7 +236,7 @@ async function main(): Promise<void> {
     }, 50);
     const evaluate = skipEvaluate
       ? { wallMs: 0, value: { findings: -1, accounts: { failed: -1 } } }
-      : await timed(1, () => evaluateRun(planned, deps));
+      : await timed(1, () => evaluateRun(planned, context, deps));
     clearInterval(sampler);
     peakRss = Math.max(peakRss, process.memoryUsage().rss);
 

@@ -198,6 +198,8 @@ export class AuditStack extends Stack {
         environment: this.functionEnvironment(config),
         metricsNamespace: config.metricsNamespace,
         serviceName: SERVICE_NAME,
+        ...(props.suppressions ? { suppressions: props.suppressions } : {}),
+        ...(this.reportBucket ? { reportBucket: this.reportBucket } : {}),
       });
     }
     const scheduleTargetProps = {

@@ -8,6 +8,8 @@
  * with a Catch on the map and on Evaluate to the failure handler (records the run failed, frees the
  * lock), the run-artifact bucket, and alarms on failed executions and on accounts whose collect child
  * failed. The collect step runs as the audit function's role: it is the role the member roles trust.
+ * The evaluate step runs the pipeline's suppressions and exporters as the audit function does: it gets
+ * the bundled suppressions file, the Security Hub statements and the report bucket's grant.
  */
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -17,7 +19,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -25,11 +27,13 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import * as tasks from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { DISTRIBUTED_METRICS } from '../lambda/distributed/metrics';
-import { SETTINGS } from '../lambda/settings/settings';
+import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
+import { type ReportBucket, securityHubStatements } from './exports';
 import { EVALUATE_MEMORY_MB } from './sizing';
 import { readOrganizationStatement } from './statements';
+import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const STEPS_ENTRY = path.join(REPO_ROOT, 'lambda', 'distributed', 'handler.ts');
@@ -60,6 +64,10 @@ export interface DistributedAuditProps {
   environment: Record<string, string>;
   metricsNamespace: string;
   serviceName: string;
+  /** The validated suppressions file (infra/suppressions.ts): bundled into the evaluate step. */
+  suppressions?: DeploymentSuppressions;
+  /** The report bucket of `-c reportBucket` (infra/exports.ts): the evaluate step writes the reports. */
+  reportBucket?: ReportBucket;
 }
 
 export class DistributedAudit extends Construct {
@@ -110,7 +118,12 @@ export class DistributedAudit extends Construct {
       name: string,
       handler: string,
       role: iam.Role,
-      options: { memoryMb: number; timeout: Duration },
+      options: {
+        memoryMb: number;
+        timeout: Duration;
+        environment?: Record<string, string>;
+        commandHooks?: ICommandHooks;
+      },
     ) => {
       const logGroup = new logs.LogGroup(this, `${name}Logs`, {
         retention: config.logRetentionDays as logs.RetentionDays,
@@ -135,7 +148,7 @@ export class DistributedAudit extends Construct {
         timeout: options.timeout,
         role,
         logGroup,
-        environment,
+        environment: { ...environment, ...options.environment },
         bundling: {
           externalModules: [],
           minify: true,
@@ -144,6 +157,7 @@ export class DistributedAudit extends Construct {
           target: 'node22',
           format: OutputFormat.CJS,
           forceDockerBundling: false,
+          ...(options.commandHooks ? { commandHooks: options.commandHooks } : {}),
         },
       });
       Validations.of(fn).acknowledge({
@@ -158,9 +172,16 @@ export class DistributedAudit extends Construct {
       memoryMb: config.memoryMb,
       timeout: COLLECT_TIMEOUT,
     });
+    // The pipeline applies the suppressions file in the evaluate step, as the audit function does.
     this.evaluate = step('Evaluate', 'evaluate', evaluateRole, {
       memoryMb: Math.max(config.memoryMb, EVALUATE_MEMORY_MB),
       timeout: Duration.minutes(15),
+      ...(props.suppressions
+        ? {
+            environment: { [ENV.suppressionsFile]: props.suppressions.bundledName },
+            commandHooks: suppressionsCommandHooks(props.suppressions),
+          }
+        : {}),
     });
     this.failed = step('Failed', 'failed', failedRole, { memoryMb: 256, timeout: Duration.minutes(1) });
 
@@ -242,6 +263,11 @@ export class DistributedAudit extends Construct {
       ),
     ])
       roles.evaluateRole.addToPrincipalPolicy(statement);
+    // The exporters run in the evaluate step: the audit function's grants (infra/exports.ts).
+    if (props.config.securityHub) {
+      for (const statement of securityHubStatements()) roles.evaluateRole.addToPrincipalPolicy(statement);
+    }
+    props.reportBucket?.grantWriteReports(roles.evaluateRole);
 
     for (const statement of [
       tableItems('RunRecordAndLock', ['dynamodb:DeleteItem', 'dynamodb:PutItem']),

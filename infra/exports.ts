@@ -47,19 +47,16 @@ export interface ReportBucketProps {
 export class ReportBucket extends Construct {
   readonly bucketName: string;
   readonly bucket?: s3.Bucket;
+  private readonly prefix: string;
+  private readonly key: kms.IKey;
 
   constructor(scope: Construct, id: string, props: ReportBucketProps) {
     super(scope, id);
+    this.prefix = props.prefix;
+    this.key = props.key;
     if (props.bucketName) {
       this.bucketName = props.bucketName;
-      props.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({
-          sid: 'WriteRunReports',
-          actions: ['s3:PutObject'],
-          resources: [`arn:${Aws.PARTITION}:s3:::${props.bucketName}/${props.prefix}*`],
-        }),
-      );
-      this.acknowledgeObjectWildcard(props, `arn:<AWS::Partition>:s3:::${props.bucketName}/${props.prefix}*`);
+      this.grantWriteReports(props.role);
       return;
     }
     const bucket = new s3.Bucket(this, 'Bucket', {
@@ -82,32 +79,52 @@ export class ReportBucket extends Construct {
     });
     this.bucket = bucket;
     this.bucketName = bucket.bucketName;
-    props.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'WriteRunReports',
-        actions: ['s3:PutObject'],
-        resources: [bucket.arnForObjects(`${props.prefix}*`)],
-      }),
-    );
-    props.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'EncryptRunReports',
-        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
-        resources: [props.key.keyArn],
-        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
-      }),
-    );
-    const bucketId = Stack.of(this).resolve((bucket.node.defaultChild as s3.CfnBucket).logicalId);
-    this.acknowledgeObjectWildcard(props, `<${bucketId}.Arn>/${props.prefix}*`);
+    this.grantWriteReports(props.role);
     Validations.of(bucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
-        'Only the audit function writes here (one PutObject per run); reads are by people signed in to the console, which CloudTrail records. A second bucket of access logs for it adds cost and no signal',
+        'Only the audit function (in the distributed mode its evaluate step) writes here (one PutObject per run); reads are by people signed in to the console, which CloudTrail records. A second bucket of access logs for it adds cost and no signal',
     });
   }
 
-  private acknowledgeObjectWildcard(props: ReportBucketProps, resource: string): void {
-    const policy = props.role.node.tryFindChild('DefaultPolicy');
+  /**
+   * Lets a role write the run reports: `s3:PutObject` under the prefix, and, in a bucket the stack
+   * creates, the stack's key through S3. The audit function's role, and the distributed mode's
+   * evaluate step (infra/distributed.ts), which runs the exporters there.
+   */
+  grantWriteReports(role: iam.IRole): void {
+    if (!this.bucket) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({
+          sid: 'WriteRunReports',
+          actions: ['s3:PutObject'],
+          resources: [`arn:${Aws.PARTITION}:s3:::${this.bucketName}/${this.prefix}*`],
+        }),
+      );
+      this.acknowledgeObjectWildcard(role, `arn:<AWS::Partition>:s3:::${this.bucketName}/${this.prefix}*`);
+      return;
+    }
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'WriteRunReports',
+        actions: ['s3:PutObject'],
+        resources: [this.bucket.arnForObjects(`${this.prefix}*`)],
+      }),
+    );
+    role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        sid: 'EncryptRunReports',
+        actions: ['kms:GenerateDataKey', 'kms:Encrypt'],
+        resources: [this.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Aws.REGION}.${Aws.URL_SUFFIX}` } },
+      }),
+    );
+    const bucketId = Stack.of(this).resolve((this.bucket.node.defaultChild as s3.CfnBucket).logicalId);
+    this.acknowledgeObjectWildcard(role, `<${bucketId}.Arn>/${this.prefix}*`);
+  }
+
+  private acknowledgeObjectWildcard(role: iam.IRole, resource: string): void {
+    const policy = role.node.tryFindChild('DefaultPolicy');
     if (!policy) return;
     Validations.of(policy).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${resource}]`,

@@ -7,11 +7,9 @@
  * work (docs/results-table.md, "Runs that end badly"). Logs are structured (no policy documents, no
  * credentials); metrics are EMF.
  */
-import { resolve } from 'node:path';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { SNSClient } from '@aws-sdk/client-sns';
-import packageJson from '../package.json';
 import { METRICS } from './app/metrics';
 import { defaultRunId, runAudit } from './app/pipeline';
 import type { ResultsStore } from './app/ports';
@@ -20,17 +18,19 @@ import { type CollectDeps, collectInventory } from './collect/collect';
 import { loadHandlerConfig } from './config';
 import { CHECKS, dependenciesOf } from './core/checks/index';
 import { runChecks } from './core/engine';
-import { type ExporterClients, exportersFor } from './exporters';
 import {
   collectOptions,
   createLogger,
   createMetrics,
   type InvocationContext,
   metricsSink,
+  type RunOutputDeps,
+  type RunOutputFields,
   resultsStore,
+  runOutputFields,
+  runOutputs,
 } from './lambda-runtime';
 import { SnsPublisher } from './notify/sns-publisher';
-import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-file';
 
 export type { InvocationContext } from './lambda-runtime';
 
@@ -40,7 +40,7 @@ export type { InvocationContext } from './lambda-runtime';
  */
 export const STOP_MARGIN_MS = 5_000;
 
-export interface HandlerResult {
+export interface HandlerResult extends RunOutputFields {
   status: 'completed' | 'skipped';
   runId?: string;
   /** Why the run was skipped (another run holds the lock). */
@@ -49,25 +49,17 @@ export interface HandlerResult {
   findings?: number;
   drift?: { new: number; resolved: number; open: number };
   notification?: string;
-  /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
-  suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
-  /** Each exporter's outcome (`securityHub: ok`). */
-  exports?: string[];
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
-export interface HandlerDeps {
+export interface HandlerDeps extends RunOutputDeps {
   env?: NodeJS.ProcessEnv;
   store?: ResultsStore;
   sns?: SNSClient;
-  /** The clients of the exporters (Security Hub, the report bucket); tests inject mocks or a local server. */
-  exporterClients?: ExporterClients;
   collectDeps?: CollectDeps;
   logger?: Logger;
   metrics?: Metrics;
   clock?: () => Date;
-  /** Where a relative suppressions file is looked up (default: the function's directory, /var/task). */
-  functionDir?: string;
 }
 
 /**
@@ -104,7 +96,8 @@ export async function runScheduledAudit(
   const logger = deps.logger ?? createLogger();
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
-  const config = loadHandlerConfig(deps.env ?? process.env);
+  const env = deps.env ?? process.env;
+  const config = loadHandlerConfig(env);
   const started = clock();
   const runId = defaultRunId(started);
   // Stop starting accounts early enough to evaluate, store and notify before the Lambda timeout.
@@ -114,35 +107,12 @@ export async function runScheduledAudit(
   const stopAt = new Date(started.getTime() + Math.max(0, remainingMs - STOP_MARGIN_MS));
   const invocation = invocationOf(event, context);
   logger.appendKeys({ runId });
-  // The file the CDK app bundled (docs/suppressions.md); read on every run, judged as of its start.
-  // An invalid file fails the run loudly rather than alerting on accepted risks or hiding new ones.
-  let suppressions: LoadedSuppressions | undefined;
-  if (config.suppressionsFile) {
-    try {
-      suppressions = loadSuppressionsFile(
-        resolve(deps.functionDir ?? __dirname, config.suppressionsFile),
-        started,
-        config.suppressionsFile,
-      );
-    } catch (error) {
-      logger.error('the suppressions file is invalid; no audit was run', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    }
-  }
+  // Before the lock: an invalid suppressions file means no audit at all.
+  const outputs = runOutputs(config, { startedAt: started, env, context, logger, deps });
   const store = resultsStore(config, deps.store);
   const publisher = config.topicArn
     ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
     : undefined;
-  const env = deps.env ?? process.env;
-  const { exporters, reportLink } = exportersFor(
-    config,
-    env.AWS_REGION ?? 'us-east-1',
-    context.invokedFunctionArn?.split(':')[4],
-    packageJson.version,
-    deps.exporterClients,
-  );
   try {
     const summary = await runAudit({
       store,
@@ -158,11 +128,7 @@ export async function runScheduledAudit(
       trigger: 'schedule',
       stopAt,
       ...(invocation === undefined ? {} : { invocation }),
-      ...(suppressions
-        ? { suppressions: { entries: suppressions.suppressions, source: suppressions.source } }
-        : {}),
-      exporters,
-      ...(reportLink ? { reportLink } : {}),
+      ...outputs,
     });
     emitRunMetrics(metrics);
     const audited = summary.record.audited;
@@ -178,19 +144,7 @@ export async function runScheduledAudit(
         open: summary.drift.stillOpen.length + summary.drift.new.length,
       },
       notification: summary.notificationOutcome.status,
-      ...(summary.record.suppressions
-        ? {
-            suppressions: {
-              suppressed: summary.record.suppressions.suppressed,
-              reopened: summary.record.suppressions.reopened,
-              expiredEntries: summary.record.suppressions.expiredEntries,
-              staleEntries: summary.record.suppressions.staleEntries,
-            },
-          }
-        : {}),
-      ...(summary.record.exports
-        ? { exports: summary.record.exports.map((e) => `${e.name}: ${e.status}`) }
-        : {}),
+      ...runOutputFields(summary.record),
     };
     logger.info('audit run completed', { ...result });
     return result;

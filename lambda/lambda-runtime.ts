@@ -1,16 +1,23 @@
 /**
  * What the audit Lambda (lambda/handler.ts) and the steps of the distributed mode (lambda/distributed/)
  * share as Lambda entries: the context they read, Powertools' logger and metrics, the collection
- * options the configuration gives, and the results table. One home, so both modes collect, log and
- * store the same way.
+ * options the configuration gives, the results table, and what a run applies besides the checks (the
+ * bundled suppressions file, the exporters, the report link) with the result fields that report them.
+ * One home, so both modes collect, suppress, log, store and export the same way.
  */
+import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import packageJson from '../package.json';
+import type { AuditDeps } from './app/pipeline';
 import type { AuditMetrics, ResultsStore } from './app/ports';
+import type { RunRecord } from './app/run-record';
 import type { CollectOptionsInput } from './collect/options';
 import type { HandlerConfig } from './config';
+import { type ExporterClients, exportersFor } from './exporters';
 import { SETTINGS } from './settings/settings';
 import { createDocumentClient, DynamoResultsStore } from './store/dynamo-store';
+import { type LoadedSuppressions, loadSuppressionsFile } from './suppressions-file';
 
 /** The part of the Lambda context the entries read. */
 export interface InvocationContext {
@@ -67,4 +74,86 @@ export function resultsStore(config: HandlerConfig, injected?: ResultsStore): Re
       writePolicy: { historyRetentionDays: config.historyRetentionDays },
     })
   );
+}
+
+/** What the suppressions file and the exporters take from outside (tests inject). */
+export interface RunOutputDeps {
+  /** The clients of the exporters (Security Hub, the report bucket); tests inject mocks or a local server. */
+  exporterClients?: ExporterClients;
+  /** Where a relative suppressions file is looked up (default: the function's directory, /var/task). */
+  functionDir?: string;
+}
+
+/** The pipeline's inputs from the suppressions file and the exporters of the configuration. */
+export type RunOutputs = Pick<AuditDeps, 'suppressions' | 'exporters' | 'reportLink'>;
+
+/**
+ * The suppressions file the CDK app bundled (docs/suppressions.md), read on every run and judged as of
+ * the run's start, and the exporters with the notification's report link (docs/deployment.md §14).
+ * An invalid file throws (after logging it): no audit is run rather than one that alerts on accepted
+ * risks or hides new ones.
+ */
+export function runOutputs(
+  config: HandlerConfig,
+  run: {
+    startedAt: Date;
+    env: NodeJS.ProcessEnv;
+    context: InvocationContext;
+    logger: Logger;
+    deps: RunOutputDeps;
+  },
+): RunOutputs {
+  let suppressions: LoadedSuppressions | undefined;
+  if (config.suppressionsFile) {
+    try {
+      suppressions = loadSuppressionsFile(
+        resolve(run.deps.functionDir ?? __dirname, config.suppressionsFile),
+        run.startedAt,
+        config.suppressionsFile,
+      );
+    } catch (error) {
+      run.logger.error('the suppressions file is invalid; no audit was run', {
+        error: error instanceof Error ? error.message : String(error),
+      });
+      throw error;
+    }
+  }
+  const { exporters, reportLink } = exportersFor(
+    config,
+    run.env.AWS_REGION ?? 'us-east-1',
+    run.context.invokedFunctionArn?.split(':')[4],
+    packageJson.version,
+    run.deps.exporterClients,
+  );
+  return {
+    ...(suppressions
+      ? { suppressions: { entries: suppressions.suppressions, source: suppressions.source } }
+      : {}),
+    exporters,
+    ...(reportLink ? { reportLink } : {}),
+  };
+}
+
+/** The fields of an entry's result that report the suppressions and the exporters of its run. */
+export interface RunOutputFields {
+  /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
+  suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
+  /** Each exporter's outcome (`securityHub: ok`). */
+  exports?: string[];
+}
+
+export function runOutputFields(record: RunRecord): RunOutputFields {
+  return {
+    ...(record.suppressions
+      ? {
+          suppressions: {
+            suppressed: record.suppressions.suppressed,
+            reopened: record.suppressions.reopened,
+            expiredEntries: record.suppressions.expiredEntries,
+            staleEntries: record.suppressions.staleEntries,
+          },
+        }
+      : {}),
+    ...(record.exports ? { exports: record.exports.map((e) => `${e.name}: ${e.status}`) } : {}),
+  };
 }

@@ -2,8 +2,10 @@
  * The evaluate step of the distributed mode (docs/architecture.md "Distributed mode"): reads the
  * partial inventories one at a time into the model (a missing or unreadable partial becomes a
  * `NotScanned` coverage error of its account), then runs the pipeline of the single mode over the
- * whole organization — checks, drift, store, run record, notification — and releases the run lock.
- * The pipeline's lock is the plan's: it is adopted (renewed under the same holder), never taken anew.
+ * whole organization — checks, suppressions, drift, store, run record, exporters, notification — and
+ * releases the run lock. The pipeline's lock is the plan's: it is adopted (renewed under the same
+ * holder), never taken anew. An invalid suppressions file fails the step before anything is read;
+ * the state machine's Catch then records the run failed and releases the lock (failed.ts).
  */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -15,12 +17,14 @@ import { CHECKS, dependenciesOf } from '../core/checks/index';
 import { runChecks } from '../core/engine';
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
 import { reduceAccount } from '../core/reduce';
+import { type RunOutputFields, runOutputFields, runOutputs } from '../lambda-runtime';
 import { SnsPublisher } from '../notify/sns-publisher';
 import { DISTRIBUTED_METRICS } from './metrics';
 import {
   artifactsOf,
   createLogger,
   createMetrics,
+  type InvocationContext,
   loadDistributedConfig,
   metricsSink,
   type PlannedRun,
@@ -28,7 +32,7 @@ import {
   storeOf,
 } from './runtime';
 
-export interface EvaluateResult {
+export interface EvaluateResult extends RunOutputFields {
   status: 'completed';
   runId: string;
   accounts: { audited: number; failed: number; partialsMissing: number };
@@ -37,15 +41,22 @@ export interface EvaluateResult {
   notification: string;
 }
 
-export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promise<EvaluateResult> {
+export async function evaluateRun(
+  event: PlannedRun,
+  context: InvocationContext,
+  deps: StepDeps = {},
+): Promise<EvaluateResult> {
   const logger = deps.logger ?? createLogger();
   const metrics = deps.metrics ?? createMetrics();
   const clock = deps.clock ?? (() => new Date());
-  const config = loadDistributedConfig(deps.env ?? process.env);
-  const store = storeOf(config, deps);
-  const artifacts = artifactsOf(config, deps);
+  const env = deps.env ?? process.env;
+  const config = loadDistributedConfig(env);
   const { runId } = event;
   logger.appendKeys({ runId, step: 'evaluate' });
+  // As in the single mode (lambda/handler.ts), judged as of the run's start (the plan's).
+  const outputs = runOutputs(config, { startedAt: new Date(event.startedAt), env, context, logger, deps });
+  const store = storeOf(config, deps);
+  const artifacts = artifactsOf(config, deps);
   const publisher = config.topicArn
     ? new SnsPublisher(deps.sns ?? new SNSClient({}), config.topicArn)
     : undefined;
@@ -94,6 +105,7 @@ export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promi
       metrics: metricsSink(metrics),
       lockTtlSeconds: config.runLockTtlSeconds,
       trigger: 'schedule',
+      ...outputs,
     });
     // The "no successful run in 26 hours" alarm watches it (infra/audit-stack.ts).
     metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
@@ -111,6 +123,7 @@ export async function evaluateRun(event: PlannedRun, deps: StepDeps = {}): Promi
         open: summary.drift.stillOpen.length + summary.drift.new.length,
       },
       notification: summary.notificationOutcome.status,
+      ...runOutputFields(summary.record),
     };
     logger.info('audit run completed', { ...result });
     return result;

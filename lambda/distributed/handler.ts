@@ -16,8 +16,8 @@ export function collect(event: CollectBatchEvent, context: InvocationContext): P
   return collectBatch(event, context);
 }
 
-export function evaluate(event: PlannedRun): Promise<EvaluateResult> {
-  return evaluateRun(event);
+export function evaluate(event: PlannedRun, context: InvocationContext): Promise<EvaluateResult> {
+  return evaluateRun(event, context);
 }
 
 export function failed(event: FailedRunEvent): Promise<FailedRunResult> {

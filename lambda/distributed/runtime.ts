@@ -11,7 +11,7 @@ import type { ResultsStore, RunLock } from '../app/ports';
 import { RunArtifacts } from '../artifacts/run-artifacts';
 import type { CollectDeps } from '../collect/collect';
 import { type HandlerConfig, loadHandlerConfig } from '../config';
-import { resultsStore } from '../lambda-runtime';
+import { type RunOutputDeps, resultsStore } from '../lambda-runtime';
 
 // The entry helpers both modes share (lambda/lambda-runtime.ts), for the steps' imports.
 export {
@@ -32,7 +32,7 @@ export interface DistributedConfig extends HandlerConfig {
 }
 
 /** What every step needs from outside; everything has a production default (tests inject). */
-export interface StepDeps {
+export interface StepDeps extends RunOutputDeps {
   env?: NodeJS.ProcessEnv;
   store?: ResultsStore;
   artifacts?: RunArtifacts;

@@ -1,15 +1,22 @@
 /**
  * The distributed mode end to end, in-process: the real plan, collect and evaluate steps and the
  * failure handler, orchestrated as the state machine does (bench/state-machine-sim.ts), on the
- * simulated organization, with the results table on dynalite and the artifact bucket on s3rver.
+ * simulated organization, with the results table on dynalite, the artifact and report buckets on
+ * s3rver, and SNS and Security Hub through aws-sdk-client-mock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  BatchImportFindingsCommand,
+  type BatchImportFindingsCommandInput,
+  BatchUpdateFindingsCommand,
+  SecurityHubClient,
+} from '@aws-sdk/client-securityhub';
+import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 // s3rver ships no types; the part used here is typed in test/types/s3rver.d.ts.
 import S3rver from 's3rver';
@@ -23,7 +30,7 @@ import { evaluateRun } from '../../lambda/distributed/evaluate';
 import { recordFailedRun } from '../../lambda/distributed/failed';
 import { planRun } from '../../lambda/distributed/plan';
 import type { StepDeps } from '../../lambda/distributed/runtime';
-import { runScheduledAudit } from '../../lambda/handler';
+import { type HandlerDeps, runScheduledAudit } from '../../lambda/handler';
 import { ENV, SETTINGS } from '../../lambda/settings/settings';
 import { listRuns, queryFindings } from '../../lambda/store/queries';
 import { CALLER } from '../collect/org-fixture';
@@ -31,7 +38,12 @@ import { DEV, PROD, REGION, roleArn, testOrganization } from '../handler/org';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
 
 const BUCKET = 'irsa-audit-artifacts';
-const TOPIC = 'arn:aws:sns:us-east-1:999999999999:irsa-audit';
+const REPORT_BUCKET = 'irsa-reports';
+const AUDIT_ACCOUNT = '999999999999';
+const TOPIC = `arn:aws:sns:us-east-1:${AUDIT_ACCOUNT}:irsa-audit`;
+/** The evaluate step's ARN: Security Hub imports into the account it names. */
+const EVALUATE_ARN = `arn:aws:lambda:${REGION}:${AUDIT_ACCOUNT}:function:IrsaAuditor-DistributedEvaluate`;
+const PRODUCT = `arn:aws:securityhub:${REGION}:${AUDIT_ACCOUNT}:product/${AUDIT_ACCOUNT}/default`;
 const FIFTEEN_MINUTES = 15 * 60_000;
 
 const BATCH_UNRESTRICTED = `trust.sub-unrestricted ${PROD} ${roleArn(PROD, 'batch')}`;
@@ -49,19 +61,24 @@ let server: S3rver;
 let s3: S3Client;
 let directory: string;
 let sns: ReturnType<typeof mockClient>;
+let hub: ReturnType<typeof mockClient>;
 let dynamo: TestDynamo;
 let nextStart: number;
 
 beforeAll(async () => {
   // Created here (not at module load): mockClient patches every SNSClient until restored.
   sns = mockClient(SNSClient);
+  hub = mockClient(SecurityHubClient);
   directory = mkdtempSync(join(tmpdir(), 'irsa-artifacts-'));
   server = new S3rver({
     address: '127.0.0.1',
     port: 0,
     silent: true,
     directory,
-    configureBuckets: [{ name: BUCKET, configs: [] }],
+    configureBuckets: [
+      { name: BUCKET, configs: [] },
+      { name: REPORT_BUCKET, configs: [] },
+    ],
   });
   const { port } = await server.run();
   s3 = new S3Client({
@@ -73,6 +90,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   sns.restore();
+  hub.restore();
   s3.destroy();
   await server.close();
   rmSync(directory, { recursive: true, force: true });
@@ -82,6 +100,9 @@ beforeEach(async () => {
   nextStart = Date.now();
   sns.reset();
   sns.on(PublishCommand).resolves({ MessageId: 'sns-message-1' });
+  hub.reset();
+  hub.on(BatchImportFindingsCommand).resolves({ FailedCount: 0, SuccessCount: 1, FailedFindings: [] });
+  hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
 });
 afterEach(async () => {
   await dynamo.stop();
@@ -123,6 +144,10 @@ interface Execution {
   /** Replaces the dependencies of one child (by batch index). */
   child?: (index: number, deps: StepDeps) => StepDeps;
   artifacts?: RunArtifacts;
+  /** More environment of every step (the suppressions file, the exporters). */
+  env?: NodeJS.ProcessEnv;
+  /** More dependencies of every step (where the function's files are, the exporters' clients). */
+  deps?: Partial<StepDeps>;
 }
 
 /** One scheduled execution of the state machine against a fresh simulation of `org`. */
@@ -132,7 +157,7 @@ async function execute(run: Execution = {}): Promise<{ outcome: ExecutionOutcome
   nextStart += 60_000;
   const artifacts = run.artifacts ?? new RunArtifacts({ client: s3, bucket: BUCKET });
   const deps: StepDeps = {
-    env: env(),
+    env: env(run.env),
     store: dynamo.store(),
     artifacts,
     sns: new SNSClient({ region: 'us-east-1' }),
@@ -140,13 +165,14 @@ async function execute(run: Execution = {}): Promise<{ outcome: ExecutionOutcome
     logger: quietLogger(),
     metrics: quietMetrics(),
     clock: () => new Date(now++),
+    ...run.deps,
   };
   const outcome = await runExecution(
     {
       plan: () => planRun(context(), deps),
       readItems: (planned) => artifacts.readAccountList(planned.runId),
       collect: (event, index) => collectBatch(event, context(), run.child ? run.child(index, deps) : deps),
-      evaluate: (planned) => evaluateRun(planned, deps),
+      evaluate: (planned) => evaluateRun(planned, { ...context(), invokedFunctionArn: EVALUATE_ARN }, deps),
       failed: (event) => recordFailedRun(event, deps),
     },
     { batchSize: 1, maxConcurrency: 2, toleratedFailurePercentage: 50, childTimeoutMs: 10_000, ...run.map },
@@ -390,6 +416,147 @@ function lockStealingArtifacts(): RunArtifacts {
     return read(runId);
   };
   return artifacts;
+}
+
+/** A function directory holding a suppressions file, as the CDK app bundles it (docs/suppressions.md). */
+function functionDirWith(name: string, body: string): string {
+  const functionDir = mkdtempSync(join(tmpdir(), 'irsa-function-'));
+  writeFileSync(join(functionDir, name), body);
+  return functionDir;
+}
+
+/** Accepts the unrestricted trust of PROD's batch role (one of the four findings) for 60 days. */
+function batchSuppressions(): string {
+  const expires = new Date(nextStart + 60 * 86_400_000).toISOString().slice(0, 10);
+  return `version: 1\nsuppressions:\n  - check: trust.sub-unrestricted\n    account: "${PROD}"\n    role: "*:role/batch"\n    reason: break-glass\n    owner: security\n    expires: ${expires}\n`;
+}
+
+function published(): PublishCommandInput[] {
+  return sns.commandCalls(PublishCommand).map((call) => call.args[0].input as PublishCommandInput);
+}
+
+describe('the distributed mode applies the suppressions file and the exporters as the single mode does', () => {
+  it('the bundled suppressions file suppresses the same findings: stored `suppressed`, not notified', async () => {
+    const functionDir = functionDirWith('irsa-audit.suppressions.yaml', batchSuppressions());
+    const { outcome } = await execute({
+      env: { [ENV.suppressionsFile]: 'irsa-audit.suppressions.yaml' },
+      deps: { functionDir },
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.evaluate).toMatchObject({
+      findings: 3,
+      drift: { new: 3, open: 3 },
+      suppressions: { suppressed: 1, reopened: 0, expiredEntries: 0, staleEntries: 0 },
+    });
+    const suppressed = (
+      await queryFindings(dynamo.store(), { status: 'suppressed' }, {}, new Date(nextStart))
+    ).findings;
+    expect(suppressed.map(label)).toEqual([BATCH_UNRESTRICTED]);
+    expect((await findings('open')).map(label).sort()).toEqual([...DEV_FINDINGS].sort());
+    const [message] = published();
+    expect(message.Message).not.toContain('role/batch');
+    const [record] = await runs();
+    expect(record.suppressions).toMatchObject({ source: 'irsa-audit.suppressions.yaml', suppressed: 1 });
+
+    // The single mode, the same organization and file: the same findings suppressed, the same result.
+    const single = await startDynalite();
+    try {
+      const result = await runScheduledAudit(context(), {
+        ...singleDeps(single),
+        env: {
+          ...env(),
+          [ENV.table]: single.tableName,
+          [ENV.suppressionsFile]: 'irsa-audit.suppressions.yaml',
+        },
+        functionDir,
+      });
+      expect(result.suppressions).toEqual(outcome.evaluate?.suppressions);
+      const singleSuppressed = (await queryFindings(single.store(), { status: 'suppressed' }, {}, new Date()))
+        .findings;
+      expect(singleSuppressed.map((finding) => finding.fingerprint)).toEqual(
+        suppressed.map((finding) => finding.fingerprint),
+      );
+    } finally {
+      await single.stop();
+    }
+  });
+
+  it('an invalid suppressions file fails the evaluate step: the run is recorded failed, the lock released', async () => {
+    const functionDir = functionDirWith(
+      'bad.json',
+      JSON.stringify({ version: 1, suppressions: [{ check: 'x' }] }),
+    );
+    const { outcome } = await execute({ env: { [ENV.suppressionsFile]: 'bad.json' }, deps: { functionDir } });
+    expect(outcome.status).toBe('failed');
+    expect(outcome.error).toMatchObject({ Error: 'SuppressionsError' });
+    expect(outcome.failed).toEqual({ runId: expect.any(String), recorded: true, lockReleased: true });
+    const [record] = await runs();
+    expect(record).toMatchObject({
+      status: 'failed',
+      error: { stage: 'Evaluate', code: 'SuppressionsError', message: expect.stringContaining('bad.json') },
+    });
+    // Nothing was evaluated, stored or notified; the lock is free, so the next run goes ahead.
+    expect(await findings('open')).toEqual([]);
+    expect(published()).toEqual([]);
+    expect(await dynamo.store().readLock()).toBeUndefined();
+    expect((await execute()).outcome.status).toBe('succeeded');
+  });
+
+  it('imports the findings into Security Hub and writes the report the notification links to', async () => {
+    const { outcome } = await execute({
+      env: { [ENV.securityHub]: 'true', [ENV.reportBucket]: REPORT_BUCKET, AWS_REGION: REGION },
+      deps: { exporterClients: { s3, securityHub: new SecurityHubClient({ region: REGION }) } },
+    });
+    expect(outcome.status).toBe('succeeded');
+    expect(outcome.evaluate).toMatchObject({ findings: 4, exports: ['reportBucket: ok', 'securityHub: ok'] });
+    const runId = outcome.evaluate!.runId;
+
+    const imported = hub
+      .commandCalls(BatchImportFindingsCommand)
+      .flatMap((call) => (call.args[0].input as BatchImportFindingsCommandInput).Findings ?? []);
+    for (const finding of imported)
+      expect(finding).toMatchObject({
+        ProductArn: PRODUCT,
+        AwsAccountId: AUDIT_ACCOUNT,
+        RecordState: 'ACTIVE',
+      });
+    const stored = await findings('open');
+    expect(imported.map((finding) => finding.ProductFields?.['irsa-auditor/fingerprint']).sort()).toEqual(
+      stored.map((finding) => finding.fingerprint).sort(),
+    );
+    expect(imported.map((finding) => finding.GeneratorId).sort()).toEqual(
+      stored.map((finding) => finding.checkId).sort(),
+    );
+
+    const report = await objectText(REPORT_BUCKET, `irsa-audit/runs/${runId}.html`);
+    expect(report).toContain('<!doctype html>');
+    for (const finding of stored) expect(report).toContain(finding.fingerprint);
+    expect(await objectText(REPORT_BUCKET, 'irsa-audit/latest.html')).toBe(report);
+    const link = `https://s3.console.aws.amazon.com/s3/object/${REPORT_BUCKET}?prefix=${encodeURIComponent(`irsa-audit/runs/${runId}.html`)}`;
+    const message = JSON.parse(published()[0].Message as string);
+    expect(message.email).toContain(`Report: ${link}`);
+    const [record] = await runs();
+    expect(record.exports?.map((exported) => `${exported.name}: ${exported.status}`)).toEqual([
+      'reportBucket: ok',
+      'securityHub: ok',
+    ]);
+  });
+});
+
+/** What the single mode's handler needs to audit the simulated organization into `table`. */
+function singleDeps(table: TestDynamo): HandlerDeps {
+  return {
+    store: table.store(),
+    sns: new SNSClient({ region: 'us-east-1' }),
+    collectDeps: collectDeps(new SimulatedAws(testOrganization())),
+    logger: quietLogger(),
+    metrics: quietMetrics(),
+  };
+}
+
+async function objectText(bucket: string, key: string): Promise<string> {
+  const out = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return out.Body!.transformToString();
 }
 
 describe('RunArtifacts', () => {

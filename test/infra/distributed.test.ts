@@ -2,7 +2,13 @@
  * `-c scale=distributed` (infra/distributed.ts): the synthesized state machine (Amazon States Language)
  * and the IAM of each step and of the state machine's role. The default stays the single Lambda.
  */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AssetStaging } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { ENV } from '../../lambda/settings/settings';
 import { BASE_CONTEXT, logicalId, properties, synth } from './helpers';
 
 const DISTRIBUTED = {
@@ -274,4 +280,114 @@ describe('scale=distributed', () => {
       Arn: { 'Fn::GetAtt': [fn, 'Arn'] },
     });
   });
+});
+
+describe('scale=distributed with the suppressions file and the exporters', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'irsa-infra-distributed-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const expires = new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10);
+  const suppressionsFile = join(dir, 'accepted.yaml');
+  writeFileSync(
+    suppressionsFile,
+    `version: 1\nsuppressions:\n  - fingerprint: 0123456789abcdef\n    reason: accepted\n    owner: security\n    expires: ${expires}\n`,
+  );
+  const EXPORTS = { ...DISTRIBUTED, securityHub: 'true', reportBucket: 'create', suppressionsFile };
+  const NAMED_BUCKET = { ...DISTRIBUTED, reportBucket: 'org-audit-reports' };
+
+  const variables = (template: Template, prefix: string) =>
+    (
+      properties(template, 'AWS::Lambda::Function', prefix).Environment as {
+        Variables: Record<string, unknown>;
+      }
+    ).Variables;
+  const bySid = (statements: Statement[], sid: string) =>
+    statements.find((statement) => statement.Sid === sid);
+  const EXPORT_SIDS = [
+    'ImportFindingsToDefaultProduct',
+    'SetWorkflowOfImportedFindings',
+    'WriteRunReports',
+    'EncryptRunReports',
+  ];
+
+  it('gives the evaluate step none of it by default', () => {
+    const { template } = synth(DISTRIBUTED);
+    const sids = statementsOf(template, 'DistributedEvaluateRole').map((statement) => statement.Sid);
+    for (const sid of EXPORT_SIDS) expect(sids).not.toContain(sid);
+    const env = variables(template, 'DistributedEvaluate');
+    for (const name of [ENV.suppressionsFile, ENV.securityHub, ENV.reportBucket])
+      expect(env[name]).toBeUndefined();
+  });
+
+  it('gives the evaluate step the Security Hub statements of the audit function: import on the default product, workflow on the hub', () => {
+    const { template } = synth(EXPORTS);
+    const evaluate = statementsOf(template, 'DistributedEvaluateRole');
+    const single = statementsOf(template, 'AuditFunctionRole');
+    const importing = bySid(evaluate, 'ImportFindingsToDefaultProduct')!;
+    expect(importing.Action).toBe('securityhub:BatchImportFindings');
+    expect(JSON.stringify(importing.Resource)).toMatch(/:securityhub:.*:product\/.*\/default/);
+    const workflow = bySid(evaluate, 'SetWorkflowOfImportedFindings')!;
+    expect(workflow.Action).toBe('securityhub:BatchUpdateFindings');
+    expect(JSON.stringify(workflow.Resource)).toMatch(/:hub\/default/);
+    for (const sid of ['ImportFindingsToDefaultProduct', 'SetWorkflowOfImportedFindings'])
+      expect(bySid(evaluate, sid)).toEqual(bySid(single, sid));
+    expect(variables(template, 'DistributedEvaluate')[ENV.securityHub]).toBe('true');
+    // Only the evaluate step exports; the other steps' roles do not import findings.
+    for (const role of ['DistributedPlanRole', 'DistributedFailedRole'])
+      expect(
+        actions(statementsOf(template, role)).filter((action) => action.startsWith('securityhub:')),
+      ).toEqual([]);
+  });
+
+  it('lets the evaluate step write the reports to a bucket the stack creates, under the prefix, with its key', () => {
+    const { template } = synth(EXPORTS);
+    const bucket = logicalId(template, 'AWS::S3::Bucket', 'ReportBucket');
+    const evaluate = statementsOf(template, 'DistributedEvaluateRole');
+    expect(bySid(evaluate, 'WriteRunReports')).toMatchObject({
+      Action: 's3:PutObject',
+      Resource: { 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucket, 'Arn'] }, '/irsa-audit/*']] },
+    });
+    expect(bySid(evaluate, 'EncryptRunReports')).toMatchObject({
+      Action: ['kms:Encrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': expect.anything() } },
+    });
+    const single = statementsOf(template, 'AuditFunctionRole');
+    for (const sid of ['WriteRunReports', 'EncryptRunReports'])
+      expect(bySid(evaluate, sid)).toEqual(bySid(single, sid));
+    const env = variables(template, 'DistributedEvaluate');
+    expect(env[ENV.reportBucket]).toEqual({ Ref: bucket });
+    expect(env[ENV.reportPrefix]).toBe('irsa-audit/');
+  });
+
+  it('lets the evaluate step write only under the prefix of a bucket the operator names', () => {
+    const { template } = synth(NAMED_BUCKET);
+    const write = bySid(statementsOf(template, 'DistributedEvaluateRole'), 'WriteRunReports')!;
+    expect(write.Action).toBe('s3:PutObject');
+    expect(JSON.stringify(write.Resource)).toContain(':s3:::org-audit-reports/irsa-audit/*');
+    expect(bySid(statementsOf(template, 'DistributedEvaluateRole'), 'EncryptRunReports')).toBeUndefined();
+    expect(variables(template, 'DistributedEvaluate')[ENV.reportBucket]).toBe('org-audit-reports');
+  });
+
+  it('tells the evaluate step the name of the bundled suppressions file, and only it', () => {
+    const { template } = synth(EXPORTS);
+    expect(variables(template, 'DistributedEvaluate')[ENV.suppressionsFile]).toBe(
+      'irsa-audit.suppressions.yaml',
+    );
+    for (const step of ['DistributedPlan', 'DistributedCollect', 'DistributedFailed'])
+      expect(variables(template, step)[ENV.suppressionsFile]).toBeUndefined();
+  });
+
+  it('bundles the suppressions file into the evaluate step (esbuild, as cdk synth does)', () => {
+    const built = synth({ ...EXPORTS, 'aws:cdk:bundling-stacks': ['**'] });
+    try {
+      const files = (fn: NodejsFunction) =>
+        readdirSync((fn.node.findChild('Code').node.findChild('Stage') as AssetStaging).absoluteStagedPath);
+      const steps = built.audit.distributed!;
+      expect(files(steps.evaluate)).toContain('irsa-audit.suppressions.yaml');
+      expect(files(built.audit.auditFunction)).toContain('irsa-audit.suppressions.yaml');
+      for (const fn of [steps.plan, steps.collect, steps.failed])
+        expect(files(fn)).not.toContain('irsa-audit.suppressions.yaml');
+    } finally {
+      rmSync(built.app.outdir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -2,6 +2,9 @@
  * cdk-nag AwsSolutions over the whole app: nothing unacknowledged, every acknowledgement on one
  * resource, with a reason, and matching a finding that really occurs (no stale or blanket ones).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type App, Stack, Stage, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
@@ -18,6 +21,14 @@ const FULL_CONTEXT = {
 };
 
 const EXPORTS_CONTEXT = { ...BASE_CONTEXT, securityHub: 'true', reportBucket: 'create' };
+
+const suppressionsDir = mkdtempSync(join(tmpdir(), 'irsa-nag-'));
+afterAll(() => rmSync(suppressionsDir, { recursive: true, force: true }));
+const suppressionsFile = join(suppressionsDir, 'accepted.yaml');
+writeFileSync(
+  suppressionsFile,
+  `version: 1\nsuppressions:\n  - fingerprint: 0123456789abcdef\n    reason: accepted\n    owner: security\n    expires: ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}\n`,
+);
 
 interface Acknowledgement {
   path: string;
@@ -59,6 +70,14 @@ describe.each([
   ['no context at all (fresh clone)', {}],
   ['Security Hub and a report bucket the stack creates', EXPORTS_CONTEXT],
   ['the distributed mode (scale=distributed)', { ...BASE_CONTEXT, scale: 'distributed' }],
+  [
+    'the distributed mode with Security Hub, a report bucket the stack creates and a suppressions file',
+    { ...EXPORTS_CONTEXT, scale: 'distributed', suppressionsFile },
+  ],
+  [
+    'the distributed mode with a report bucket the operator names',
+    { ...BASE_CONTEXT, scale: 'distributed', reportBucket: 'org-audit-reports' },
+  ],
 ])('cdk-nag AwsSolutions with %s', (_name, context) => {
   let app: App;
   beforeAll(() => {
