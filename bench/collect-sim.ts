@@ -1,7 +1,8 @@
 /**
  * A simulated AWS Organization for the collection benchmark and tests: it answers the exact SDK
  * commands the collectors send (same inputs, SDK-shaped outputs and errors), with a per-call latency,
- * token-bucket throttling per (account, API) and injectable faults. It plugs in below the collectors,
+ * token-bucket throttling per (account, API) and injectable faults, and each cluster's Kubernetes lists
+ * (optionally in pages with a latency of their own). It plugs in below the collectors,
  * either as the `clients` factory (benchmark: the collectors' code path is unchanged, only `send` is
  * simulated) or behind `aws-sdk-client-mock` (tests).
  */

@@ -56,16 +56,24 @@ export const SCALE_SHAPE = {
   namespacesPerCluster: 10,
 } as const;
 
-export const SCALE_DEFECTS = {
+/** Defect rates; tests set them to 0 for an organization without findings. */
+export interface Defects {
   /** Of the IRSA slots: the service account is annotated with a role that was deleted. */
-  annotatedRoleDeleted: 0.01,
+  annotatedRoleDeleted: number;
   /** Of the IRSA roles: the trust names the service account in the wrong namespace. */
-  trustWrongNamespace: 0.01,
+  trustWrongNamespace: number;
   /** Of the IRSA slots: the pods carry no injected variables (created before the annotation). */
+  notInjected: number;
+  /** One account in this many keeps the OIDC provider of a deleted cluster (0: none). */
+  staleProviderEveryAccounts: number;
+}
+
+export const SCALE_DEFECTS: Readonly<Defects> = {
+  annotatedRoleDeleted: 0.01,
+  trustWrongNamespace: 0.01,
   notInjected: 0.01,
-  /** One account in this many keeps the OIDC provider of a deleted cluster. */
   staleProviderEveryAccounts: 50,
-} as const;
+};
 
 /** Roles of a cluster's EKS block: 2 Pod Identity roles, then the IRSA roles. */
 const SLOTS_PER_CLUSTER = SCALE_SHAPE.associationsPerCluster + SCALE_SHAPE.irsaPerCluster;
@@ -89,9 +97,13 @@ const namespaceOf = (serviceAccount: number) => `team-${serviceAccount % SCALE_S
 const serviceAccountNameOf = (serviceAccount: number) => `app-${serviceAccount}`;
 
 /** The organization of `accounts` accounts (see the header); the same for the same seed. */
-export function scaleOrganization(accounts: number, seed = 11): SimOrganization {
+export function scaleOrganization(
+  accounts: number,
+  options: { seed?: number; defects?: Partial<Defects> } = {},
+): SimOrganization {
+  const defects: Defects = { ...SCALE_DEFECTS, ...options.defects };
   const list: SimAccount[] = [];
-  for (let index = 0; index < accounts; index++) list.push(accountOf(index, seed));
+  for (let index = 0; index < accounts; index++) list.push(accountOf(index, options.seed ?? 11, defects));
   const caller = list[0].accountId;
   return {
     callerAccountId: caller,
@@ -106,7 +118,7 @@ export function scaleOrganization(accounts: number, seed = 11): SimOrganization 
   };
 }
 
-function accountOf(index: number, seed: number): SimAccount {
+function accountOf(index: number, seed: number, defects: Defects): SimAccount {
   const random = seededRandom(seed * 1_000_003 + index);
   const accountId = accountIdOf(index);
   const account: SimAccount = {
@@ -136,15 +148,16 @@ function accountOf(index: number, seed: number): SimAccount {
           roleArn: roleArnOf(accountId, roleNameOf(c * SLOTS_PER_CLUSTER + n)),
         })),
       },
-      deleted: roll(SCALE_DEFECTS.annotatedRoleDeleted),
-      wrongNamespace: roll(SCALE_DEFECTS.trustWrongNamespace),
-      notInjected: roll(SCALE_DEFECTS.notInjected),
+      deleted: roll(defects.annotatedRoleDeleted),
+      wrongNamespace: roll(defects.trustWrongNamespace),
+      notInjected: roll(defects.notInjected),
     };
     plan.cluster.kubernetesObjects = () => kubernetesObjectsOf(accountId, c, plan);
     plans.push(plan);
     account.clusters.push(plan.cluster);
   }
-  if (index % SCALE_DEFECTS.staleProviderEveryAccounts === SCALE_DEFECTS.staleProviderEveryAccounts - 1) {
+  const every = defects.staleProviderEveryAccounts;
+  if (every > 0 && index % every === every - 1) {
     account.providers.push({
       url: `oidc.eks.${AWS_DEFAULT_REGIONS[0]}.amazonaws.com/id/${issuerId(index, 'DE1E7ED')}`,
       clientIds: ['sts.amazonaws.com'],
