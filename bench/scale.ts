@@ -357,6 +357,7 @@ async function main(): Promise<void> {
         batch_size: batchSize,
         max_concurrency: concurrency,
         longest_child_ms: Math.round(longestChild),
+        median_child_ms: Math.round([...children].sort((a, b) => a - b)[Math.floor(children.length / 2)]),
         child_timeout_ms: LAMBDA_TIMEOUT_MS,
         longest_child_share: ratio(longestChild, LAMBDA_TIMEOUT_MS),
         evaluate_ms: evaluate?.evaluate_ms ?? null,
