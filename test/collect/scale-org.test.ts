@@ -112,6 +112,15 @@ describe('Kubernetes list latency of the simulation', () => {
     return org;
   }
 
+  function readFirstCluster(sim: SimulatedAws) {
+    const [account] = sim.org.accounts;
+    const [cluster] = account.clusters;
+    const endpoint = { accountId: account.accountId, region: cluster.region, name: cluster.name };
+    return sim
+      .kubernetesReader()
+      .read(endpoint as ClusterEndpoint, 'k8s-aws-v1.token', { principalArn: 'x' });
+  }
+
   it('reads both lists in parallel, each in pages of 500, one page after another', async () => {
     const org = clusterOf(10, 1_200);
     const sleeps: number[] = [];
@@ -126,20 +135,13 @@ describe('Kubernetes list latency of the simulation', () => {
         inFlight--;
       },
     });
-    const [account] = org.accounts;
-    const [cluster] = account.clusters;
-    const endpoint = {
-      accountId: account.accountId,
-      region: cluster.region,
-      name: cluster.name,
-    } as ClusterEndpoint;
-    const read = await sim.kubernetesReader().read(endpoint, 'k8s-aws-v1.token', { principalArn: 'x' });
+    const read = await readFirstCluster(sim);
     expect(read.status).toBe('ok');
     expect(read.requests).toBe(1 + 3);
     expect(sim.kubernetesRequests).toBe(4);
     expect(sim.calls).toBe(0);
     expect(sleeps).toEqual([150, 150, 150, 150]);
-    expect(sim.kubernetesListPages(cluster)).toEqual({ serviceAccounts: 1, pods: 3 });
+    expect(sim.kubernetesListPages(org.accounts[0].clusters[0])).toEqual({ serviceAccounts: 1, pods: 3 });
     // The two lists at once; the pages of one list never overlap.
     expect(mostInFlight).toBe(2);
   });
@@ -148,14 +150,7 @@ describe('Kubernetes list latency of the simulation', () => {
     const org = clusterOf(10, 10);
     const sleeps: number[] = [];
     const sim = new SimulatedAws(org, { sleep: async (ms) => void sleeps.push(ms) });
-    const [account] = org.accounts;
-    const [cluster] = account.clusters;
-    const endpoint = {
-      accountId: account.accountId,
-      region: cluster.region,
-      name: cluster.name,
-    } as ClusterEndpoint;
-    const read = await sim.kubernetesReader().read(endpoint, 'k8s-aws-v1.token', { principalArn: 'x' });
+    const read = await readFirstCluster(sim);
     expect(read.requests).toBe(2);
     expect(sleeps).toEqual([]);
   });
