@@ -280,14 +280,16 @@ export const KUBERNETES_PAGE_MS = 150;
 /** The reader's page size (`kubernetes.pageSize`: `limit=500`) and clusters read at once per Lambda (8). */
 export const KUBERNETES_DEFAULTS = resolveCollectOptions({}).kubernetes;
 
+/** Token bucket per (account, API): burst 20, 10 requests a second (aws-limits.md's estimate for IAM and EKS). */
+export const THROTTLE = { burst: 20, perSecond: 10 } as const;
+
 export const realLatency = (api: string): number => REAL_LATENCY_MS[api] ?? DEFAULT_LATENCY_MS;
 
 /** The simulation's settings with time compressed `compression`×: latencies, throttles, Kubernetes pages. */
 export function scaleSimSettings(compression: number): SimSettings {
   return {
     latencyMs: (api) => realLatency(api) / compression,
-    // Per (account, API): burst 20, 10 requests a second (aws-limits.md's estimate for IAM and EKS).
-    bucket: { capacity: 20, refillPerSecond: 10 * compression },
+    bucket: { capacity: THROTTLE.burst, refillPerSecond: THROTTLE.perSecond * compression },
     kubernetesLatency: { pageMs: KUBERNETES_PAGE_MS / compression, pageSize: KUBERNETES_DEFAULTS.pageSize },
   };
 }

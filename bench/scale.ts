@@ -41,7 +41,8 @@
  * per child: the reader's own gate, beside the AWS one), with slots = min(MaxConcurrency, children); the
  * largest child's own bound (the same two pools within one child, and its slowest account's chain:
  * AssumeRole, then the longer of its IAM pages and ListRegions → ListClusters → DescribeCluster → the
- * longer of Pod Identity and the cluster's list pages); and STS's 600 AssumeRole/s per caller account.
+ * longer of Pod Identity and the cluster's list pages — or, if longer, the time its busiest API's token
+ * bucket needs: (calls − burst) ÷ rate); and STS's 600 AssumeRole/s per caller account.
  *
  * `--skip-evaluate 1` runs plan and the map only (the evaluate figures and targets are then null).
  *
@@ -75,6 +76,7 @@ import {
   realLatency,
   scaleOrganization,
   scaleSimSettings,
+  THROTTLE,
 } from './scale-org';
 import {
   ACCOUNT_CONCURRENCY,
@@ -130,6 +132,8 @@ interface Bound {
   largestChildMs: number;
   slowestChainMs: number;
   stsFloorMs: number;
+  /** The longest any account waits on its token buckets (part of its chain). */
+  throttleFloorMs: number;
   minKubernetesRequests: number;
 }
 
@@ -173,7 +177,16 @@ function accountLoad(sim: SimulatedAws, account: SimAccount, calls: Map<string, 
   );
   const chainMs =
     latencyOf('sts:AssumeRole') + Math.max(iamChain, latencyOf('account:ListRegions') + clustersChain);
-  return { load: { awsMs, kubernetesMs, chainMs } satisfies AccountLoad, kubernetesRequests };
+  // The throttles: no API of the account can answer more than its burst plus the refill in the time.
+  let throttleMs = 0;
+  for (const count of calls.values()) {
+    throttleMs = Math.max(throttleMs, (Math.max(0, count - THROTTLE.burst) / THROTTLE.perSecond) * 1000);
+  }
+  return {
+    load: { awsMs, kubernetesMs, chainMs: Math.max(chainMs, throttleMs) } satisfies AccountLoad,
+    kubernetesRequests,
+    throttleMs,
+  };
 }
 
 /**
@@ -183,12 +196,14 @@ function accountLoad(sim: SimulatedAws, account: SimAccount, calls: Map<string, 
 function mapBound(sim: SimulatedAws, min: MinCalls, batches: string[][], concurrency: number): Bound {
   const loads = new Map<string, AccountLoad>();
   let minKubernetesRequests = 0;
+  let throttleFloorMs = 0;
   for (const account of sim.org.accounts) {
     const calls = min.perAccount.get(account.accountId);
     if (!calls) continue;
-    const { load, kubernetesRequests } = accountLoad(sim, account, calls);
+    const { load, kubernetesRequests, throttleMs } = accountLoad(sim, account, calls);
     loads.set(account.accountId, load);
     minKubernetesRequests += kubernetesRequests;
+    throttleFloorMs = Math.max(throttleFloorMs, throttleMs);
   }
   const total = { awsMs: 0, kubernetesMs: 0, chainMs: 0 };
   let largestChildMs = 0;
@@ -218,6 +233,7 @@ function mapBound(sim: SimulatedAws, min: MinCalls, batches: string[][], concurr
     largestChildMs,
     slowestChainMs: total.chainMs,
     stsFloorMs: (loads.size / STS_ASSUME_ROLE_PER_SECOND) * 1000,
+    throttleFloorMs,
     minKubernetesRequests,
   };
 }
@@ -352,6 +368,7 @@ async function main(): Promise<void> {
           largest_child: Math.round(bound.largestChildMs),
           slowest_account_chain: Math.round(bound.slowestChainMs),
           sts_floor: Math.round(bound.stsFloorMs),
+          throttle_floor: Math.round(bound.throttleFloorMs),
         },
         children: children.length,
         batch_size: batchSize,
