@@ -1,7 +1,8 @@
 /**
  * A simulated AWS Organization for the collection benchmark and tests: it answers the exact SDK
  * commands the collectors send (same inputs, SDK-shaped outputs and errors), with a per-call latency,
- * token-bucket throttling per (account, API) and injectable faults. It plugs in below the collectors,
+ * token-bucket throttling per (account, API) and injectable faults, and each cluster's Kubernetes lists
+ * (optionally in pages with a latency of their own). It plugs in below the collectors,
  * either as the `clients` factory (benchmark: the collectors' code path is unchanged, only `send` is
  * simulated) or behind `aws-sdk-client-mock` (tests).
  */
@@ -12,7 +13,12 @@ import type { ClusterEndpoint } from '../lambda/collect/cluster-endpoint';
 import type { KubernetesReader, KubernetesReadResult, ReadFilter } from '../lambda/collect/kubernetes';
 import { DEFAULT_MEMBER_ROLE_NAME } from '../lambda/collect/options';
 import type { Pod, ServiceAccount } from '../lambda/core/model';
-import { awsDocsTrust, oidcProvider, serviceTrust } from '../scripts/shapes/trust-policies';
+import {
+  awsDocsTrust,
+  oidcProvider,
+  serviceTrust,
+  type TrustDocument,
+} from '../scripts/shapes/trust-policies';
 import { seededRandom } from './seeded-random';
 
 export { seededRandom } from './seeded-random';
@@ -35,6 +41,11 @@ export interface SimCluster {
   serviceAccounts?: ServiceAccount[];
   pods?: Pod[];
   unreachable?: boolean;
+  /**
+   * Generates the Kubernetes objects on each read instead of holding them (a large simulated
+   * organization); takes precedence over `serviceAccounts` and `pods`.
+   */
+  kubernetesObjects?: () => { serviceAccounts: ServiceAccount[]; pods: Pod[] };
   /** Real endpoint for tests that read through a loopback API server. */
   endpoint?: string;
   caData?: string;
@@ -56,6 +67,8 @@ export interface SimAccount {
   roleCount: number;
   /** Only every n-th generated role trusts a provider (the rest trust `ec2.amazonaws.com`); default 1. */
   eksTrustEvery?: number;
+  /** The trust of generated role `irsa-<index>`, replacing the default above (see `trustDocumentOf`). */
+  trustOf?: (index: number) => TrustDocument;
   /** Extra hand-written roles, after the generated ones. */
   roles?: RoleDetail[];
   providers: SimProvider[];
@@ -92,6 +105,12 @@ export interface SimSettings {
   assumeRoleFails?: (accountId: string) => boolean;
   /** Any other injected failure: return an error to throw. */
   fail?: (call: SimCall) => Error | undefined;
+  /**
+   * Kubernetes list latency: each list (service accounts, pods) is read in pages of `pageSize` objects
+   * (the reader's `kubernetes.pageSize`, 500 by default), each page after `pageMs`; the two lists of a
+   * cluster in parallel, as the real reader reads them. Absent: a cluster's lists are answered at once.
+   */
+  kubernetesLatency?: { pageMs: number; pageSize?: number };
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
@@ -114,8 +133,11 @@ const THROTTLE_NAME: Record<ServiceName, string> = {
 };
 
 export class SimulatedAws {
+  /** AWS calls (Kubernetes requests are counted apart, in `kubernetesRequests`). */
   calls = 0;
   throttled = 0;
+  /** Kubernetes list pages served by `kubernetesReader()`. */
+  kubernetesRequests = 0;
   readonly callsByApi = new Map<string, number>();
   /** Kubernetes reads served by `kubernetesReader()`, with their scope. */
   readonly kubernetesReads: { cluster: string; filter?: ReadFilter }[] = [];
@@ -403,6 +425,8 @@ export class SimulatedAws {
           (namespace === filter.namespace &&
             (!filter.serviceAccount || serviceAccount === filter.serviceAccount));
         if (!token.startsWith('k8s-aws-v1.') || cluster.unreachable) {
+          this.kubernetesRequests++;
+          await this.kubernetesPages(1);
           return {
             status: 'unreachable',
             code: 'KubernetesUnauthorized',
@@ -410,18 +434,40 @@ export class SimulatedAws {
             requests: 1,
           };
         }
-        return {
-          status: 'ok',
-          serviceAccounts: structuredClone(
-            (cluster.serviceAccounts ?? []).filter((sa) => selected(sa.namespace, sa.name)),
-          ),
-          pods: structuredClone(
-            (cluster.pods ?? []).filter((pod) => selected(pod.namespace, pod.serviceAccountName)),
-          ),
-          requests: 2,
+        const objects = cluster.kubernetesObjects?.();
+        const all = {
+          serviceAccounts: objects?.serviceAccounts ?? structuredClone(cluster.serviceAccounts ?? []),
+          pods: objects?.pods ?? structuredClone(cluster.pods ?? []),
         };
+        const serviceAccounts = all.serviceAccounts.filter((sa) => selected(sa.namespace, sa.name));
+        const pods = all.pods.filter((pod) => selected(pod.namespace, pod.serviceAccountName));
+        const pages = [this.listPages(serviceAccounts.length), this.listPages(pods.length)];
+        this.kubernetesRequests += pages[0] + pages[1];
+        await Promise.all(pages.map((count) => this.kubernetesPages(count)));
+        return { status: 'ok', serviceAccounts, pods, requests: pages[0] + pages[1] };
       },
     };
+  }
+
+  /** Pages of one Kubernetes list of `objects` items (an empty list is still one request). */
+  listPages(objects: number): number {
+    return Math.max(1, Math.ceil(objects / (this.settings.kubernetesLatency?.pageSize ?? 500)));
+  }
+
+  /** The list pages of each cluster's two reads, as `kubernetesReader()` serves them unfiltered. */
+  kubernetesListPages(cluster: SimCluster): { serviceAccounts: number; pods: number } {
+    const objects = cluster.kubernetesObjects?.();
+    return {
+      serviceAccounts: this.listPages((objects?.serviceAccounts ?? cluster.serviceAccounts ?? []).length),
+      pods: this.listPages((objects?.pods ?? cluster.pods ?? []).length),
+    };
+  }
+
+  /** Sleeps `pages` list pages one after the other (a list follows its `continue` tokens in order). */
+  private async kubernetesPages(pages: number): Promise<void> {
+    const latency = this.settings.kubernetesLatency?.pageMs ?? 0;
+    if (latency <= 0) return;
+    for (let page = 0; page < pages; page++) await this.sleep(latency);
   }
 
   /**
@@ -556,6 +602,7 @@ const ROLE_LAST_USED = new Date('2026-11-01T00:00:00Z');
 
 /** The trust document as IAM returns it: URL-encoded JSON. */
 function trustDocumentOf(account: SimAccount, index: number): string {
+  if (account.trustOf) return encodeURIComponent(JSON.stringify(account.trustOf(index)));
   const provider =
     account.providers.length > 0 && index % (account.eksTrustEvery ?? 1) === 0
       ? account.providers[index % account.providers.length]
