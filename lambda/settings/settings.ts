@@ -457,12 +457,14 @@ export const SETTINGS = {
   },
   memoryMb: {
     type: 'integer',
-    default: 1024,
+    // One full vCPU (Lambda gives CPU in proportion to memory): the speed bench:scale measured on one
+    // core, and memory for the accounts that speed fits in 15 minutes (docs/performance.md "Scale").
+    default: 1769,
     min: 128,
     max: 10240,
     context: 'memoryMb',
     group: 'Function',
-    doc: 'function memory in MB',
+    doc: 'function memory in MB (1769: one full vCPU); see docs/performance.md "Scale" for what it holds',
   },
   timeoutMinutes: {
     type: 'integer',

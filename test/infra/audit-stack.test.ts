@@ -48,7 +48,7 @@ describe('audit stack with the default configuration', () => {
         Runtime: 'nodejs22.x',
         Architectures: ['arm64'],
         ReservedConcurrentExecutions: 1,
-        MemorySize: 1024,
+        MemorySize: 1769,
         Timeout: 900,
         Handler: 'index.handler',
         Role: arnOf(ids.role),

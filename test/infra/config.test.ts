@@ -33,7 +33,7 @@ describe('parseConfig', () => {
       targetOus: undefined,
       memberRoleStackSet: true,
       stackSetCallAs: 'DELEGATED_ADMIN',
-      memoryMb: 1024,
+      memoryMb: 1769,
       timeoutMinutes: 15,
       deadlineMarginSeconds: 120,
       logRetentionDays: 90,

@@ -15,25 +15,34 @@ describe('sizing warnings', () => {
 
   it('ask for more memory when one Lambda run can hold the organization with it', () => {
     expect(warnings({ expectedAccounts: '100' })).toEqual([]);
-    expect(warnings({ expectedAccounts: '1000' })).toEqual([
-      expect.stringMatching(/needs about 2186 MB.*raise memoryMb from 1024 to at least 2186/),
+    // The default, one vCPU, holds what 15 minutes collect: 256 + 4 × 303 MB.
+    expect(warnings({ expectedAccounts: '4000' })).toEqual([]);
+    expect(warnings({ expectedAccounts: '4000', memoryMb: '1024' })).toEqual([
+      expect.stringMatching(/needs about 1468 MB.*raise memoryMb from 1024 to at least 1468/),
     ]);
-    expect(warnings({ expectedAccounts: '1000', memoryMb: '3008' })).toEqual([]);
+    expect(warnings({ expectedAccounts: '4000', memoryMb: '1468' })).toEqual([]);
   });
 
   it('point to the distributed mode beyond one Lambda', () => {
-    expect(warnings({ expectedAccounts: '10000', memoryMb: '10240' })).toEqual([
-      expect.stringMatching(/beyond what one Lambda has.*-c scale=distributed$/),
+    // 5,000 accounts take 905 s, beyond 15 minutes whatever the memory.
+    expect(warnings({ expectedAccounts: '5000', memoryMb: '10240' })).toEqual([
+      expect.stringMatching(
+        /needs about 1771 MB and 905 s.*beyond what one Lambda has.*-c scale=distributed$/,
+      ),
+    ]);
+    expect(warnings({ expectedAccounts: '3000', timeoutMinutes: '5' })).toEqual([
+      expect.stringMatching(/543 s.*timeoutMinutes=5.*-c scale=distributed$/),
     ]);
   });
 
   it('say when the evaluate step of the distributed mode will not hold the organization', () => {
-    expect(warnings({ scale: 'distributed', expectedAccounts: '2000' })).toEqual([]);
-    expect(warnings({ scale: 'distributed', expectedAccounts: '3000' })).toEqual([
-      expect.stringMatching(/evaluate step needs about 5146 MB.*raise memoryMb to at least 5146/),
+    expect(warnings({ scale: 'distributed', expectedAccounts: '10000' })).toEqual([]);
+    expect(warnings({ scale: 'distributed', expectedAccounts: '15000' })).toEqual([
+      expect.stringMatching(/evaluate step needs about 4756 MB.*raise memoryMb to at least 4756/),
     ]);
-    expect(warnings({ scale: 'distributed', expectedAccounts: '10000' })).toEqual([
-      expect.stringMatching(/beyond what the evaluate step can hold today/),
+    expect(warnings({ scale: 'distributed', expectedAccounts: '15000', memoryMb: '4756' })).toEqual([]);
+    expect(warnings({ scale: 'distributed', expectedAccounts: '40000' })).toEqual([
+      expect.stringMatching(/needs about 12256 MB.*beyond what the evaluate step can hold today/),
     ]);
   });
 });
