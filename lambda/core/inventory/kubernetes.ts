@@ -166,6 +166,8 @@ function capMessage(what: string): string {
 /**
  * Annotations as kept: values of the webhook's keys and their near-typos, every other key with an
  * empty value, in their order. Values are budgeted first, so a flood of keys cannot push them out.
+ * When everything fits (nearly always), one pass sums what is kept and one builds it; an object that
+ * already holds only kept data is returned itself.
  */
 function keptAnnotations(
   annotations: Record<string, string> | undefined,
@@ -173,6 +175,34 @@ function keptAnnotations(
   issues: Issues,
 ): Record<string, string> | undefined {
   if (annotations === undefined) return undefined;
+  let needed = 0;
+  let asIs = Object.getPrototypeOf(annotations) === Object.prototype;
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (typeof value !== 'string') return budgetedAnnotations(annotations, budget, issues);
+    if (issues.keepsAnnotationValue(key)) {
+      if (value.length > MAX_KEPT_VALUE_LENGTH) return budgetedAnnotations(annotations, budget, issues);
+      needed += key.length + value.length;
+    } else {
+      needed += key.length;
+      if (value !== '') asIs = false;
+    }
+  }
+  if (needed > budget.left) return budgetedAnnotations(annotations, budget, issues);
+  budget.left -= needed;
+  if (asIs) return annotations;
+  const kept: Record<string, string> = {};
+  for (const key in annotations)
+    setEntry(kept, key, issues.keepsAnnotationValue(key) ? annotations[key] : '');
+  return kept;
+}
+
+/** `keptAnnotations` when not everything fits the budget (or a value is not a string): values first. */
+function budgetedAnnotations(
+  annotations: Record<string, string>,
+  budget: TextBudget,
+  issues: Issues,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   let valued: Set<string> | undefined;
   for (const key in annotations) {
@@ -245,63 +275,58 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
 
 function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
   if (raw.metadata !== undefined) issues.expected('the object metadata', raw.metadata, 'metadata');
-  const pod: Pod = {
-    namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
-    name: requiredKubernetesName(raw, 'name', issues) ?? '',
-    serviceAccountName: 'default',
-    containers: [],
-  };
+  const namespace = requiredKubernetesName(raw, 'namespace', issues) ?? '';
+  const name = requiredKubernetesName(raw, 'name', issues) ?? '';
+  let serviceAccountName = 'default';
   if (raw.serviceAccountName !== undefined && raw.serviceAccountName !== null)
-    pod.serviceAccountName = requiredKubernetesName(raw, 'serviceAccountName', issues) ?? '';
-  // Optional fields are only written when present, so a pod read live and one read from a file are equal.
-  if (raw.phase !== undefined) {
-    const phase = optionalString(raw, 'phase', issues);
-    if (phase !== undefined) pod.phase = phase;
-  }
-  if (raw.startTime !== undefined) {
-    const startTime = optionalString(raw, 'startTime', issues, 'a date-time string');
-    if (startTime !== undefined) pod.startTime = startTime;
-  }
-  const owner = raw.owner;
-  if (owner !== undefined && owner !== null) {
-    if (isObject(owner)) {
+    serviceAccountName = requiredKubernetesName(raw, 'serviceAccountName', issues) ?? '';
+  const phase = raw.phase === undefined ? undefined : optionalString(raw, 'phase', issues);
+  const startTime =
+    raw.startTime === undefined ? undefined : optionalString(raw, 'startTime', issues, 'a date-time string');
+  let owner: Pod['owner'];
+  const rawOwner = raw.owner;
+  if (rawOwner !== undefined && rawOwner !== null) {
+    if (isObject(rawOwner)) {
       issues.path.push('owner');
-      const kind = requiredString(owner, 'kind', issues);
-      const name = requiredString(owner, 'name', issues);
+      const kind = requiredString(rawOwner, 'kind', issues);
+      const ownerName = requiredString(rawOwner, 'name', issues);
       issues.path.pop();
-      if (kind !== undefined && name !== undefined) pod.owner = { kind, name };
-    } else issues.expected('an object {"kind", "name"}', owner, 'owner');
+      if (kind !== undefined && ownerName !== undefined) owner = { kind, name: ownerName };
+    } else issues.expected('an object {"kind", "name"}', rawOwner, 'owner');
   }
-  const containers = raw.containers;
-  if (!Array.isArray(containers)) {
+  let containers: Container[] = [];
+  const rawContainers = raw.containers;
+  if (!Array.isArray(rawContainers)) {
     issues.expected(
       'an array of containers with their env',
-      containers,
+      rawContainers,
       'containers',
       'the IRSA checks read AWS_ROLE_ARN from it',
     );
   } else {
+    const kept: Container[] = [];
     const path = issues.path;
     path.push('containers');
     const depth = path.length;
     path.push(0);
-    for (let i = 0; i < containers.length; i++) {
+    for (let i = 0; i < rawContainers.length; i++) {
       path[depth] = i;
-      const container = containers[i];
+      const container = rawContainers[i];
       if (!isObject(container)) {
         issues.expected('a container object', container);
         continue;
       }
-      const name = requiredString(container, 'name', issues) ?? '';
+      const containerName = requiredString(container, 'name', issues) ?? '';
       const init = container.init;
       if (init !== undefined && init !== null && typeof init !== 'boolean') {
         issues.expected('true or false', init, 'init');
       }
       const env = parseEnv(container.env, issues, budget);
-      if (!budget.take(name.length)) continue;
-      pod.containers.push(init === true ? { name, init: true, env } : { name, env });
+      if (!budget.take(containerName.length)) continue;
+      kept.push(init === true ? { name: containerName, init: true, env } : { name: containerName, env });
     }
     path.length = depth - 1;
+    containers = exactCopy(kept);
   }
   // Annotations after the containers: the containers' variables are what the pod checks read.
   const annotations = keptAnnotations(
@@ -309,11 +334,32 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
     budget,
     issues,
   );
-  if (annotations !== undefined) pod.annotations = annotations;
   const labels = keptLabels(
     raw.labels === undefined ? undefined : optionalStringMap(raw, 'labels', issues),
     budget,
   );
+  // The usual pod as one literal: a field added later goes to a separate property store, one more
+  // object per pod for the young generation to copy.
+  if (phase !== undefined && startTime !== undefined && owner !== undefined && annotations !== undefined) {
+    const pod: Pod = {
+      namespace,
+      name,
+      serviceAccountName,
+      containers,
+      phase,
+      startTime,
+      owner,
+      annotations,
+    };
+    if (labels !== undefined) pod.labels = labels;
+    return pod;
+  }
+  // Optional fields are only written when present, so a pod read live and one read from a file are equal.
+  const pod: Pod = { namespace, name, serviceAccountName, containers };
+  if (phase !== undefined) pod.phase = phase;
+  if (startTime !== undefined) pod.startTime = startTime;
+  if (owner !== undefined) pod.owner = owner;
+  if (annotations !== undefined) pod.annotations = annotations;
   if (labels !== undefined) pod.labels = labels;
   return pod;
 }
@@ -329,7 +375,7 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
     issues.expected('an array of {"name", "value"} entries', value, 'env');
     return [];
   }
-  const kept: EnvVar[] = [];
+  let kept: EnvVar[] | undefined;
   const path = issues.path;
   path.push('env');
   const depth = path.length;
@@ -354,15 +400,28 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
       else if (raw !== undefined && raw !== null) issues.expected('a string', raw, 'value');
     }
     if (name === undefined || !isCheckedEnvVar(name)) continue;
+    let out: EnvVar | undefined;
     if (fromSource) {
-      if (budget.take(name.length)) kept.push({ name, valueFrom: true });
-      continue;
+      if (budget.take(name.length)) out = { name, valueFrom: true };
+    } else {
+      const keptValue = budget.value(text);
+      if (budget.take(name.length + keptValue.length)) out = { name, value: keptValue };
     }
-    const keptValue = budget.value(text);
-    if (budget.take(name.length + keptValue.length)) kept.push({ name, value: keptValue });
+    if (out === undefined) continue;
+    if (kept === undefined) kept = [out];
+    else kept.push(out);
   }
   path.length = depth - 1;
-  return kept;
+  return kept === undefined ? [] : exactCopy(kept);
+}
+
+/**
+ * `list` without spare capacity. An array grown by `push` reserves 16 slots; the inventory retains a
+ * few arrays per pod, hundreds of thousands of pods, and every retained byte is copied by the young
+ * generation's collector (docs/performance.md). The grown array is left as short-lived garbage.
+ */
+function exactCopy<T>(list: T[]): T[] {
+  return list.slice();
 }
 
 function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, budget: TextBudget): Pod {
@@ -410,7 +469,7 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, bu
     issues.expected('the pod status object', status, 'status');
   }
   // Absent fields stay absent (not `undefined`), so a pod read live and one read from a file are equal.
-  const pod: Pod = { namespace, name, serviceAccountName, containers };
+  const pod: Pod = { namespace, name, serviceAccountName, containers: exactCopy(containers) };
   if (phase !== undefined) pod.phase = phase;
   // After the containers: their variables are what the pod checks read.
   const keptAnnotationMap = keptAnnotations(annotations, budget, issues);
