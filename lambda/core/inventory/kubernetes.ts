@@ -95,7 +95,9 @@ export function parseWorkloadField(
       issues.expected('a Kubernetes kind string', kind, 'kind');
       continue;
     }
-    const parsed = itemKind === SERVICE_ACCOUNT ? parseServiceAccount(raw, issues) : parsePod(raw, issues);
+    // The document is the parser's (`parseInventory`): its objects are minimized in place.
+    const parsed =
+      itemKind === SERVICE_ACCOUNT ? parseServiceAccount(raw, issues, true) : parsePod(raw, issues, true);
     if (itemKind === fieldKind) list[kept++] = parsed;
     else if (itemKind === SERVICE_ACCOUNT) routing.serviceAccounts.push(parsed as ServiceAccount);
     else routing.pods.push(parsed as Pod);
@@ -105,10 +107,14 @@ export function parseWorkloadField(
   return list;
 }
 
-/** Our `{namespace, name, annotations}` or a Kubernetes ServiceAccount object, as a new minimal object. */
-export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAccount {
+/**
+ * Our `{namespace, name, annotations}` or a Kubernetes ServiceAccount object, as a minimal object.
+ * `inPlace`: `raw` is the parser's to change (a parsed file, not a client's object), so an object that
+ * holds only kept data is kept itself, its annotations minimized in place.
+ */
+export function parseServiceAccount(raw: JsonObject, issues: Issues, inPlace = false): ServiceAccount {
   const metadata = raw.metadata;
-  const budget = new TextBudget();
+  const budget = new TextBudget(inPlace);
   let serviceAccount: ServiceAccount;
   if (isObject(metadata)) {
     issues.path.push('metadata');
@@ -120,11 +126,18 @@ export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAcc
     issues.path.pop();
   } else {
     if (metadata !== undefined) issues.expected('the object metadata', metadata, 'metadata');
-    serviceAccount = {
-      namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
-      name: requiredKubernetesName(raw, 'name', issues) ?? '',
-      annotations: keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget, issues) ?? {},
-    };
+    const namespace = requiredKubernetesName(raw, 'namespace', issues) ?? '';
+    const name = requiredKubernetesName(raw, 'name', issues) ?? '';
+    const annotations = keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget, issues);
+    serviceAccount =
+      inPlace &&
+      namespace === raw.namespace &&
+      name === raw.name &&
+      annotations !== undefined &&
+      annotations === raw.annotations &&
+      holdsOnly(raw, 3)
+        ? (raw as unknown as ServiceAccount)
+        : { namespace, name, annotations: annotations ?? {} };
   }
   if (budget.capped) issues.capped(capMessage('service account'));
   return serviceAccount;
@@ -135,10 +148,18 @@ export const OBJECT_TEXT_BUDGET = 16 * 1024;
 /** A kept value longer than this is cut (IAM ARNs are at most 2,048 characters). */
 export const MAX_KEPT_VALUE_LENGTH = 2048;
 
-/** What is left of one object's text budget; `capped` once something did not fit. */
+/**
+ * What is left of one object's text budget; `capped` once something did not fit. It also carries
+ * whether the object is minimized in place (`inPlace`): arrays compacted, annotation values emptied,
+ * parts that hold only kept data kept themselves. A pod rebuilt from new objects costs several
+ * objects that the young-generation collector copies twice; the parsed file's are in the old one
+ * already (docs/performance.md).
+ */
 class TextBudget {
   left = OBJECT_TEXT_BUDGET;
   capped = false;
+
+  constructor(readonly inPlace: boolean) {}
 
   take(length: number): boolean {
     if (length > this.left) {
@@ -191,6 +212,11 @@ function keptAnnotations(
   if (needed > budget.left) return budgetedAnnotations(annotations, budget, issues);
   budget.left -= needed;
   if (asIs) return annotations;
+  if (budget.inPlace) {
+    for (const key in annotations)
+      if (annotations[key] !== '' && !issues.keepsAnnotationValue(key)) setEntry(annotations, key, '');
+    return annotations;
+  }
   const kept: Record<string, string> = {};
   for (const key in annotations)
     setEntry(kept, key, issues.keepsAnnotationValue(key) ? annotations[key] : '');
@@ -224,6 +250,17 @@ function budgetedAnnotations(
   const ordered: Record<string, string> = {};
   for (const key in annotations) if (Object.hasOwn(kept, key)) setEntry(ordered, key, kept[key]);
   return ordered;
+}
+
+/**
+ * Whether `object` is a plain object with exactly `count` enumerable keys: when the caller has read
+ * `count` keys of the model's shape from it, it holds nothing else and can be kept itself.
+ */
+function holdsOnly(object: JsonObject, count: number): boolean {
+  if (Object.getPrototypeOf(object) !== Object.prototype) return false;
+  let keys = 0;
+  for (const _key in object) if (++keys > count) return false;
+  return keys === count;
 }
 
 /** `map[key] = value` that keeps a `__proto__` key as data (it is one in JSON). */
@@ -263,9 +300,9 @@ function kubernetesNamespace(metadata: JsonObject, issues: Issues): string | und
   return undefined;
 }
 
-/** Our pod shape or a Kubernetes Pod object, as a new minimal object. */
-export function parsePod(raw: JsonObject, issues: Issues): Pod {
-  const budget = new TextBudget();
+/** Our pod shape or a Kubernetes Pod object, as a new minimal object (`inPlace`: `parseServiceAccount`). */
+export function parsePod(raw: JsonObject, issues: Issues, inPlace = false): Pod {
+  const budget = new TextBudget(inPlace);
   const pod = isObject(raw.metadata)
     ? kubernetesPod(raw, raw.metadata, issues, budget)
     : ownPod(raw, issues, budget);
@@ -291,7 +328,9 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
       const kind = requiredString(rawOwner, 'kind', issues);
       const ownerName = requiredString(rawOwner, 'name', issues);
       issues.path.pop();
-      if (kind !== undefined && ownerName !== undefined) owner = { kind, name: ownerName };
+      if (kind !== undefined && ownerName !== undefined)
+        owner =
+          budget.inPlace && holdsOnly(rawOwner, 2) ? (rawOwner as Pod['owner']) : { kind, name: ownerName };
     } else issues.expected('an object {"kind", "name"}', rawOwner, 'owner');
   }
   let containers: Container[] = [];
@@ -304,7 +343,9 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
       'the IRSA checks read AWS_ROLE_ARN from it',
     );
   } else {
-    const kept: Container[] = [];
+    // In place: the kept containers are written over the list's first elements.
+    const kept: Container[] = budget.inPlace ? (rawContainers as Container[]) : [];
+    let count = 0;
     const path = issues.path;
     path.push('containers');
     const depth = path.length;
@@ -323,10 +364,21 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
       }
       const env = parseEnv(container.env, issues, budget);
       if (!budget.take(containerName.length)) continue;
-      kept.push(init === true ? { name: containerName, init: true, env } : { name: containerName, env });
+      kept[count++] =
+        budget.inPlace &&
+        env === container.env &&
+        containerName === container.name &&
+        holdsOnly(container, init === true ? 3 : 2)
+          ? (container as unknown as Container)
+          : init === true
+            ? { name: containerName, init: true, env }
+            : { name: containerName, env };
     }
     path.length = depth - 1;
-    containers = exactCopy(kept);
+    if (budget.inPlace) {
+      kept.length = count;
+      containers = kept;
+    } else containers = exactCopy(kept);
   }
   // Annotations after the containers: the containers' variables are what the pod checks read.
   const annotations = keptAnnotations(
@@ -375,7 +427,9 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
     issues.expected('an array of {"name", "value"} entries', value, 'env');
     return [];
   }
-  let kept: EnvVar[] | undefined;
+  // In place: the kept entries are written over the list's first elements.
+  let kept: EnvVar[] | undefined = budget.inPlace ? (value as EnvVar[]) : undefined;
+  let count = 0;
   const path = issues.path;
   path.push('env');
   const depth = path.length;
@@ -402,17 +456,31 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
     if (name === undefined || !isCheckedEnvVar(name)) continue;
     let out: EnvVar | undefined;
     if (fromSource) {
-      if (budget.take(name.length)) out = { name, valueFrom: true };
+      if (budget.take(name.length))
+        out =
+          budget.inPlace && valueFrom === true && holdsOnly(entry, 2)
+            ? (entry as unknown as EnvVar)
+            : { name, valueFrom: true };
     } else {
       const keptValue = budget.value(text);
-      if (budget.take(name.length + keptValue.length)) out = { name, value: keptValue };
+      if (budget.take(name.length + keptValue.length))
+        out =
+          budget.inPlace && keptValue === entry.value && holdsOnly(entry, 2)
+            ? (entry as unknown as EnvVar)
+            : { name, value: keptValue };
     }
     if (out === undefined) continue;
     if (kept === undefined) kept = [out];
-    else kept.push(out);
+    else kept[count] = out;
+    count++;
   }
   path.length = depth - 1;
-  return kept === undefined ? [] : exactCopy(kept);
+  if (kept === undefined) return [];
+  if (budget.inPlace) {
+    kept.length = count;
+    return kept;
+  }
+  return exactCopy(kept);
 }
 
 /**
