@@ -196,8 +196,9 @@ function keptAnnotations(
   issues: Issues,
 ): Record<string, string> | undefined {
   if (annotations === undefined) return undefined;
+  const inPlace = budget.inPlace;
   let needed = 0;
-  let asIs = Object.getPrototypeOf(annotations) === Object.prototype;
+  let asIs = inPlace || Object.getPrototypeOf(annotations) === Object.prototype;
   for (const key in annotations) {
     const value = annotations[key];
     if (typeof value !== 'string') return budgetedAnnotations(annotations, budget, issues);
@@ -206,17 +207,15 @@ function keptAnnotations(
       needed += key.length + value.length;
     } else {
       needed += key.length;
-      if (value !== '') asIs = false;
+      // In place, a value that is not kept is emptied at once: the budgeted path keeps none either.
+      if (value === '') continue;
+      if (inPlace) setEntry(annotations, key, '');
+      else asIs = false;
     }
   }
   if (needed > budget.left) return budgetedAnnotations(annotations, budget, issues);
   budget.left -= needed;
   if (asIs) return annotations;
-  if (budget.inPlace) {
-    for (const key in annotations)
-      if (annotations[key] !== '' && !issues.keepsAnnotationValue(key)) setEntry(annotations, key, '');
-    return annotations;
-  }
   const kept: Record<string, string> = {};
   for (const key in annotations)
     setEntry(kept, key, issues.keepsAnnotationValue(key) ? annotations[key] : '');
@@ -277,7 +276,8 @@ function keptLabels(
 ): Record<string, string> | undefined {
   if (labels === undefined) return undefined;
   let kept: Record<string, string> | undefined;
-  for (const key of CHECKED_POD_LABELS) {
+  for (let i = 0; i < CHECKED_POD_LABELS.length; i++) {
+    const key = CHECKED_POD_LABELS[i];
     const value = labels[key];
     if (typeof value !== 'string') continue;
     const text = budget.value(value);
@@ -374,9 +374,10 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
             ? { name: containerName, init: true, env }
             : { name: containerName, env };
     }
-    path.length = depth - 1;
+    path.pop();
+    path.pop();
     if (budget.inPlace) {
-      kept.length = count;
+      if (kept.length !== count) kept.length = count;
       containers = kept;
     } else containers = exactCopy(kept);
   }
@@ -474,10 +475,11 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
     else kept[count] = out;
     count++;
   }
-  path.length = depth - 1;
+  path.pop();
+  path.pop();
   if (kept === undefined) return [];
   if (budget.inPlace) {
-    kept.length = count;
+    if (kept.length !== count) kept.length = count;
     return kept;
   }
   return exactCopy(kept);
@@ -574,7 +576,8 @@ function addContainers(
     if (!budget.take(name.length)) continue;
     out.push(init ? { name, init: true, env } : { name, env });
   }
-  path.length = depth - 1;
+  path.pop();
+  path.pop();
 }
 
 /**
