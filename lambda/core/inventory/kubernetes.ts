@@ -9,6 +9,8 @@
  * checked container variables, annotation values of the webhook's keys and their near-typos (other
  * annotations keep their key only), the webhook's opt-out label; and at most `OBJECT_TEXT_BUDGET`
  * characters of text per object. An object cut to that budget is reported through `Issues.capped`.
+ * A parsed file's objects are minimized in place (docs/inventory.md, docs/performance.md: rebuilding
+ * every pod from new objects cost more than the rest of the parse); a client's objects are copied.
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
 import { CHECKED_POD_LABELS, isCheckedEnvVar } from '../workload-fields';
