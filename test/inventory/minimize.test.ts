@@ -158,3 +158,104 @@ describe('the per-object size cap', () => {
     expect(capped).toBe(1);
   });
 });
+
+describe('minimization in place', () => {
+  it('keeps nothing of a parsed file that it would not keep of a copy (lists, entries, owner, annotations)', () => {
+    const document = validDocument();
+    const cluster = document.accounts[0].clusters[0];
+    cluster.serviceAccounts = [
+      {
+        namespace: 'orders',
+        name: 'api',
+        annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN, note: 'zz-private-1' },
+        secrets: [{ name: 'zz-private-2' }],
+      },
+      { namespace: 'orders', name: 'worker', annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN } },
+    ];
+    cluster.pods = [
+      {
+        namespace: 'orders',
+        name: 'api-1',
+        serviceAccountName: 'api',
+        owner: { kind: 'ReplicaSet', name: 'api-5d4f', uid: 'zz-private-3' },
+        annotations: { 'eks.amazonaws.com/skip-containers': 'log', note: 'zz-private-4' },
+        labels: { app: 'zz-private-5' },
+        containers: [
+          {
+            name: 'app',
+            env: [
+              { name: 'PASSWORD', value: 'zz-private-6' },
+              { name: 'AWS_ROLE_ARN', value: ROLE_ARN, comment: 'zz-private-7' },
+              { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: '/token' },
+              { name: 'TOKEN', value: 'zz-private-8' },
+            ],
+          },
+          { name: 'log', image: 'zz-private-9', env: [{ name: 'AWS_ROLE_ARN', value: ROLE_ARN }] },
+          { name: 'init', init: true, env: [] },
+        ],
+      },
+    ];
+
+    const { inventory } = parseInventory(document, 'inv.json');
+
+    const parsed = inventory.accounts[0].clusters[0];
+    expect(parsed.serviceAccounts).toEqual([
+      { namespace: 'orders', name: 'api', annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN, note: '' } },
+      { namespace: 'orders', name: 'worker', annotations: { 'eks.amazonaws.com/role-arn': ROLE_ARN } },
+    ]);
+    expect(parsed.pods).toEqual([
+      {
+        namespace: 'orders',
+        name: 'api-1',
+        serviceAccountName: 'api',
+        owner: { kind: 'ReplicaSet', name: 'api-5d4f' },
+        annotations: { 'eks.amazonaws.com/skip-containers': 'log', note: '' },
+        containers: [
+          {
+            name: 'app',
+            env: [
+              { name: 'AWS_ROLE_ARN', value: ROLE_ARN },
+              { name: 'AWS_WEB_IDENTITY_TOKEN_FILE', value: '/token' },
+            ],
+          },
+          { name: 'log', env: [{ name: 'AWS_ROLE_ARN', value: ROLE_ARN }] },
+          { name: 'init', init: true, env: [] },
+        ],
+      },
+    ]);
+    // Nothing dropped stays reachable, as an extra key, a value or an array element past the length.
+    expect(JSON.stringify(inventory)).not.toMatch(/zz-private/);
+    expect(Object.keys(parsed.pods[0])).not.toContain('labels');
+    expect(parsed.pods[0].containers[0].env).toHaveLength(2);
+  });
+
+  it('leaves the live collector’s objects as they are', () => {
+    const object = {
+      metadata: {
+        namespace: 'ns',
+        name: 'p',
+        annotations: { note: 'private', 'eks.amazonaws.com/skip-containers': 'app' },
+      },
+      spec: {
+        containers: [
+          {
+            name: 'app',
+            env: [
+              { name: 'TOKEN', value: 'x' },
+              { name: 'AWS_ROLE_ARN', value: ROLE_ARN },
+            ],
+          },
+        ],
+      },
+    };
+    const serviceAccount = { metadata: { namespace: 'ns', name: 'sa', annotations: { note: 'private' } } };
+    const before = structuredClone({ object, serviceAccount });
+
+    const pod = podFromObject(object);
+    serviceAccountFromObject(serviceAccount);
+
+    expect({ object, serviceAccount }).toEqual(before);
+    expect(pod.containers[0].env).toEqual([{ name: 'AWS_ROLE_ARN', value: ROLE_ARN }]);
+    expect(pod.annotations).toEqual({ note: '', 'eks.amazonaws.com/skip-containers': 'app' });
+  });
+});

@@ -9,6 +9,8 @@
  * checked container variables, annotation values of the webhook's keys and their near-typos (other
  * annotations keep their key only), the webhook's opt-out label; and at most `OBJECT_TEXT_BUDGET`
  * characters of text per object. An object cut to that budget is reported through `Issues.capped`.
+ * A parsed file's objects are minimized in place (docs/inventory.md, docs/performance.md: rebuilding
+ * every pod from new objects cost more than the rest of the parse); a client's objects are copied.
  */
 import type { Container, EnvVar, Pod, ServiceAccount } from '../model';
 import { CHECKED_POD_LABELS, isCheckedEnvVar } from '../workload-fields';
@@ -95,7 +97,9 @@ export function parseWorkloadField(
       issues.expected('a Kubernetes kind string', kind, 'kind');
       continue;
     }
-    const parsed = itemKind === SERVICE_ACCOUNT ? parseServiceAccount(raw, issues) : parsePod(raw, issues);
+    // The document is the parser's (`parseInventory`): its objects are minimized in place.
+    const parsed =
+      itemKind === SERVICE_ACCOUNT ? parseServiceAccount(raw, issues, true) : parsePod(raw, issues, true);
     if (itemKind === fieldKind) list[kept++] = parsed;
     else if (itemKind === SERVICE_ACCOUNT) routing.serviceAccounts.push(parsed as ServiceAccount);
     else routing.pods.push(parsed as Pod);
@@ -105,10 +109,14 @@ export function parseWorkloadField(
   return list;
 }
 
-/** Our `{namespace, name, annotations}` or a Kubernetes ServiceAccount object, as a new minimal object. */
-export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAccount {
+/**
+ * Our `{namespace, name, annotations}` or a Kubernetes ServiceAccount object, as a minimal object.
+ * `inPlace`: `raw` is the parser's to change (a parsed file, not a client's object), so an object that
+ * holds only kept data is kept itself, its annotations minimized in place.
+ */
+export function parseServiceAccount(raw: JsonObject, issues: Issues, inPlace = false): ServiceAccount {
   const metadata = raw.metadata;
-  const budget = new TextBudget();
+  const budget = new TextBudget(inPlace);
   let serviceAccount: ServiceAccount;
   if (isObject(metadata)) {
     issues.path.push('metadata');
@@ -120,11 +128,18 @@ export function parseServiceAccount(raw: JsonObject, issues: Issues): ServiceAcc
     issues.path.pop();
   } else {
     if (metadata !== undefined) issues.expected('the object metadata', metadata, 'metadata');
-    serviceAccount = {
-      namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
-      name: requiredKubernetesName(raw, 'name', issues) ?? '',
-      annotations: keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget, issues) ?? {},
-    };
+    const namespace = requiredKubernetesName(raw, 'namespace', issues) ?? '';
+    const name = requiredKubernetesName(raw, 'name', issues) ?? '';
+    const annotations = keptAnnotations(optionalStringMap(raw, 'annotations', issues), budget, issues);
+    serviceAccount =
+      inPlace &&
+      namespace === raw.namespace &&
+      name === raw.name &&
+      annotations !== undefined &&
+      annotations === raw.annotations &&
+      holdsOnly(raw, 3)
+        ? (raw as unknown as ServiceAccount)
+        : { namespace, name, annotations: annotations ?? {} };
   }
   if (budget.capped) issues.capped(capMessage('service account'));
   return serviceAccount;
@@ -135,10 +150,18 @@ export const OBJECT_TEXT_BUDGET = 16 * 1024;
 /** A kept value longer than this is cut (IAM ARNs are at most 2,048 characters). */
 export const MAX_KEPT_VALUE_LENGTH = 2048;
 
-/** What is left of one object's text budget; `capped` once something did not fit. */
+/**
+ * What is left of one object's text budget; `capped` once something did not fit. It also carries
+ * whether the object is minimized in place (`inPlace`): arrays compacted, annotation values emptied,
+ * parts that hold only kept data kept themselves. A pod rebuilt from new objects costs several
+ * objects that the young-generation collector copies twice; the parsed file's are in the old one
+ * already (docs/performance.md).
+ */
 class TextBudget {
   left = OBJECT_TEXT_BUDGET;
   capped = false;
+
+  constructor(readonly inPlace: boolean) {}
 
   take(length: number): boolean {
     if (length > this.left) {
@@ -166,6 +189,8 @@ function capMessage(what: string): string {
 /**
  * Annotations as kept: values of the webhook's keys and their near-typos, every other key with an
  * empty value, in their order. Values are budgeted first, so a flood of keys cannot push them out.
+ * When everything fits (nearly always), one pass sums what is kept and one builds it; an object that
+ * already holds only kept data is returned itself.
  */
 function keptAnnotations(
   annotations: Record<string, string> | undefined,
@@ -173,6 +198,38 @@ function keptAnnotations(
   issues: Issues,
 ): Record<string, string> | undefined {
   if (annotations === undefined) return undefined;
+  const inPlace = budget.inPlace;
+  let needed = 0;
+  let asIs = inPlace || Object.getPrototypeOf(annotations) === Object.prototype;
+  for (const key in annotations) {
+    const value = annotations[key];
+    if (typeof value !== 'string') return budgetedAnnotations(annotations, budget, issues);
+    if (issues.keepsAnnotationValue(key)) {
+      if (value.length > MAX_KEPT_VALUE_LENGTH) return budgetedAnnotations(annotations, budget, issues);
+      needed += key.length + value.length;
+    } else {
+      needed += key.length;
+      // In place, a value that is not kept is emptied at once: the budgeted path keeps none either.
+      if (value === '') continue;
+      if (inPlace) setEntry(annotations, key, '');
+      else asIs = false;
+    }
+  }
+  if (needed > budget.left) return budgetedAnnotations(annotations, budget, issues);
+  budget.left -= needed;
+  if (asIs) return annotations;
+  const kept: Record<string, string> = {};
+  for (const key in annotations)
+    setEntry(kept, key, issues.keepsAnnotationValue(key) ? annotations[key] : '');
+  return kept;
+}
+
+/** `keptAnnotations` when not everything fits the budget (or a value is not a string): values first. */
+function budgetedAnnotations(
+  annotations: Record<string, string>,
+  budget: TextBudget,
+  issues: Issues,
+): Record<string, string> {
   const kept: Record<string, string> = {};
   let valued: Set<string> | undefined;
   for (const key in annotations) {
@@ -196,6 +253,17 @@ function keptAnnotations(
   return ordered;
 }
 
+/**
+ * Whether `object` is a plain object with exactly `count` enumerable keys: when the caller has read
+ * `count` keys of the model's shape from it, it holds nothing else and can be kept itself.
+ */
+function holdsOnly(object: JsonObject, count: number): boolean {
+  if (Object.getPrototypeOf(object) !== Object.prototype) return false;
+  let keys = 0;
+  for (const _key in object) if (++keys > count) return false;
+  return keys === count;
+}
+
 /** `map[key] = value` that keeps a `__proto__` key as data (it is one in JSON). */
 function setEntry(map: Record<string, string>, key: string, value: string): void {
   if (key === '__proto__')
@@ -210,7 +278,8 @@ function keptLabels(
 ): Record<string, string> | undefined {
   if (labels === undefined) return undefined;
   let kept: Record<string, string> | undefined;
-  for (const key of CHECKED_POD_LABELS) {
+  for (let i = 0; i < CHECKED_POD_LABELS.length; i++) {
+    const key = CHECKED_POD_LABELS[i];
     const value = labels[key];
     if (typeof value !== 'string') continue;
     const text = budget.value(value);
@@ -233,9 +302,9 @@ function kubernetesNamespace(metadata: JsonObject, issues: Issues): string | und
   return undefined;
 }
 
-/** Our pod shape or a Kubernetes Pod object, as a new minimal object. */
-export function parsePod(raw: JsonObject, issues: Issues): Pod {
-  const budget = new TextBudget();
+/** Our pod shape or a Kubernetes Pod object, as a new minimal object (`inPlace`: `parseServiceAccount`). */
+export function parsePod(raw: JsonObject, issues: Issues, inPlace = false): Pod {
+  const budget = new TextBudget(inPlace);
   const pod = isObject(raw.metadata)
     ? kubernetesPod(raw, raw.metadata, issues, budget)
     : ownPod(raw, issues, budget);
@@ -245,63 +314,74 @@ export function parsePod(raw: JsonObject, issues: Issues): Pod {
 
 function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
   if (raw.metadata !== undefined) issues.expected('the object metadata', raw.metadata, 'metadata');
-  const pod: Pod = {
-    namespace: requiredKubernetesName(raw, 'namespace', issues) ?? '',
-    name: requiredKubernetesName(raw, 'name', issues) ?? '',
-    serviceAccountName: 'default',
-    containers: [],
-  };
+  const namespace = requiredKubernetesName(raw, 'namespace', issues) ?? '';
+  const name = requiredKubernetesName(raw, 'name', issues) ?? '';
+  let serviceAccountName = 'default';
   if (raw.serviceAccountName !== undefined && raw.serviceAccountName !== null)
-    pod.serviceAccountName = requiredKubernetesName(raw, 'serviceAccountName', issues) ?? '';
-  // Optional fields are only written when present, so a pod read live and one read from a file are equal.
-  if (raw.phase !== undefined) {
-    const phase = optionalString(raw, 'phase', issues);
-    if (phase !== undefined) pod.phase = phase;
-  }
-  if (raw.startTime !== undefined) {
-    const startTime = optionalString(raw, 'startTime', issues, 'a date-time string');
-    if (startTime !== undefined) pod.startTime = startTime;
-  }
-  const owner = raw.owner;
-  if (owner !== undefined && owner !== null) {
-    if (isObject(owner)) {
+    serviceAccountName = requiredKubernetesName(raw, 'serviceAccountName', issues) ?? '';
+  const phase = raw.phase === undefined ? undefined : optionalString(raw, 'phase', issues);
+  const startTime =
+    raw.startTime === undefined ? undefined : optionalString(raw, 'startTime', issues, 'a date-time string');
+  let owner: Pod['owner'];
+  const rawOwner = raw.owner;
+  if (rawOwner !== undefined && rawOwner !== null) {
+    if (isObject(rawOwner)) {
       issues.path.push('owner');
-      const kind = requiredString(owner, 'kind', issues);
-      const name = requiredString(owner, 'name', issues);
+      const kind = requiredString(rawOwner, 'kind', issues);
+      const ownerName = requiredString(rawOwner, 'name', issues);
       issues.path.pop();
-      if (kind !== undefined && name !== undefined) pod.owner = { kind, name };
-    } else issues.expected('an object {"kind", "name"}', owner, 'owner');
+      if (kind !== undefined && ownerName !== undefined)
+        owner =
+          budget.inPlace && holdsOnly(rawOwner, 2) ? (rawOwner as Pod['owner']) : { kind, name: ownerName };
+    } else issues.expected('an object {"kind", "name"}', rawOwner, 'owner');
   }
-  const containers = raw.containers;
-  if (!Array.isArray(containers)) {
+  let containers: Container[] = [];
+  const rawContainers = raw.containers;
+  if (!Array.isArray(rawContainers)) {
     issues.expected(
       'an array of containers with their env',
-      containers,
+      rawContainers,
       'containers',
       'the IRSA checks read AWS_ROLE_ARN from it',
     );
   } else {
+    // In place: the kept containers are written over the list's first elements.
+    const kept: Container[] = budget.inPlace ? (rawContainers as Container[]) : [];
+    let count = 0;
     const path = issues.path;
     path.push('containers');
     const depth = path.length;
     path.push(0);
-    for (let i = 0; i < containers.length; i++) {
+    for (let i = 0; i < rawContainers.length; i++) {
       path[depth] = i;
-      const container = containers[i];
+      const container = rawContainers[i];
       if (!isObject(container)) {
         issues.expected('a container object', container);
         continue;
       }
-      const name = requiredString(container, 'name', issues) ?? '';
+      const containerName = requiredString(container, 'name', issues) ?? '';
       const init = container.init;
       if (init !== undefined && init !== null && typeof init !== 'boolean') {
         issues.expected('true or false', init, 'init');
       }
       const env = parseEnv(container.env, issues, budget);
-      if (!budget.take(name.length)) continue;
-      pod.containers.push(init === true ? { name, init: true, env } : { name, env });
+      if (!budget.take(containerName.length)) continue;
+      kept[count++] =
+        budget.inPlace &&
+        env === container.env &&
+        containerName === container.name &&
+        holdsOnly(container, init === true ? 3 : 2)
+          ? (container as unknown as Container)
+          : init === true
+            ? { name: containerName, init: true, env }
+            : { name: containerName, env };
     }
-    path.length = depth - 1;
+    path.pop();
+    path.pop();
+    if (budget.inPlace) {
+      if (kept.length !== count) kept.length = count;
+      containers = kept;
+    } else containers = exactCopy(kept);
   }
   // Annotations after the containers: the containers' variables are what the pod checks read.
   const annotations = keptAnnotations(
@@ -309,11 +389,32 @@ function ownPod(raw: JsonObject, issues: Issues, budget: TextBudget): Pod {
     budget,
     issues,
   );
-  if (annotations !== undefined) pod.annotations = annotations;
   const labels = keptLabels(
     raw.labels === undefined ? undefined : optionalStringMap(raw, 'labels', issues),
     budget,
   );
+  // The usual pod as one literal: a field added later goes to a separate property store, one more
+  // object per pod for the young generation to copy.
+  if (phase !== undefined && startTime !== undefined && owner !== undefined && annotations !== undefined) {
+    const pod: Pod = {
+      namespace,
+      name,
+      serviceAccountName,
+      containers,
+      phase,
+      startTime,
+      owner,
+      annotations,
+    };
+    if (labels !== undefined) pod.labels = labels;
+    return pod;
+  }
+  // Optional fields are only written when present, so a pod read live and one read from a file are equal.
+  const pod: Pod = { namespace, name, serviceAccountName, containers };
+  if (phase !== undefined) pod.phase = phase;
+  if (startTime !== undefined) pod.startTime = startTime;
+  if (owner !== undefined) pod.owner = owner;
+  if (annotations !== undefined) pod.annotations = annotations;
   if (labels !== undefined) pod.labels = labels;
   return pod;
 }
@@ -329,7 +430,9 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
     issues.expected('an array of {"name", "value"} entries', value, 'env');
     return [];
   }
-  const kept: EnvVar[] = [];
+  // In place: the kept entries are written over the list's first elements.
+  let kept: EnvVar[] | undefined = budget.inPlace ? (value as EnvVar[]) : undefined;
+  let count = 0;
   const path = issues.path;
   path.push('env');
   const depth = path.length;
@@ -354,15 +457,43 @@ function parseEnv(value: unknown, issues: Issues, budget: TextBudget): EnvVar[] 
       else if (raw !== undefined && raw !== null) issues.expected('a string', raw, 'value');
     }
     if (name === undefined || !isCheckedEnvVar(name)) continue;
+    let out: EnvVar | undefined;
     if (fromSource) {
-      if (budget.take(name.length)) kept.push({ name, valueFrom: true });
-      continue;
+      if (budget.take(name.length))
+        out =
+          budget.inPlace && valueFrom === true && holdsOnly(entry, 2)
+            ? (entry as unknown as EnvVar)
+            : { name, valueFrom: true };
+    } else {
+      const keptValue = budget.value(text);
+      if (budget.take(name.length + keptValue.length))
+        out =
+          budget.inPlace && keptValue === entry.value && holdsOnly(entry, 2)
+            ? (entry as unknown as EnvVar)
+            : { name, value: keptValue };
     }
-    const keptValue = budget.value(text);
-    if (budget.take(name.length + keptValue.length)) kept.push({ name, value: keptValue });
+    if (out === undefined) continue;
+    if (kept === undefined) kept = [out];
+    else kept[count] = out;
+    count++;
   }
-  path.length = depth - 1;
-  return kept;
+  path.pop();
+  path.pop();
+  if (kept === undefined) return [];
+  if (budget.inPlace) {
+    if (kept.length !== count) kept.length = count;
+    return kept;
+  }
+  return exactCopy(kept);
+}
+
+/**
+ * `list` without spare capacity. An array grown by `push` reserves 16 slots; the inventory retains a
+ * few arrays per pod, hundreds of thousands of pods, and every retained byte is copied by the young
+ * generation's collector (docs/performance.md). The grown array is left as short-lived garbage.
+ */
+function exactCopy<T>(list: T[]): T[] {
+  return list.slice();
 }
 
 function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, budget: TextBudget): Pod {
@@ -410,7 +541,7 @@ function kubernetesPod(raw: JsonObject, metadata: JsonObject, issues: Issues, bu
     issues.expected('the pod status object', status, 'status');
   }
   // Absent fields stay absent (not `undefined`), so a pod read live and one read from a file are equal.
-  const pod: Pod = { namespace, name, serviceAccountName, containers };
+  const pod: Pod = { namespace, name, serviceAccountName, containers: exactCopy(containers) };
   if (phase !== undefined) pod.phase = phase;
   // After the containers: their variables are what the pod checks read.
   const keptAnnotationMap = keptAnnotations(annotations, budget, issues);
@@ -447,7 +578,8 @@ function addContainers(
     if (!budget.take(name.length)) continue;
     out.push(init ? { name, init: true, env } : { name, env });
   }
-  path.length = depth - 1;
+  path.pop();
+  path.pop();
 }
 
 /**
