@@ -94,6 +94,26 @@ describe('explain over every service account of the demo organization', () => {
     },
   );
 
+  it('finds the same providers by account lookup (the HTML graph) as by walking every account', () => {
+    const accountsById = new Map(demo.accounts.map((account) => [account.accountId, account]));
+    let withProviders = 0;
+    for (const { account, cluster, sa } of demoServiceAccounts) {
+      const target = resolveTarget(demo, {
+        cluster: cluster.name,
+        namespace: sa.namespace,
+        serviceAccount: sa.name,
+        accountId: account.accountId,
+      });
+      const walked = neighbourhoodOf(target, { withoutTrustingRoles: true });
+      const looked = neighbourhoodOf(target, { withoutTrustingRoles: true, accountsById });
+      expect([...looked.providers].sort()).toEqual([...walked.providers].sort());
+      expect(looked.accounts).toEqual(walked.accounts);
+      expect(looked.ownRoles).toEqual(walked.ownRoles);
+      if (walked.providers.size > 0) withProviders++;
+    }
+    expect(withProviders).toBeGreaterThan(50);
+  });
+
   it('evaluates far fewer roles than a full scan', () => {
     const totals = demoServiceAccounts.map(
       ({ account, cluster, sa }) =>

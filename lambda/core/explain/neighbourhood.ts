@@ -9,7 +9,7 @@ import { accountOfArn, stripScheme } from '../arn';
 import type { Check } from '../checks/types';
 import type { ResourceFilter } from '../engine';
 import type { Finding } from '../findings';
-import type { PodIdentityAssociation, TrustPolicy } from '../model';
+import type { Account, PodIdentityAssociation, TrustPolicy } from '../model';
 import { ANNOTATION_ROLE_ARN } from '../model';
 import type { ResolvedTarget } from './target';
 
@@ -44,6 +44,12 @@ export interface NeighbourhoodOptions {
    * `inNeighbourhood` (which does not read it), such as the HTML report's graph.
    */
   withoutTrustingRoles?: boolean;
+  /**
+   * The inventory's accounts by id (the audit context's `accounts`): with `withoutTrustingRoles`, the
+   * providers are then looked up in the one or two accounts that can hold them instead of walking every
+   * account — the graph asks once per service account. `providers` is the same set.
+   */
+  accountsById?: ReadonlyMap<string, Account>;
 }
 
 export function neighbourhoodOf(target: ResolvedTarget, options: NeighbourhoodOptions = {}): Neighbourhood {
@@ -66,6 +72,14 @@ export function neighbourhoodOf(target: ResolvedTarget, options: NeighbourhoodOp
   const providers = new Set<string>();
   const issuer = cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined;
   const providerAccounts = new Set([account.accountId, accountOfArn(annotatedRole ?? '') ?? '']);
+  if (options.withoutTrustingRoles && options.accountsById) {
+    for (const accountId of providerAccounts) {
+      const other = options.accountsById.get(accountId);
+      if (!issuer || !other) continue;
+      for (const provider of other.oidcProviders) if (provider.url === issuer) providers.add(provider.arn);
+    }
+    return { target, annotatedRole, association, ownRoles, trustingRoles, providers, accounts };
+  }
   for (const other of target.inventory.accounts) {
     for (const role of other.roles) {
       if (options.withoutTrustingRoles) break;

@@ -15,7 +15,7 @@
 import { checkById } from '../../core/checks/index';
 import { buildContext } from '../../core/context';
 import { podMechanism } from '../../core/explain/mechanism';
-import { inNeighbourhood, neighbourhoodOf } from '../../core/explain/neighbourhood';
+import { inNeighbourhood, type Neighbourhood, neighbourhoodOf } from '../../core/explain/neighbourhood';
 import type { ResolvedTarget } from '../../core/explain/target';
 import { verdictOf } from '../../core/explain/verdict';
 import type { Inventory } from '../../core/model';
@@ -67,8 +67,96 @@ function roleId(arn: string): string {
   return `role:${arn}`;
 }
 
+function clusterKey(accountId: string, region: string, cluster: string): string {
+  return `${accountId}\u0000${region}\u0000${cluster}`;
+}
+
+/**
+ * The scan's findings by the resource a neighbourhood can hold them under (core/explain/neighbourhood.ts
+ * `inNeighbourhood`, which still decides): the graph asks for one neighbourhood per configured service
+ * account, and testing every finding for each was quadratic in the organization's size.
+ */
+interface FindingIndex {
+  byServiceAccount: Map<string, number[]>;
+  byCluster: Map<string, number[]>;
+  byRole: Map<string, number[]>;
+  byProvider: Map<string, number[]>;
+  byAccount: Map<string, number[]>;
+}
+
+function indexFindings(scan: ScanResult): FindingIndex {
+  const index: FindingIndex = {
+    byServiceAccount: new Map(),
+    byCluster: new Map(),
+    byRole: new Map(),
+    byProvider: new Map(),
+    byAccount: new Map(),
+  };
+  const add = (map: Map<string, number[]>, key: string, at: number) => {
+    const list = map.get(key);
+    if (list) list.push(at);
+    else map.set(key, [at]);
+  };
+  scan.findings.forEach((finding, at) => {
+    const check = checkById(finding.checkId);
+    if (!check) return;
+    const r = finding.resource;
+    const inCluster =
+      r.cluster === undefined ? undefined : clusterKey(r.accountId, r.region ?? '', r.cluster);
+    const serviceAccount =
+      inCluster === undefined ? undefined : `${inCluster}\u0000${r.namespace}\u0000${r.serviceAccount}`;
+    switch (check.runsOn) {
+      case 'role':
+        if (r.roleArn !== undefined) add(index.byRole, r.roleArn, at);
+        if (serviceAccount !== undefined) add(index.byServiceAccount, serviceAccount, at);
+        return;
+      case 'serviceAccount':
+      case 'workload':
+      case 'association':
+        if (serviceAccount !== undefined) add(index.byServiceAccount, serviceAccount, at);
+        return;
+      case 'cluster':
+        if (inCluster !== undefined) add(index.byCluster, inCluster, at);
+        return;
+      case 'provider':
+        if (r.providerArn !== undefined) add(index.byProvider, r.providerArn, at);
+        return;
+      case 'account':
+      case 'coverage':
+        add(index.byAccount, r.accountId, at);
+        return;
+    }
+  });
+  return index;
+}
+
+/** The findings that may be in the neighbourhood, in the scan's order. */
+function candidates(index: FindingIndex, area: Neighbourhood): number[] {
+  const { account, cluster, namespace, serviceAccount } = area.target;
+  const inCluster = clusterKey(account.accountId, cluster.region, cluster.name);
+  const found = new Set<number>();
+  const take = (list: number[] | undefined) => {
+    for (const at of list ?? []) found.add(at);
+  };
+  take(index.byServiceAccount.get(`${inCluster}\u0000${namespace}\u0000${serviceAccount}`));
+  take(index.byCluster.get(inCluster));
+  for (const arn of area.ownRoles) take(index.byRole.get(arn));
+  for (const arn of area.providers) take(index.byProvider.get(arn));
+  for (const accountId of area.accounts) take(index.byAccount.get(accountId));
+  return [...found].sort((a, b) => a - b);
+}
+
 export function identityGraph(inventory: Inventory, scan: ScanResult): IdentityGraph {
   const ctx = buildContext(inventory.accounts);
+  const findingIndex = indexFindings(scan);
+  const skippedByCluster = new Map<string, ScanResult['skipped']>();
+  for (const entry of scan.skipped) {
+    if (entry.cluster === undefined) continue;
+    const key = clusterKey(entry.accountId, entry.region ?? '', entry.cluster);
+    const list = skippedByCluster.get(key);
+    if (list) list.push(entry);
+    else skippedByCluster.set(key, [entry]);
+  }
   const clusters: GraphNode[] = [];
   const serviceAccounts = new Map<string, GraphNode[]>();
   const roleNodes = new Map<string, GraphNode>();
@@ -120,9 +208,7 @@ export function identityGraph(inventory: Inventory, scan: ScanResult): IdentityG
     };
     clusters.push(node);
     serviceAccounts.set(id, []);
-    const skipped = scan.skipped.filter(
-      (s) => s.accountId === account.accountId && s.region === cluster.region && s.cluster === cluster.name,
-    );
+    const skipped = skippedByCluster.get(clusterKey(account.accountId, cluster.region, cluster.name)) ?? [];
     const clusterScan: ScanResult = { ...scan, skipped };
 
     // The service accounts with an annotation or an association: explain's verdict on their edges.
@@ -141,13 +227,13 @@ export function identityGraph(inventory: Inventory, scan: ScanResult): IdentityG
       // The target as explain resolves it, built directly: the service account of an association may
       // not exist (podidentity.sa-missing), which explain's verdict covers.
       const target: ResolvedTarget = { inventory, account, cluster, namespace, serviceAccount: name };
-      const area = neighbourhoodOf(target, { withoutTrustingRoles: true });
+      const area = neighbourhoodOf(target, { withoutTrustingRoles: true, accountsById: ctx.accounts });
       const mechanism = podMechanism(area);
-      // Explain's findings are the scan's findings in the neighbourhood (test/explain property test).
-      const findings = clusterScan.findings.filter((finding) => {
-        const check = checkById(finding.checkId);
-        return check !== undefined && inNeighbourhood(area, finding, check);
-      });
+      // Explain's findings are the scan's findings in the neighbourhood (test/explain property test),
+      // looked up by the resources a neighbourhood can hold rather than by testing every finding.
+      const findings = candidates(findingIndex, area)
+        .map((at) => scan.findings[at])
+        .filter((finding) => inNeighbourhood(area, finding, checkById(finding.checkId)!));
       const { verdict, summary } = verdictOf(area, mechanism, { ...clusterScan, findings });
       const from = serviceAccount(node, namespace, name);
       const uses = (kind: 'irsa' | 'pod-identity') =>

@@ -172,11 +172,47 @@ function short(label: string): string {
   return label.length <= LABEL_CHARS ? label : `${label.slice(0, LABEL_CHARS - 1)}…`;
 }
 
+/**
+ * What every cluster's drawing looks up, built once: its edges (in the graph's order) and where each
+ * role sits in `graph.roles`. Filtering every edge and role per cluster was quadratic in the
+ * organization's size (docs/performance.md "Scale").
+ */
+interface GraphLayoutIndex {
+  edgesByCluster: Map<string, GraphEdge[]>;
+  /** Role id → its account's position in `graph.roles` and its own within the account. */
+  rolePlace: Map<string, { account: number; at: number }>;
+  accounts: { accountId: string; roles: GraphNode[] }[];
+}
+
+function layoutIndex(graph: IdentityGraph): GraphLayoutIndex {
+  const clusterOf = new Map<string, string>();
+  for (const cluster of graph.clusters) clusterOf.set(cluster.id, cluster.id);
+  for (const [id, sas] of graph.serviceAccounts) for (const sa of sas) clusterOf.set(sa.id, id);
+  const edgesByCluster = new Map<string, GraphEdge[]>();
+  for (const edge of graph.edges) {
+    const from = clusterOf.get(edge.from);
+    const to = clusterOf.get(edge.to);
+    for (const id of from === to ? [from] : [from, to]) {
+      if (id === undefined) continue;
+      const list = edgesByCluster.get(id);
+      if (list) list.push(edge);
+      else edgesByCluster.set(id, [edge]);
+    }
+  }
+  const rolePlace = new Map<string, { account: number; at: number }>();
+  const accounts = [...graph.roles].map(([accountId, roles]) => ({ accountId, roles }));
+  accounts.forEach(({ roles }, account) => {
+    roles.forEach((role, at) => {
+      if (!rolePlace.has(role.id)) rolePlace.set(role.id, { account, at });
+    });
+  });
+  return { edgesByCluster, rolePlace, accounts };
+}
+
 /** One cluster's graph: its service accounts on the left, the roles they reach on the right. */
-function clusterGraph(graph: IdentityGraph, cluster: GraphNode): string {
+function clusterGraph(graph: IdentityGraph, cluster: GraphNode, index: GraphLayoutIndex): string {
   const sas = graph.serviceAccounts.get(cluster.id) ?? [];
-  const inCluster = new Set([cluster.id, ...sas.map((n) => n.id)]);
-  const edges = graph.edges.filter((e) => inCluster.has(e.from) || inCluster.has(e.to));
+  const edges = index.edgesByCluster.get(cluster.id) ?? [];
   const roleIds = new Set(edges.flatMap((e) => [e.from, e.to]).filter((id) => id.startsWith('role:')));
   const y = new Map<string, number>();
   const left: string[] = [];
@@ -192,9 +228,22 @@ function clusterGraph(graph: IdentityGraph, cluster: GraphNode): string {
   const leftRows = row;
   row = 0;
   const right: string[] = [];
-  for (const [accountId, roles] of graph.roles) {
-    const shown = roles.filter((r) => roleIds.has(r.id));
-    if (shown.length === 0) continue;
+  // The cluster's roles by account, in `graph.roles` order (accounts, then roles within each).
+  const byAccount = new Map<number, { at: number; role: GraphNode }[]>();
+  for (const id of roleIds) {
+    const place = index.rolePlace.get(id);
+    if (!place) continue;
+    const entry = { at: place.at, role: index.accounts[place.account].roles[place.at] };
+    const list = byAccount.get(place.account);
+    if (list) list.push(entry);
+    else byAccount.set(place.account, [entry]);
+  }
+  for (const account of [...byAccount.keys()].sort((a, b) => a - b)) {
+    const accountId = index.accounts[account].accountId;
+    const shown = byAccount
+      .get(account)!
+      .sort((a, b) => a.at - b.at)
+      .map((entry) => entry.role);
     right.push(
       `<text x="${RIGHT_X}" y="${TOP + row * ROW + 4}" class="group">account ${escapeHtml(accountId)}</text>`,
     );
@@ -247,7 +296,8 @@ function graphSection(graph: IdentityGraph | undefined): string {
     ...graph.clusters.map((c) => `<option value="${escapeHtml(c.id)}">${escapeHtml(c.title)}</option>`),
     '</select></label>',
   );
-  for (const cluster of graph.clusters) out.push(clusterGraph(graph, cluster));
+  const index = layoutIndex(graph);
+  for (const cluster of graph.clusters) out.push(clusterGraph(graph, cluster, index));
   if (graph.clusters.length === 0) out.push('<p>No clusters.</p>');
   out.push('</section>');
   return out.join('\n');
