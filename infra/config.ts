@@ -15,7 +15,7 @@ import {
   type StackSetCallAs,
   scheduleExpressionProblem,
 } from '../lambda/settings/settings';
-import { EVALUATE_MEMORY_MB, sizingWarnings } from './sizing';
+import { sizingWarnings } from './sizing';
 
 export interface AuditorConfig {
   /** EventBridge Scheduler expression: `cron(…)` with six fields or `rate(…)`. */
@@ -70,6 +70,8 @@ export interface AuditorConfig {
   scale: 'single' | 'distributed';
   /** Distributed mode: accounts per collect child, children at once, failed children tolerated (%). */
   map: { batchSize: number; maxConcurrency: number; toleratedFailurePercentage: number };
+  /** Distributed mode: the evaluate step's memory (it holds the whole organization). */
+  evaluateMemoryMb: number;
   /** Non-fatal remarks (e.g. a schedule less frequent than the staleness alarm). */
   warnings: string[];
 }
@@ -195,6 +197,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     read.integer(SETTINGS.reportRetentionDays) ?? SETTINGS.reportRetentionDays.default;
   const checksDocUrl = read.string(SETTINGS.checksDocUrl);
   const scale = read.oneOf(SETTINGS.scale) ?? SETTINGS.scale.default;
+  const evaluateMemoryMb = read.integer(SETTINGS.evaluateMemoryMb) ?? SETTINGS.evaluateMemoryMb.default;
   const map = {
     batchSize: read.integer(SETTINGS.mapBatchSize) ?? SETTINGS.mapBatchSize.default,
     maxConcurrency: read.integer(SETTINGS.mapMaxConcurrency) ?? SETTINGS.mapMaxConcurrency.default,
@@ -209,7 +212,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
       expectedAccounts: read.integer(SETTINGS.expectedAccounts),
       memoryMb,
       timeoutMinutes,
-      evaluateMemoryMb: EVALUATE_MEMORY_MB,
+      evaluateMemoryMb,
     }),
   );
 
@@ -250,6 +253,7 @@ export function parseConfig(context: Record<string, unknown>): AuditorConfig {
     checksDocUrl,
     scale,
     map,
+    evaluateMemoryMb,
     warnings,
   };
 }

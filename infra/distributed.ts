@@ -31,7 +31,6 @@ import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { type ReportBucket, securityHubStatements } from './exports';
-import { EVALUATE_MEMORY_MB } from './sizing';
 import { readOrganizationStatement } from './statements';
 import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
@@ -174,7 +173,7 @@ export class DistributedAudit extends Construct {
     });
     // The pipeline applies the suppressions file in the evaluate step, as the audit function does.
     this.evaluate = step('Evaluate', 'evaluate', evaluateRole, {
-      memoryMb: Math.max(config.memoryMb, EVALUATE_MEMORY_MB),
+      memoryMb: config.evaluateMemoryMb,
       timeout: Duration.minutes(15),
       ...(props.suppressions
         ? {

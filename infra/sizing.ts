@@ -17,8 +17,6 @@ export const MEASURED_PER_1000_ACCOUNTS = {
   evaluate: { memoryMb: 300, seconds: 9.4 },
 } as const;
 
-/** The evaluate step's memory at least (it holds the organization's model). */
-export const EVALUATE_MEMORY_MB = 4096;
 /** Node.js, the SDK and the bundle before any inventory. */
 const BASE_MEMORY_MB = 256;
 const LAMBDA_MAX_MEMORY_MB = 10_240;
@@ -26,9 +24,10 @@ const LAMBDA_MAX_MEMORY_MB = 10_240;
 export interface SizingInput {
   scale: 'single' | 'distributed';
   expectedAccounts?: number;
-  /** The audit function's memory; the evaluate step has at least `evaluateMemoryMb`. */
+  /** The audit function's memory (single mode; the collect children in the distributed mode). */
   memoryMb: number;
   timeoutMinutes: number;
+  /** The evaluate step's memory (distributed mode). */
   evaluateMemoryMb: number;
 }
 
@@ -50,12 +49,12 @@ export function sizingWarnings(input: SizingInput): string[] {
       );
     }
   } else {
-    const memoryMb = Math.max(input.memoryMb, input.evaluateMemoryMb);
+    const memoryMb = input.evaluateMemoryMb;
     const needMb = Math.ceil(BASE_MEMORY_MB + thousands * MEASURED_PER_1000_ACCOUNTS.evaluate.memoryMb);
     const seconds = Math.round(thousands * MEASURED_PER_1000_ACCOUNTS.evaluate.seconds);
     if (needMb > memoryMb || seconds > 15 * 60) {
       warnings.push(
-        `expectedAccounts=${accounts}: the evaluate step needs about ${needMb} MB and ${seconds} s (docs/performance.md) and has ${memoryMb} MB and 900 s${needMb > LAMBDA_MAX_MEMORY_MB || seconds > 900 ? ': this organization is beyond what the evaluate step can hold today' : `; raise memoryMb to at least ${needMb}`}`,
+        `expectedAccounts=${accounts}: the evaluate step needs about ${needMb} MB and ${seconds} s (docs/performance.md) and has ${memoryMb} MB and 900 s${needMb > LAMBDA_MAX_MEMORY_MB || seconds > 900 ? ': this organization is beyond what the evaluate step can hold today' : `; raise evaluateMemoryMb to at least ${needMb}`}`,
       );
     }
   }

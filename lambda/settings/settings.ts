@@ -526,6 +526,15 @@ export const SETTINGS = {
     defaultDoc: 'unset',
     doc: 'accounts you expect to audit: synth warns when the chosen `scale` and memory will not fit them ([performance.md](performance.md#scale))',
   },
+  evaluateMemoryMb: {
+    type: 'integer',
+    default: 4096,
+    min: 1024,
+    max: 10240,
+    context: 'evaluateMemoryMb',
+    group: 'Function',
+    doc: 'distributed mode: memory in MB of the evaluate step, which holds the whole organization (about 300 MB per 1,000 accounts measured; `expectedAccounts` says when to raise it)',
+  },
   mapBatchSize: {
     type: 'integer',
     default: 25,

@@ -192,6 +192,16 @@ describe('scale=distributed', () => {
     );
   });
 
+  it('sizes each step: collect children with memoryMb, evaluate with evaluateMemoryMb', () => {
+    const memory = (t: Template, prefix: string) =>
+      properties(t, 'AWS::Lambda::Function', prefix).MemorySize as number;
+    expect(memory(template, 'DistributedCollect')).toBe(1769);
+    expect(memory(template, 'DistributedEvaluate')).toBe(4096);
+    const sized = synth({ ...DISTRIBUTED, memoryMb: '1024', evaluateMemoryMb: '8192' }).template;
+    expect(memory(sized, 'DistributedCollect')).toBe(1024);
+    expect(memory(sized, 'DistributedEvaluate')).toBe(8192);
+  });
+
   it('gives each step only what it does', () => {
     expect(actions(statementsOf(template, 'DistributedPlanRole'))).toEqual([
       'dynamodb:DeleteItem',

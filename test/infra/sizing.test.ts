@@ -38,9 +38,9 @@ describe('sizing warnings', () => {
   it('say when the evaluate step of the distributed mode will not hold the organization', () => {
     expect(warnings({ scale: 'distributed', expectedAccounts: '10000' })).toEqual([]);
     expect(warnings({ scale: 'distributed', expectedAccounts: '15000' })).toEqual([
-      expect.stringMatching(/evaluate step needs about 4756 MB.*raise memoryMb to at least 4756/),
+      expect.stringMatching(/evaluate step needs about 4756 MB.*raise evaluateMemoryMb to at least 4756/),
     ]);
-    expect(warnings({ scale: 'distributed', expectedAccounts: '15000', memoryMb: '4756' })).toEqual([]);
+    expect(warnings({ scale: 'distributed', expectedAccounts: '15000', evaluateMemoryMb: '4756' })).toEqual([]);
     expect(warnings({ scale: 'distributed', expectedAccounts: '40000' })).toEqual([
       expect.stringMatching(/needs about 12256 MB.*beyond what the evaluate step can hold today/),
     ]);
