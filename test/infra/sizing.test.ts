@@ -40,7 +40,9 @@ describe('sizing warnings', () => {
     expect(warnings({ scale: 'distributed', expectedAccounts: '15000' })).toEqual([
       expect.stringMatching(/evaluate step needs about 4756 MB.*raise evaluateMemoryMb to at least 4756/),
     ]);
-    expect(warnings({ scale: 'distributed', expectedAccounts: '15000', evaluateMemoryMb: '4756' })).toEqual([]);
+    expect(warnings({ scale: 'distributed', expectedAccounts: '15000', evaluateMemoryMb: '4756' })).toEqual(
+      [],
+    );
     expect(warnings({ scale: 'distributed', expectedAccounts: '40000' })).toEqual([
       expect.stringMatching(/needs about 12256 MB.*beyond what the evaluate step can hold today/),
     ]);
