@@ -9,7 +9,9 @@
  * lock), the run-artifact bucket, and alarms on failed executions and on accounts whose collect child
  * failed. The collect step runs as the audit function's role: it is the role the member roles trust.
  * The evaluate step runs the pipeline's suppressions and exporters as the audit function does: it gets
- * the bundled suppressions file, the Security Hub statements and the report bucket's grant.
+ * the bundled suppressions file, the Security Hub statements and the report bucket's grant. The plan
+ * step gets the suppressions file too: it checks it before taking the lock, so an invalid file fails
+ * the execution before the collection (docs/suppressions.md).
  */
 import * as path from 'node:path';
 import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
@@ -63,7 +65,7 @@ export interface DistributedAuditProps {
   environment: Record<string, string>;
   metricsNamespace: string;
   serviceName: string;
-  /** The validated suppressions file (infra/suppressions.ts): bundled into the evaluate step. */
+  /** The validated suppressions file (infra/suppressions.ts): bundled into the plan and evaluate steps. */
   suppressions?: DeploymentSuppressions;
   /** The report bucket of `-c reportBucket` (infra/exports.ts): the evaluate step writes the reports. */
   reportBucket?: ReportBucket;
@@ -166,21 +168,27 @@ export class DistributedAudit extends Construct {
       });
       return fn;
     };
-    this.plan = step('Plan', 'plan', planRole, { memoryMb: 512, timeout: Duration.minutes(5) });
+    // The plan checks the suppressions file before the lock (an invalid one fails the execution before
+    // the collection); the evaluate step applies it, as the audit function does.
+    const suppressions = props.suppressions
+      ? {
+          environment: { [ENV.suppressionsFile]: props.suppressions.bundledName },
+          commandHooks: suppressionsCommandHooks(props.suppressions),
+        }
+      : {};
+    this.plan = step('Plan', 'plan', planRole, {
+      memoryMb: 512,
+      timeout: Duration.minutes(5),
+      ...suppressions,
+    });
     this.collect = step('Collect', 'collect', props.collectRole, {
       memoryMb: config.memoryMb,
       timeout: COLLECT_TIMEOUT,
     });
-    // The pipeline applies the suppressions file in the evaluate step, as the audit function does.
     this.evaluate = step('Evaluate', 'evaluate', evaluateRole, {
       memoryMb: config.evaluateMemoryMb,
       timeout: Duration.minutes(15),
-      ...(props.suppressions
-        ? {
-            environment: { [ENV.suppressionsFile]: props.suppressions.bundledName },
-            commandHooks: suppressionsCommandHooks(props.suppressions),
-          }
-        : {}),
+      ...suppressions,
     });
     this.failed = step('Failed', 'failed', failedRole, { memoryMb: 256, timeout: Duration.minutes(1) });
 
@@ -314,7 +322,8 @@ export class DistributedAudit extends Construct {
     plan.addCatch(
       new sfn.Fail(this, 'PlanFailed', {
         error: 'PlanFailed',
-        cause: 'The plan step failed; it recorded the run failed and released the lock itself',
+        cause:
+          'The plan step failed; it recorded the run failed and released the lock itself, or (an invalid suppressions file) took neither',
       }),
       {
         resultPath: '$.error',

@@ -88,10 +88,33 @@ export interface RunOutputDeps {
 export type RunOutputs = Pick<AuditDeps, 'suppressions' | 'exporters' | 'reportLink'>;
 
 /**
- * The suppressions file the CDK app bundled (docs/suppressions.md), read on every run and judged as of
- * the run's start, and the exporters with the notification's report link (docs/deployment.md §14).
- * An invalid file throws (after logging it): no audit is run rather than one that alerts on accepted
- * risks or hides new ones.
+ * The suppressions file the CDK app bundled (docs/suppressions.md), read and judged as of the run's
+ * start; undefined when the deployment has none. An invalid file throws (after logging it): no audit
+ * is run rather than one that alerts on accepted risks or hides new ones. The single handler and the
+ * distributed plan call it before the run lock; the evaluate step again (through `runOutputs`).
+ */
+export function bundledSuppressions(
+  config: HandlerConfig,
+  run: { startedAt: Date; logger: Logger; deps: RunOutputDeps },
+): LoadedSuppressions | undefined {
+  if (!config.suppressionsFile) return undefined;
+  try {
+    return loadSuppressionsFile(
+      resolve(run.deps.functionDir ?? __dirname, config.suppressionsFile),
+      run.startedAt,
+      config.suppressionsFile,
+    );
+  } catch (error) {
+    run.logger.error('the suppressions file is invalid; no audit was run', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    throw error;
+  }
+}
+
+/**
+ * The bundled suppressions file (`bundledSuppressions`, which throws on an invalid file) and the
+ * exporters with the notification's report link (docs/deployment.md §14).
  */
 export function runOutputs(
   config: HandlerConfig,
@@ -103,21 +126,7 @@ export function runOutputs(
     deps: RunOutputDeps;
   },
 ): RunOutputs {
-  let suppressions: LoadedSuppressions | undefined;
-  if (config.suppressionsFile) {
-    try {
-      suppressions = loadSuppressionsFile(
-        resolve(run.deps.functionDir ?? __dirname, config.suppressionsFile),
-        run.startedAt,
-        config.suppressionsFile,
-      );
-    } catch (error) {
-      run.logger.error('the suppressions file is invalid; no audit was run', {
-        error: error instanceof Error ? error.message : String(error),
-      });
-      throw error;
-    }
-  }
+  const suppressions = bundledSuppressions(config, run);
   const { exporters, reportLink } = exportersFor(
     config,
     run.env.AWS_REGION ?? 'us-east-1',

@@ -4,8 +4,10 @@
  * `NotScanned` coverage error of its account), then runs the pipeline of the single mode over the
  * whole organization — checks, suppressions, drift, store, run record, exporters, notification — and
  * releases the run lock. The pipeline's lock is the plan's: it is adopted (renewed under the same
- * holder), never taken anew. An invalid suppressions file fails the step before anything is read;
- * the state machine's Catch then records the run failed and releases the lock (failed.ts).
+ * holder), never taken anew. The plan checked the suppressions file already; this step reads its
+ * own bundled copy again, judged as of the same start, and an invalid one fails the step before
+ * anything is read; the state machine's Catch then records the run failed and releases the lock
+ * (failed.ts).
  */
 
 import { MetricUnit } from '@aws-lambda-powertools/metrics';

@@ -3,6 +3,9 @@
  * for the whole execution, records the run as running, lists the accounts to audit (Organizations,
  * include / exclude, as the single mode does) and writes them to the artifact bucket for the
  * Distributed Map. Another run holding the lock makes this execution end quietly (`skipped`).
+ * First of all it reads the bundled suppressions file, as the single handler does: an invalid file
+ * fails the plan before the lock, the run record or any AWS call (docs/suppressions.md), not the
+ * evaluate step after the whole collection.
  */
 import { defaultRunId } from '../app/pipeline';
 import type { RunLock } from '../app/ports';
@@ -11,6 +14,7 @@ import { RunLockedError } from '../app/store-errors';
 import { listAccountTargets } from '../collect/collect';
 import {
   artifactsOf,
+  bundledSuppressions,
   collectOptions,
   createLogger,
   errorCode,
@@ -33,6 +37,9 @@ export async function planRun(context: InvocationContext, deps: StepDeps = {}): 
   const startedAt = clock();
   const runId = defaultRunId(startedAt);
   logger.appendKeys({ runId, step: 'plan' });
+  // Judged as of the run's start, as the evaluate step judges it again (it reads `startedAt`). Thrown
+  // before the lock, nothing to clean up: the state machine's Catch fails the execution.
+  bundledSuppressions(config, { startedAt, logger, deps });
 
   let lock: RunLock;
   try {

@@ -15,6 +15,7 @@ import { type RunOutputDeps, resultsStore } from '../lambda-runtime';
 
 // The entry helpers both modes share (lambda/lambda-runtime.ts), for the steps' imports.
 export {
+  bundledSuppressions,
   collectOptions,
   createLogger,
   createMetrics,

@@ -148,6 +148,8 @@ interface Execution {
   env?: NodeJS.ProcessEnv;
   /** More dependencies of every step (where the function's files are, the exporters' clients). */
   deps?: Partial<StepDeps>;
+  /** More dependencies of the evaluate step alone (its own bundle's files). */
+  evaluateDeps?: Partial<StepDeps>;
 }
 
 /** One scheduled execution of the state machine against a fresh simulation of `org`. */
@@ -172,7 +174,12 @@ async function execute(run: Execution = {}): Promise<{ outcome: ExecutionOutcome
       plan: () => planRun(context(), deps),
       readItems: (planned) => artifacts.readAccountList(planned.runId),
       collect: (event, index) => collectBatch(event, context(), run.child ? run.child(index, deps) : deps),
-      evaluate: (planned) => evaluateRun(planned, { ...context(), invokedFunctionArn: EVALUATE_ARN }, deps),
+      evaluate: (planned) =>
+        evaluateRun(
+          planned,
+          { ...context(), invokedFunctionArn: EVALUATE_ARN },
+          { ...deps, ...run.evaluateDeps },
+        ),
       failed: (event) => recordFailedRun(event, deps),
     },
     { batchSize: 1, maxConcurrency: 2, toleratedFailurePercentage: 50, childTimeoutMs: 10_000, ...run.map },
@@ -186,6 +193,18 @@ async function findings(status: 'open' | 'resolved'): Promise<StoredFinding[]> {
 
 async function runs() {
   return (await listRuns(dynamo.store(), { limit: 50 }, new Date(nextStart))).runs;
+}
+
+/** Every object of the artifact bucket (the runs of all the tests of this file). */
+async function allKeys(): Promise<string[]> {
+  const keys: string[] = [];
+  let token: string | undefined;
+  do {
+    const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET, ContinuationToken: token }));
+    keys.push(...(listed.Contents ?? []).map((object) => object.Key!));
+    token = listed.NextContinuationToken;
+  } while (token);
+  return keys.sort();
 }
 
 async function keysOf(runId: string): Promise<string[]> {
@@ -481,12 +500,84 @@ describe('the distributed mode applies the suppressions file and the exporters a
     }
   });
 
-  it('an invalid suppressions file fails the evaluate step: the run is recorded failed, the lock released', async () => {
+  it('a valid file passes the plan unchanged: the same accounts planned as without one', async () => {
+    const withFile = await execute({
+      env: { [ENV.suppressionsFile]: 'irsa-audit.suppressions.yaml' },
+      deps: { functionDir: functionDirWith('irsa-audit.suppressions.yaml', batchSuppressions()) },
+    });
+    const without = await execute();
+    expect(withFile.outcome.status).toBe('succeeded');
+    if (withFile.outcome.plan?.status !== 'planned' || without.outcome.plan?.status !== 'planned')
+      throw new Error('not planned');
+    const { runId, startedAt, lock, accountListKey, ...rest } = withFile.outcome.plan;
+    expect(without.outcome.plan).toMatchObject(rest);
+    expect(rest).toMatchObject({ status: 'planned', accounts: 3 });
+    const artifacts = new RunArtifacts({ client: s3, bucket: BUCKET });
+    expect(await artifacts.readAccountList(runId)).toEqual(
+      await artifacts.readAccountList(without.outcome.plan.runId),
+    );
+  });
+
+  const INVALID: { what: string; name: string; body?: () => string; runAgo?: number; message: RegExp }[] = [
+    { what: 'missing', name: 'irsa-audit.suppressions.yaml', message: /cannot read the suppressions file/ },
+    {
+      what: 'invalid',
+      name: 'bad.json',
+      body: () => JSON.stringify({ version: 1, suppressions: [{ check: 'x' }] }),
+      message: /bad\.json/,
+    },
+    {
+      // Valid today, but judged as of the run's start (400 days ago) it expires more than a year later.
+      what: "invalid as of the run's start",
+      name: 'irsa-audit.suppressions.yaml',
+      body: batchSuppressions,
+      runAgo: 400 * 86_400_000,
+      message: /more than one year after/,
+    },
+  ];
+  it.each(INVALID)(
+    'a suppressions file $what fails the plan: no lock, no run record, no account list, no AWS call',
+    async ({ name, body, runAgo, message }) => {
+      const functionDir = body
+        ? functionDirWith(name, body())
+        : mkdtempSync(join(tmpdir(), 'irsa-function-'));
+      const logger = quietLogger();
+      const logged = jest.spyOn(logger, 'error');
+      const sim = new SimulatedAws(testOrganization());
+      const start = new Date(nextStart - (runAgo ?? 0));
+      const before = await allKeys();
+      await expect(
+        execute({
+          env: { [ENV.suppressionsFile]: name },
+          deps: { functionDir, logger, collectDeps: collectDeps(sim), clock: () => start },
+        }),
+      ).rejects.toMatchObject({ name: 'SuppressionsError', message: expect.stringMatching(message) });
+      // The single handler's log line (lambda/lambda-runtime.ts), then nothing.
+      expect(logged.mock.calls).toEqual([
+        ['the suppressions file is invalid; no audit was run', { error: expect.stringMatching(message) }],
+      ]);
+      expect(sim.calls).toBe(0);
+      expect(await dynamo.store().readLock()).toBeUndefined();
+      expect(await runs()).toEqual([]);
+      expect(await allKeys()).toEqual(before);
+      expect(published()).toEqual([]);
+      // Nothing to clean up: the next execution runs.
+      expect((await execute()).outcome.status).toBe('succeeded');
+    },
+  );
+
+  it('the evaluate step checks its own copy again: invalid there, the run is recorded failed, the lock released', async () => {
+    // The plan's copy is valid; the evaluate step's is not (each function has its own bundle).
+    const valid = functionDirWith('bad.json', JSON.stringify({ version: 1, suppressions: [] }));
     const functionDir = functionDirWith(
       'bad.json',
       JSON.stringify({ version: 1, suppressions: [{ check: 'x' }] }),
     );
-    const { outcome } = await execute({ env: { [ENV.suppressionsFile]: 'bad.json' }, deps: { functionDir } });
+    const { outcome } = await execute({
+      env: { [ENV.suppressionsFile]: 'bad.json' },
+      deps: { functionDir: valid },
+      evaluateDeps: { functionDir },
+    });
     expect(outcome.status).toBe('failed');
     expect(outcome.error).toMatchObject({ Error: 'SuppressionsError' });
     expect(outcome.failed).toEqual({ runId: expect.any(String), recorded: true, lockReleased: true });

@@ -160,10 +160,12 @@ describe('scale=distributed', () => {
     });
     expect(asl.States.RecordFailure).toMatchObject({ Type: 'Task', Next: 'RunFailed' });
     expect(asl.States.RunFailed).toMatchObject({ Type: 'Fail' });
-    // A failed plan cleaned up after itself: straight to Fail.
+    // A failed plan cleaned up after itself (or, on an invalid suppressions file, took no lock and
+    // wrote nothing): straight to Fail, which fails the execution (the failed-run alarm counts it).
     expect(asl.States.PlanRun.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'PlanFailed' },
     ]);
+    expect(asl.States.PlanFailed).toMatchObject({ Type: 'Fail', Error: 'PlanFailed' });
   });
 
   it('keeps the run artifacts in a KMS-encrypted, private, TLS-only bucket that expires them', () => {
@@ -326,6 +328,7 @@ describe('scale=distributed with the suppressions file and the exporters', () =>
     const env = variables(template, 'DistributedEvaluate');
     for (const name of [ENV.suppressionsFile, ENV.securityHub, ENV.reportBucket])
       expect(env[name]).toBeUndefined();
+    expect(variables(template, 'DistributedPlan')[ENV.suppressionsFile]).toBeUndefined();
   });
 
   it('gives the evaluate step the Security Hub statements of the audit function: import on the default product, workflow on the hub', () => {
@@ -377,24 +380,23 @@ describe('scale=distributed with the suppressions file and the exporters', () =>
     expect(variables(template, 'DistributedEvaluate')[ENV.reportBucket]).toBe('org-audit-reports');
   });
 
-  it('tells the evaluate step the name of the bundled suppressions file, and only it', () => {
+  it('tells the plan step (which checks it before the lock) and the evaluate step the name of the bundled suppressions file, and no other step', () => {
     const { template } = synth(EXPORTS);
-    expect(variables(template, 'DistributedEvaluate')[ENV.suppressionsFile]).toBe(
-      'irsa-audit.suppressions.yaml',
-    );
-    for (const step of ['DistributedPlan', 'DistributedCollect', 'DistributedFailed'])
+    for (const step of ['DistributedPlan', 'DistributedEvaluate'])
+      expect(variables(template, step)[ENV.suppressionsFile]).toBe('irsa-audit.suppressions.yaml');
+    for (const step of ['DistributedCollect', 'DistributedFailed'])
       expect(variables(template, step)[ENV.suppressionsFile]).toBeUndefined();
   });
 
-  it('bundles the suppressions file into the evaluate step (esbuild, as cdk synth does)', () => {
+  it('bundles the suppressions file into the plan and evaluate steps (esbuild, as cdk synth does)', () => {
     const built = synth({ ...EXPORTS, 'aws:cdk:bundling-stacks': ['**'] });
     try {
       const files = (fn: NodejsFunction) =>
         readdirSync((fn.node.findChild('Code').node.findChild('Stage') as AssetStaging).absoluteStagedPath);
       const steps = built.audit.distributed!;
-      expect(files(steps.evaluate)).toContain('irsa-audit.suppressions.yaml');
-      expect(files(built.audit.auditFunction)).toContain('irsa-audit.suppressions.yaml');
-      for (const fn of [steps.plan, steps.collect, steps.failed])
+      for (const fn of [steps.plan, steps.evaluate, built.audit.auditFunction])
+        expect(files(fn)).toContain('irsa-audit.suppressions.yaml');
+      for (const fn of [steps.collect, steps.failed])
         expect(files(fn)).not.toContain('irsa-audit.suppressions.yaml');
     } finally {
       rmSync(built.app.outdir, { recursive: true, force: true });
