@@ -120,8 +120,8 @@ export interface ExportOutcome {
   /** Findings to send again with the next run (capped; the detail counts the rest). */
   carry?: Finding[];
   /**
-   * Findings the destination refused this run (0 when none), from exporters that send findings one by
-   * one (Security Hub); the `ExportFindingsRefused` metric sums it.
+   * Findings the destination refused this run (0 when none), from exporters that count them per
+   * finding (Security Hub); the `ExportFindingsRefused` metric sums it.
    */
   refused?: number;
 }
