@@ -64,6 +64,8 @@ export const NOTIFICATION_METRICS = {
   failed: METRICS.notificationFailed,
   pending: METRICS.notificationsPending,
 } as const;
+/** The metric the "exports failed" alarm watches (emitted by lambda/app/pipeline.ts with exporters only). */
+export const EXPORTS_FAILED_METRIC = METRICS.exportsFailed;
 
 export interface AuditStackProps extends StackProps {
   config: AuditorConfig;
@@ -546,6 +548,23 @@ export class AuditStack extends Stack {
         evaluationPeriods: 1,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
+      // Security Hub refused findings or the report was not written (docs/deployment.md §14). Only with
+      // an exporter configured: the pipeline emits the metric only then, in both modes (the evaluate
+      // step has the audit function's namespace and service).
+      ...(config.securityHub || config.reportBucket !== undefined
+        ? [
+            new cloudwatch.Alarm(this, 'ExportsFailedAlarm', {
+              alarmName: `${this.stackName}-exports-failed`,
+              alarmDescription:
+                "An exporter of a run was refused in part or failed (Security Hub or the report bucket); the stored results are complete. irsa-audit runs --format json shows each exporter's outcome (exports).",
+              metric: this.runMetric(config, EXPORTS_FAILED_METRIC, cloudwatch.Stats.SUM),
+              threshold: 1,
+              comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+              evaluationPeriods: 1,
+              treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+            }),
+          ]
+        : []),
       ...queues.map(
         (queue) =>
           new cloudwatch.Alarm(this, `${queue.node.id}Alarm`, {

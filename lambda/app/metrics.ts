@@ -20,6 +20,13 @@ export const METRICS = {
   notificationFailed: 'NotificationFailed',
   /** Notifications stored and not yet delivered after this run (the outbox backlog). */
   notificationsPending: 'NotificationsPending',
+  /**
+   * Exporters whose outcome this run is `partial` or `failed` (Security Hub, the report bucket);
+   * emitted only when exporters are configured. The "exports failed" alarm watches it.
+   */
+  exportsFailed: 'ExportsFailed',
+  /** Findings the exporters' destinations refused this run (Security Hub's FailedFindings / UnprocessedFindings). */
+  exportFindingsRefused: 'ExportFindingsRefused',
 } as const;
 
 /** Findings of a run by severity: `FindingsCritical`, `FindingsHigh`… */

@@ -648,6 +648,17 @@ function emitMetrics(
   // The "notifications undelivered" alarm watches these two (infra/audit-stack.ts).
   metrics.addMetric(METRICS.notificationFailed, 'Count', delivery.failed);
   if (pending !== undefined) metrics.addMetric(METRICS.notificationsPending, 'Count', pending);
+  // Only with exporters configured (`exports` is set then): a deployment without them pays for no
+  // metric it cannot use. The "exports failed" alarm watches ExportsFailed (infra/audit-stack.ts).
+  if (record.exports) {
+    const failed = record.exports.filter((outcome) => outcome.status !== 'ok').length;
+    metrics.addMetric(METRICS.exportsFailed, 'Count', failed);
+    const counted = record.exports.filter((outcome) => outcome.refused !== undefined);
+    if (counted.length) {
+      const refused = counted.reduce((sum, outcome) => sum + (outcome.refused ?? 0), 0);
+      metrics.addMetric(METRICS.exportFindingsRefused, 'Count', refused);
+    }
+  }
 }
 
 function errorMessage(error: unknown): string {

@@ -119,6 +119,11 @@ export interface ExportOutcome {
   link?: string;
   /** Findings to send again with the next run (capped; the detail counts the rest). */
   carry?: Finding[];
+  /**
+   * Findings the destination refused this run (0 when none), from exporters that count them per
+   * finding (Security Hub); the `ExportFindingsRefused` metric sums it.
+   */
+  refused?: number;
 }
 
 export interface WriteStats {

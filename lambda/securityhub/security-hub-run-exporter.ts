@@ -59,6 +59,8 @@ export class SecurityHubRunExporter implements RunExporter {
       name: this.name,
       status,
       detail: detail.slice(0, 500),
+      // One entry per finding: a step only sends what the steps before it accepted.
+      refused: outcome.failed.length,
       ...(carry.length ? { carry: carry.map(stripTimes) } : {}),
     };
   }

@@ -3,7 +3,8 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { type AuditDeps, PipelineError, runAudit } from '../../lambda/app/pipeline';
-import type { AuditLogger, AuditMetrics, ResultsStore } from '../../lambda/app/ports';
+import type { AuditLogger, AuditMetrics, ResultsStore, RunExporter } from '../../lambda/app/ports';
+import type { ExportOutcome } from '../../lambda/app/run-record';
 import { startRunRecord } from '../../lambda/app/run-record';
 import { RunLockedError } from '../../lambda/app/store-errors';
 import type { Finding } from '../../lambda/core/findings';
@@ -449,6 +450,78 @@ describe('notification outbox: at-least-once delivery', () => {
     expect(publishedRuns()).toEqual(['run-1', 'run-1', 'run-2']);
     expect(second.notificationOutcome.status).toBe('published');
     expect((await dynamo.store().pendingNotifications(10)).map((each) => each.runId)).toEqual(['run-1']);
+  });
+});
+
+/** An exporter that answers with the given outcome, or throws. */
+function exporter(name: string, outcome: Omit<ExportOutcome, 'name'> | Error): RunExporter {
+  return {
+    name,
+    export: async () => {
+      if (outcome instanceof Error) throw outcome;
+      return { name, ...outcome };
+    },
+  };
+}
+
+describe('export metrics: a refused or failed export is counted, so an alarm can watch it', () => {
+  it('counts the exporters whose outcome is partial or failed (a throwing one is failed)', async () => {
+    const { sink, values } = metricSink();
+    const summary = await runAudit(
+      deps(healthyOrg, {
+        metrics: sink,
+        exporters: [
+          exporter('securityHub', { status: 'partial', detail: '2 refused', refused: 2 }),
+          exporter('reportBucket', new Error('AccessDenied')),
+          exporter('another', { status: 'ok', detail: 'sent' }),
+        ],
+      }),
+    );
+    expect(summary.record.exports?.map((each) => each.status)).toEqual(['partial', 'failed', 'ok']);
+    expect(values).toMatchObject({ ExportsFailed: 2, ExportFindingsRefused: 2 });
+  });
+
+  it('emits 1 for one partial exporter and 0 when every exporter is ok', async () => {
+    const partial = metricSink();
+    await runAudit(
+      deps(healthyOrg, {
+        metrics: partial.sink,
+        exporters: [exporter('securityHub', { status: 'partial', detail: '1 refused', refused: 1 })],
+      }),
+    );
+    expect(partial.values).toMatchObject({ ExportsFailed: 1, ExportFindingsRefused: 1 });
+
+    nextNight();
+    const ok = metricSink();
+    await runAudit(
+      deps(healthyOrg, {
+        metrics: ok.sink,
+        exporters: [
+          exporter('securityHub', { status: 'ok', detail: 'all imported', refused: 0 }),
+          exporter('reportBucket', { status: 'ok', detail: 'written' }),
+        ],
+      }),
+    );
+    expect(ok.values).toMatchObject({ ExportsFailed: 0, ExportFindingsRefused: 0 });
+  });
+
+  it('emits neither metric without exporters, nor the refused count when no exporter counts refusals', async () => {
+    const none = metricSink();
+    await runAudit(deps(healthyOrg, { metrics: none.sink }));
+    expect(none.values.NotificationFailed).toBe(0);
+    expect(none.values).not.toHaveProperty('ExportsFailed');
+    expect(none.values).not.toHaveProperty('ExportFindingsRefused');
+
+    nextNight();
+    const report = metricSink();
+    await runAudit(
+      deps(healthyOrg, {
+        metrics: report.sink,
+        exporters: [exporter('reportBucket', { status: 'failed', detail: 'AccessDenied' })],
+      }),
+    );
+    expect(report.values.ExportsFailed).toBe(1);
+    expect(report.values).not.toHaveProperty('ExportFindingsRefused');
   });
 });
 

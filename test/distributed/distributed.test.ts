@@ -594,9 +594,11 @@ describe('the distributed mode applies the suppressions file and the exporters a
   });
 
   it('imports the findings into Security Hub and writes the report the notification links to', async () => {
+    const metrics = quietMetrics();
+    const added = jest.spyOn(metrics, 'addMetric');
     const { outcome } = await execute({
       env: { [ENV.securityHub]: 'true', [ENV.reportBucket]: REPORT_BUCKET, AWS_REGION: REGION },
-      deps: { exporterClients: { s3, securityHub: new SecurityHubClient({ region: REGION }) } },
+      deps: { exporterClients: { s3, securityHub: new SecurityHubClient({ region: REGION }) }, metrics },
     });
     expect(outcome.status).toBe('succeeded');
     expect(outcome.evaluate).toMatchObject({ findings: 4, exports: ['reportBucket: ok', 'securityHub: ok'] });
@@ -631,6 +633,9 @@ describe('the distributed mode applies the suppressions file and the exporters a
       'reportBucket: ok',
       'securityHub: ok',
     ]);
+    // The evaluate step emits the metric the "exports failed" alarm watches, as the audit function does.
+    expect(added).toHaveBeenCalledWith('ExportsFailed', 'Count', 0);
+    expect(added).toHaveBeenCalledWith('ExportFindingsRefused', 'Count', 0);
   });
 });
 

@@ -84,7 +84,10 @@ function quietMetrics(): Metrics {
   return new Metrics({ namespace: 'test', serviceName: 'test' });
 }
 
-async function audit(org: SimOrganization = testOrganization()): Promise<HandlerResult> {
+async function audit(
+  org: SimOrganization = testOrganization(),
+  metrics: Metrics = quietMetrics(),
+): Promise<HandlerResult> {
   const sim = new SimulatedAws(org);
   let now = nextStart;
   nextStart += 60_000;
@@ -114,7 +117,7 @@ async function audit(org: SimOrganization = testOrganization()): Promise<Handler
         clock: { now: Date.now, sleep: async () => {} },
       },
       logger: new Logger({ serviceName: 'irsa-auditor-test', logLevel: 'SILENT' }),
-      metrics: quietMetrics(),
+      metrics,
       clock: () => new Date(now++),
     },
   );
@@ -195,7 +198,9 @@ describe('the Lambda with Security Hub and the report bucket', () => {
       };
     });
     hub.on(BatchUpdateFindingsCommand).resolves({ ProcessedFindings: [], UnprocessedFindings: [] });
-    const refused = await audit(testOrganization({ fixedBatchTrust: true }));
+    const metrics = quietMetrics();
+    const added = jest.spyOn(metrics, 'addMetric');
+    const refused = await audit(testOrganization({ fixedBatchTrust: true }), metrics);
     expect(refused).toMatchObject({
       drift: { resolved: 1 },
       exports: ['reportBucket: ok', 'securityHub: partial'],
@@ -204,6 +209,11 @@ describe('the Lambda with Security Hub and the report bucket', () => {
     const exported = record!.exports!.find((e) => e.name === 'securityHub')!;
     expect(exported.carry?.map((f) => f.resource.roleArn)).toEqual([BATCH]);
     expect(exported.detail).toContain('LimitExceeded');
+    // The count the ExportFindingsRefused metric sums: the one archive refused.
+    expect(exported.refused).toBe(1);
+    // The metrics the "exports failed" alarm watches (infra/audit-stack.ts).
+    expect(added).toHaveBeenCalledWith('ExportsFailed', 'Count', 1);
+    expect(added).toHaveBeenCalledWith('ExportFindingsRefused', 'Count', 1);
 
     // Next night: no drift, but the carried finding is archived and resolved now.
     hub.reset();
@@ -218,6 +228,10 @@ describe('the Lambda with Security Hub and the report bucket', () => {
     expect(archived).toHaveLength(1);
     expect(archived[0]!.Resources!.some((r) => r.Id === BATCH)).toBe(true);
     const [latest] = (await listRuns(dynamo.store(), { limit: 1 }, new Date(nextStart))).runs;
+    expect(latest!.exports!.find((e) => e.name === 'securityHub')).toMatchObject({
+      status: 'ok',
+      refused: 0,
+    });
     expect(latest!.exports!.find((e) => e.name === 'securityHub')!.carry).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 /** The audit stack with Security Hub import and the report bucket (docs/deployment.md §14). */
 import { Match } from 'aws-cdk-lib/assertions';
+import { EXPORTS_FAILED_METRIC, SERVICE_NAME } from '../../infra/audit-stack';
 import { ENV } from '../../lambda/settings/settings';
-import { BASE_CONTEXT, synth } from './helpers';
+import { BASE_CONTEXT, logicalId, properties, ref, synth } from './helpers';
 
 function functionStatements(context: Record<string, unknown>) {
   const { template } = synth(context);
@@ -90,5 +91,49 @@ describe('the report bucket', () => {
 
   it('refuses a bucket name S3 would refuse, at synth', () => {
     expect(() => synth({ ...BASE_CONTEXT, reportBucket: 'Not_A_Bucket' })).toThrow(/reportBucket/);
+  });
+});
+
+describe('the exports-failed alarm', () => {
+  const alarmsNamed = (context: Record<string, unknown>) =>
+    Object.values(synth(context).template.findResources('AWS::CloudWatch::Alarm')).filter(
+      (alarm) => alarm.Properties.AlarmName === 'IrsaAuditor-exports-failed',
+    );
+
+  it('is absent by default: without exporters the pipeline emits no ExportsFailed', () => {
+    expect(alarmsNamed(BASE_CONTEXT)).toEqual([]);
+  });
+
+  it.each([
+    ['securityHub=true', { securityHub: 'true' }],
+    ['reportBucket=create', { reportBucket: 'create' }],
+    ['reportBucket=<name>', { reportBucket: 'org-audit-reports' }],
+  ])('-c %s: fires on ExportsFailed ≥ 1, to the alarm topic', (_label, extra) => {
+    const context = { ...BASE_CONTEXT, ...extra };
+    const [alarm] = alarmsNamed(context);
+    expect(alarm?.Properties).toMatchObject({
+      MetricName: EXPORTS_FAILED_METRIC,
+      Namespace: 'IrsaAuditor',
+      Dimensions: [{ Name: 'service', Value: SERVICE_NAME }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      EvaluationPeriods: 1,
+      TreatMissingData: 'notBreaching',
+    });
+    const alarmTopic = logicalId(synth(context).template, 'AWS::SNS::Topic', 'AlarmTopic');
+    expect(alarm?.Properties.AlarmActions).toEqual([ref(alarmTopic)]);
+  });
+
+  it('watches what the evaluate step emits in the distributed mode (its namespace and service)', () => {
+    const context = { ...BASE_CONTEXT, scale: 'distributed', securityHub: 'true' };
+    const [alarm] = alarmsNamed(context);
+    const evaluate = properties(synth(context).template, 'AWS::Lambda::Function', 'DistributedEvaluate')
+      .Environment as { Variables: Record<string, unknown> };
+    expect(alarm?.Properties).toMatchObject({
+      MetricName: EXPORTS_FAILED_METRIC,
+      Namespace: evaluate.Variables.POWERTOOLS_METRICS_NAMESPACE,
+      Dimensions: [{ Name: 'service', Value: evaluate.Variables.POWERTOOLS_SERVICE_NAME }],
+    });
   });
 });
