@@ -24,9 +24,9 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import {
   ContextAttribute,
@@ -46,12 +46,12 @@ import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { DistributedAudit } from './distributed';
 import { ReportBucket, securityHubStatements } from './exports';
+import { irsaFunction, REPO_ROOT } from './lambda-function';
 import { MemberRoleStackSet } from './member-role';
 import { memberRole, orgIdParameter } from './member-role-stack';
 import { readOrganizationStatement } from './statements';
 import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 const HANDLER_ENTRY = path.join(REPO_ROOT, 'lambda', 'handler.ts');
 /** Powertools' default `service` dimension; the handler's RunsSucceeded metric carries it. */
 export const SERVICE_NAME = 'irsa-auditor';
@@ -135,14 +135,10 @@ export class AuditStack extends Stack {
       });
     }
 
-    this.auditFunction = new NodejsFunction(this, 'AuditFunction', {
+    this.auditFunction = irsaFunction(this, 'AuditFunction', {
       description: 'irsa-auditor: nightly organization-wide IRSA / Pod Identity audit',
       entry: props.entry ?? HANDLER_ENTRY,
       handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-      runtime: lambda.Runtime.NODEJS_22_X,
-      architecture: lambda.Architecture.ARM_64,
       memorySize: config.memoryMb,
       timeout: Duration.minutes(config.timeoutMinutes),
       // One run at a time (the run lock of docs/results-table.md is the second line of defence).
@@ -153,17 +149,7 @@ export class AuditStack extends Stack {
         ...this.functionEnvironment(config),
         ...(props.suppressions ? { [ENV.suppressionsFile]: props.suppressions.bundledName } : {}),
       },
-      bundling: {
-        // Ship the SDK version the tests ran against rather than the runtime's copy.
-        externalModules: [],
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        target: 'node22',
-        format: OutputFormat.CJS,
-        forceDockerBundling: false,
-        ...(props.suppressions ? { commandHooks: suppressionsCommandHooks(props.suppressions) } : {}),
-      },
+      ...(props.suppressions ? { commandHooks: suppressionsCommandHooks(props.suppressions) } : {}),
       // Asynchronous invocations (the schedule): one retry for a transient failure, then the event
       // with its error goes to the failed-run queue.
       retryAttempts: 1,
@@ -632,10 +618,5 @@ export class AuditStack extends Stack {
           'This queue is itself a dead-letter destination (of the schedule, or of failed asynchronous invocations); a DLQ of a DLQ adds nothing',
       });
     }
-    Validations.of(this.auditFunction).acknowledge({
-      id: 'AwsSolutions-L1',
-      reason:
-        'nodejs22.x is deliberate: the bundle, its esbuild target (node22) and the tests are built for Node 22; move to a newer runtime in its own change',
-    });
   }
 }

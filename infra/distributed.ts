@@ -20,8 +20,8 @@ import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
-import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { type ICommandHooks, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { ICommandHooks, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sns from 'aws-cdk-lib/aws-sns';
@@ -33,10 +33,10 @@ import { ENV, SETTINGS } from '../lambda/settings/settings';
 import { TABLE_SCHEMA } from '../lambda/store/table-schema';
 import type { AuditorConfig } from './config';
 import { type ReportBucket, securityHubStatements } from './exports';
+import { irsaFunction, REPO_ROOT } from './lambda-function';
 import { readOrganizationStatement } from './statements';
 import { type DeploymentSuppressions, suppressionsCommandHooks } from './suppressions';
 
-const REPO_ROOT = path.resolve(__dirname, '..');
 const STEPS_ENTRY = path.join(REPO_ROOT, 'lambda', 'distributed', 'handler.ts');
 /** Longest execution: the run lock's lease covers it, plus the evaluate step's own timeout. */
 export const EXECUTION_TIMEOUT = Duration.hours(3);
@@ -137,36 +137,17 @@ export class DistributedAudit extends Construct {
           resources: [logGroup.logGroupArn],
         }),
       );
-      const fn = new NodejsFunction(this, name, {
+      return irsaFunction(this, name, {
         description: `irsa-auditor distributed mode: ${handler} step`,
         entry: STEPS_ENTRY,
         handler,
-        projectRoot: REPO_ROOT,
-        depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
-        runtime: lambda.Runtime.NODEJS_22_X,
-        architecture: lambda.Architecture.ARM_64,
         memorySize: options.memoryMb,
         timeout: options.timeout,
         role,
         logGroup,
         environment: { ...environment, ...options.environment },
-        bundling: {
-          externalModules: [],
-          minify: true,
-          sourceMap: true,
-          sourcesContent: false,
-          target: 'node22',
-          format: OutputFormat.CJS,
-          forceDockerBundling: false,
-          ...(options.commandHooks ? { commandHooks: options.commandHooks } : {}),
-        },
+        ...(options.commandHooks ? { commandHooks: options.commandHooks } : {}),
       });
-      Validations.of(fn).acknowledge({
-        id: 'AwsSolutions-L1',
-        reason:
-          'nodejs22.x is deliberate: the bundle, its esbuild target (node22) and the tests are built for Node 22; move to a newer runtime in its own change',
-      });
-      return fn;
     };
     // The plan checks the suppressions file before the lock (an invalid one fails the execution before
     // the collection); the evaluate step applies it, as the audit function does.

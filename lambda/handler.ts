@@ -19,15 +19,15 @@ import { loadHandlerConfig } from './config';
 import { CHECKS, dependenciesOf } from './core/checks/index';
 import { runChecks } from './core/engine';
 import {
+  type CompletedRunFields,
   collectOptions,
+  completedRunFields,
   createLogger,
   createMetrics,
   type InvocationContext,
   metricsSink,
   type RunOutputDeps,
-  type RunOutputFields,
   resultsStore,
-  runOutputFields,
   runOutputs,
 } from './lambda-runtime';
 import { SnsPublisher } from './notify/sns-publisher';
@@ -40,15 +40,10 @@ export type { InvocationContext } from './lambda-runtime';
  */
 export const STOP_MARGIN_MS = 5_000;
 
-export interface HandlerResult extends RunOutputFields {
+export interface HandlerResult extends Partial<CompletedRunFields> {
   status: 'completed' | 'skipped';
-  runId?: string;
   /** Why the run was skipped (another run holds the lock). */
   reason?: string;
-  accounts?: { audited: number; failed: number };
-  findings?: number;
-  drift?: { new: number; resolved: number; open: number };
-  notification?: string;
 }
 
 /** What the handler needs from outside; everything has a production default (tests inject). */
@@ -131,21 +126,7 @@ export async function runScheduledAudit(
       ...outputs,
     });
     emitRunMetrics(metrics);
-    const audited = summary.record.audited;
-    const failed = audited?.accountsFailed ?? 0;
-    const result: HandlerResult = {
-      status: 'completed',
-      runId,
-      accounts: { audited: (audited?.accounts ?? 0) - failed, failed },
-      findings: summary.scan.findings.length,
-      drift: {
-        new: summary.drift.new.length,
-        resolved: summary.drift.resolved.length,
-        open: summary.drift.stillOpen.length + summary.drift.new.length,
-      },
-      notification: summary.notificationOutcome.status,
-      ...runOutputFields(summary.record),
-    };
+    const result: HandlerResult = { status: 'completed', ...completedRunFields(summary) };
     logger.info('audit run completed', { ...result });
     return result;
   } catch (error) {

@@ -9,9 +9,8 @@ import { resolve } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import packageJson from '../package.json';
-import type { AuditDeps } from './app/pipeline';
+import type { AuditDeps, RunSummary } from './app/pipeline';
 import type { AuditMetrics, ResultsStore } from './app/ports';
-import type { RunRecord } from './app/run-record';
 import type { CollectOptionsInput } from './collect/options';
 import type { HandlerConfig } from './config';
 import { type ExporterClients, exportersFor } from './exporters';
@@ -143,16 +142,32 @@ export function runOutputs(
   };
 }
 
-/** The fields of an entry's result that report the suppressions and the exporters of its run. */
-export interface RunOutputFields {
+/** What an entry (the audit function, the evaluate step) returns and logs about a completed run. */
+export interface CompletedRunFields {
+  runId: string;
+  accounts: { audited: number; failed: number };
+  findings: number;
+  drift: { new: number; resolved: number; open: number };
+  notification: string;
   /** Present when a suppressions file was used or findings are suppressed (docs/suppressions.md). */
   suppressions?: { suppressed: number; reopened: number; expiredEntries: number; staleEntries: number };
   /** Each exporter's outcome (`securityHub: ok`). */
   exports?: string[];
 }
 
-export function runOutputFields(record: RunRecord): RunOutputFields {
+export function completedRunFields(summary: RunSummary): CompletedRunFields {
+  const { record } = summary;
+  const failed = record.audited?.accountsFailed ?? 0;
   return {
+    runId: summary.runId,
+    accounts: { audited: (record.audited?.accounts ?? 0) - failed, failed },
+    findings: summary.scan.findings.length,
+    drift: {
+      new: summary.drift.new.length,
+      resolved: summary.drift.resolved.length,
+      open: summary.drift.stillOpen.length + summary.drift.new.length,
+    },
+    notification: summary.notificationOutcome.status,
     ...(record.suppressions
       ? {
           suppressions: {

@@ -4,7 +4,7 @@
  * renderers to the ASFF builder (lambda/securityhub/asff.ts), which the renderers may not import.
  */
 import type { StoredFinding } from '../app/stored-finding';
-import type { Inventory } from '../core/model';
+import type { Inventory, Severity } from '../core/model';
 import type { ScanResult } from '../core/scan-result';
 import { renderCsv } from '../report/export/csv';
 import { type ExportInput, exportInputOfScan, exportInputOfStored } from '../report/export/export-input';
@@ -12,10 +12,13 @@ import { renderOcsf } from '../report/export/ocsf';
 import { renderSarif } from '../report/export/sarif';
 import { identityGraph } from '../report/html/graph';
 import { renderHtml } from '../report/html/html-report';
+import { type ReportFormat, renderScan } from '../report/scan-report';
+import type { Terminal } from '../report/terminal';
 import { asffFinding } from '../securityhub/asff';
 import { SETTINGS } from '../settings/settings';
 import { str, type Values } from './args';
-import { CliError, type CliIO } from './io';
+import { type FindingSelection, filterScan, meetsFailOn } from './filters';
+import { CliError, type CliIO, scanExitCode } from './io';
 import type { OptionSpec } from './program';
 
 export const EXPORT_FORMATS = ['sarif', 'csv', 'ocsf', 'asff', 'html'] as const;
@@ -120,6 +123,33 @@ export function renderScanExport(
     summary: result.summary,
     ...(format === 'html' ? { graph: identityGraph(inventory, result) } : {}),
   });
+}
+
+/**
+ * Prints a scan (`scan`, `run`) as the command's options say — the selected findings in `format` — and
+ * returns its exit code: 3 when a check failed on a resource (the results are incomplete), before
+ * `--fail-on`.
+ */
+export function printScan(
+  scan: ScanResult,
+  inventory: Inventory,
+  output: {
+    format: ReportFormat | ExportFormat;
+    selection: FindingSelection;
+    failOn: ReadonlySet<Severity> | undefined;
+    terminal: Terminal;
+    values: Values;
+    io: CliIO;
+  },
+): number {
+  const { format, selection, failOn, terminal, values, io } = output;
+  const shown = filterScan(scan, selection);
+  io.stdout(
+    isExportFormat(format)
+      ? renderScanExport(format, shown, inventory, values, io)
+      : renderScan(shown, format, { terminal, details: values.details === true }),
+  );
+  return scanExitCode(scan.checkErrors.length, failOn !== undefined && meetsFailOn(shown, failOn));
 }
 
 /** Stored findings (`findings`) in an export format (the HTML report has no graph: no inventory). */

@@ -19,7 +19,7 @@ import { CHECKS, dependenciesOf } from '../core/checks/index';
 import { runChecks } from '../core/engine';
 import { type Account, INVENTORY_SCHEMA_VERSION, type Inventory } from '../core/model';
 import { reduceAccount } from '../core/reduce';
-import { type RunOutputFields, runOutputFields, runOutputs } from '../lambda-runtime';
+import { type CompletedRunFields, completedRunFields, runOutputs } from '../lambda-runtime';
 import { SnsPublisher } from '../notify/sns-publisher';
 import { DISTRIBUTED_METRICS } from './metrics';
 import {
@@ -34,13 +34,9 @@ import {
   storeOf,
 } from './runtime';
 
-export interface EvaluateResult extends RunOutputFields {
+export interface EvaluateResult extends CompletedRunFields {
   status: 'completed';
-  runId: string;
-  accounts: { audited: number; failed: number; partialsMissing: number };
-  findings: number;
-  drift: { new: number; resolved: number; open: number };
-  notification: string;
+  accounts: CompletedRunFields['accounts'] & { partialsMissing: number };
 }
 
 export async function evaluateRun(
@@ -112,20 +108,11 @@ export async function evaluateRun(
     // The "no successful run in 26 hours" alarm watches it (infra/audit-stack.ts).
     metrics.addMetric(METRICS.runsSucceeded, MetricUnit.Count, 1);
     metrics.addMetric(DISTRIBUTED_METRICS.partialsMissing, MetricUnit.Count, partialsMissing);
-    const audited = summary.record.audited;
-    const failed = audited?.accountsFailed ?? 0;
+    const completed = completedRunFields(summary);
     const result: EvaluateResult = {
       status: 'completed',
-      runId,
-      accounts: { audited: (audited?.accounts ?? 0) - failed, failed, partialsMissing },
-      findings: summary.scan.findings.length,
-      drift: {
-        new: summary.drift.new.length,
-        resolved: summary.drift.resolved.length,
-        open: summary.drift.stillOpen.length + summary.drift.new.length,
-      },
-      notification: summary.notificationOutcome.status,
-      ...runOutputFields(summary.record),
+      ...completed,
+      accounts: { ...completed.accounts, partialsMissing },
     };
     logger.info('audit run completed', { ...result });
     return result;

@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { checkAwsReachable, unreachableAws } from '../../lambda/cli/aws-reach';
 import { COMMANDS as ALL_COMMANDS } from '../../lambda/cli/commands/index';
 import type { CliIO } from '../../lambda/cli/io';
-import { main } from '../../lambda/cli/main';
 import { rawCommand, runProgram } from '../../lambda/cli/program';
-import { runCli } from '../helpers/cli';
+import { type CliRunOptions, runCli } from '../helpers/cli';
 
 const SMALL = join(__dirname, '..', 'fixtures', 'cli', 'small.json');
 const DEMO = join(__dirname, '..', '..', 'examples', 'demo-org.json');
@@ -34,32 +33,8 @@ const severities = (stdout: string) =>
   [...new Set((JSON.parse(stdout) as JsonScan).findings.map((f) => f.severity))].sort();
 
 /** Runs the CLI with standard input and a working directory of its own. */
-async function runWith(
-  argv: string[],
-  options: {
-    stdin?: string;
-    cwd?: string;
-    env?: NodeJS.ProcessEnv;
-    resolveHost?: (host: string) => Promise<void>;
-  },
-) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    env: options.env ?? {},
-    cwd: options.cwd ?? process.cwd(),
-    ...(options.stdin === undefined ? {} : { readStdin: async () => Buffer.from(options.stdin as string) }),
-    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function runWith(argv: string[], options: CliRunOptions & { env?: NodeJS.ProcessEnv }) {
+  return runCli(argv, options.env, options);
 }
 
 describe('irsa-audit command line', () => {

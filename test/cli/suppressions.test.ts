@@ -3,30 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_BASELINE } from '../../lambda/cli/commands/demo';
 import { loadInventoryFile } from '../../lambda/cli/inventory-file';
-import type { CliIO } from '../../lambda/cli/io';
-import { main } from '../../lambda/cli/main';
 import { CHECKS } from '../../lambda/core/checks/index';
 import { runChecks } from '../../lambda/core/engine';
 import type { Finding } from '../../lambda/core/findings';
+import { runCli } from '../helpers/cli';
 
 const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
 
-async function cli(argv: string[], cwd = process.cwd()) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdout: (text) => {
-      stdout += text;
-    },
-    stderr: (text) => {
-      stderr += text;
-    },
-    isTTY: false,
-    env: {},
-    cwd,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
+function cli(argv: string[], cwd = process.cwd()) {
+  return runCli(argv, {}, { cwd });
 }
 
 function writeSuppressions(dir: string, name: string, body: string): string {

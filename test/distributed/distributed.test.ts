@@ -4,12 +4,12 @@
  * simulated organization, with the results table on dynalite, the artifact and report buckets on
  * s3rver, and SNS and Security Hub through aws-sdk-client-mock.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   BatchImportFindingsCommand,
   type BatchImportFindingsCommandInput,
@@ -19,7 +19,6 @@ import {
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 // s3rver ships no types; the part used here is typed in test/types/s3rver.d.ts.
-import S3rver from 's3rver';
 import { type SimOrganization, type SimSettings, SimulatedAws, serviceError } from '../../bench/collect-sim';
 import { type ExecutionOutcome, type MapSettings, runExecution } from '../../bench/state-machine-sim';
 import type { StoredFinding } from '../../lambda/app/stored-finding';
@@ -36,6 +35,7 @@ import { listRuns, queryFindings } from '../../lambda/store/queries';
 import { CALLER } from '../collect/org-fixture';
 import { DEV, PROD, REGION, roleArn, testOrganization } from '../handler/org';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
+import { startS3rver, type TestS3 } from '../helpers/s3rver';
 
 const BUCKET = 'irsa-audit-artifacts';
 const REPORT_BUCKET = 'irsa-reports';
@@ -57,9 +57,8 @@ const FIRST_RUN_FINDINGS = [...DEV_FINDINGS, BATCH_UNRESTRICTED].sort();
 const label = (finding: { checkId: string; resource: { accountId: string; roleArn?: string } }) =>
   `${finding.checkId} ${finding.resource.accountId} ${finding.resource.roleArn ?? '-'}`;
 
-let server: S3rver;
+let s3server: TestS3;
 let s3: S3Client;
-let directory: string;
 let sns: ReturnType<typeof mockClient>;
 let hub: ReturnType<typeof mockClient>;
 let dynamo: TestDynamo;
@@ -69,31 +68,13 @@ beforeAll(async () => {
   // Created here (not at module load): mockClient patches every SNSClient until restored.
   sns = mockClient(SNSClient);
   hub = mockClient(SecurityHubClient);
-  directory = mkdtempSync(join(tmpdir(), 'irsa-artifacts-'));
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [
-      { name: BUCKET, configs: [] },
-      { name: REPORT_BUCKET, configs: [] },
-    ],
-  });
-  const { port } = await server.run();
-  s3 = new S3Client({
-    region: 'eu-west-1',
-    endpoint: `http://127.0.0.1:${port}`,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  s3server = await startS3rver([BUCKET, REPORT_BUCKET]);
+  s3 = s3server.client;
 });
 afterAll(async () => {
   sns.restore();
   hub.restore();
-  s3.destroy();
-  await server.close();
-  rmSync(directory, { recursive: true, force: true });
+  await s3server.stop();
 });
 beforeEach(async () => {
   dynamo = await startDynalite();

@@ -4,12 +4,9 @@
  * Hub and SNS through aws-sdk-client-mock. Run 1 imports every finding; run 2, with a trust fixed,
  * archives and resolves that finding; a Security Hub refusal is carried to the next run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { Metrics } from '@aws-lambda-powertools/metrics';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   BatchImportFindingsCommand,
   type BatchImportFindingsCommandInput,
@@ -19,13 +16,13 @@ import {
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import S3rver from 's3rver';
 import type { SimOrganization } from '../../bench/collect-sim';
 import { SimulatedAws } from '../../bench/collect-sim';
 import { type HandlerResult, runScheduledAudit } from '../../lambda/handler';
 import { ENV } from '../../lambda/settings/settings';
 import { listRuns } from '../../lambda/store/queries';
 import { startDynalite, type TestDynamo } from '../helpers/dynalite';
+import { startS3rver, type TestS3 } from '../helpers/s3rver';
 import { PROD, REGION, roleArn, testOrganization } from './org';
 
 const AUDIT_ACCOUNT = '999999999999';
@@ -37,36 +34,20 @@ const BUCKET = 'irsa-reports';
 let sns: ReturnType<typeof mockClient>;
 let hub: ReturnType<typeof mockClient>;
 let dynamo: TestDynamo;
-let server: S3rver;
+let s3server: TestS3;
 let s3: S3Client;
-let directory: string;
 let nextStart = Date.now();
 
 beforeAll(async () => {
   sns = mockClient(SNSClient);
   hub = mockClient(SecurityHubClient);
-  directory = mkdtempSync(join(tmpdir(), 'irsa-reports-'));
-  server = new S3rver({
-    address: '127.0.0.1',
-    port: 0,
-    silent: true,
-    directory,
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const { port } = await server.run();
-  s3 = new S3Client({
-    region: REGION,
-    endpoint: `http://127.0.0.1:${port}`,
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  s3server = await startS3rver([BUCKET], REGION);
+  s3 = s3server.client;
 });
 afterAll(async () => {
   sns.restore();
   hub.restore();
-  s3.destroy();
-  await server.close();
-  rmSync(directory, { recursive: true, force: true });
+  await s3server.stop();
 });
 beforeEach(async () => {
   dynamo = await startDynalite();

@@ -7,8 +7,20 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured output (no terminal, fixed cwd). */
-export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+export interface CliRunOptions {
+  /** Working directory (default: this process's). */
+  cwd?: string;
+  /** What `-` reads as standard input. */
+  stdin?: string;
+  resolveHost?: CliIO['resolveHost'];
+}
+
+/** Runs the CLI in-process with captured output (no terminal). */
+export async function runCli(
+  argv: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: CliRunOptions = {},
+): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const io: CliIO = {
@@ -20,7 +32,9 @@ export async function runCli(argv: string[], env: NodeJS.ProcessEnv = {}): Promi
     },
     isTTY: false,
     env,
-    cwd: process.cwd(),
+    cwd: options.cwd ?? process.cwd(),
+    ...(options.stdin === undefined ? {} : { readStdin: async () => Buffer.from(options.stdin as string) }),
+    ...(options.resolveHost ? { resolveHost: options.resolveHost } : {}),
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

@@ -2,44 +2,22 @@
  * The report bucket against a real S3 protocol server on loopback (s3rver, in-process), and the error
  * paths with aws-sdk-client-mock.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 // s3rver ships no types; the part used here is typed in test/types/s3rver.d.ts.
-import S3rver from 's3rver';
 import { ReportBucket, reportLocation } from '../../lambda/reports/report-bucket';
+import { startS3rver, type TestS3 } from '../helpers/s3rver';
 
 describe('ReportBucket on an S3 server (s3rver)', () => {
-  let server: S3rver;
+  let s3: TestS3;
   let client: S3Client;
-  let directory: string;
 
   beforeAll(async () => {
-    directory = mkdtempSync(join(tmpdir(), 'irsa-s3-'));
-    server = new S3rver({
-      address: '127.0.0.1',
-      port: 0,
-      silent: true,
-      directory,
-      configureBuckets: [{ name: 'audit-reports', configs: [] }],
-    });
-    const { port } = (await server.run()) as AddressInfo;
-    client = new S3Client({
-      region: 'eu-west-1',
-      endpoint: `http://127.0.0.1:${port}`,
-      forcePathStyle: true,
-      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-    });
+    s3 = await startS3rver(['audit-reports']);
+    client = s3.client;
   });
-  afterAll(async () => {
-    client.destroy();
-    await server.close();
-    rmSync(directory, { recursive: true, force: true });
-  });
+  afterAll(() => s3.stop());
 
   async function read(key: string): Promise<{ body: string; type?: string }> {
     const out = await client.send(new GetObjectCommand({ Bucket: 'audit-reports', Key: key }));

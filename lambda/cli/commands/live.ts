@@ -20,16 +20,17 @@ import { CHECKS, dependenciesOf } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
 import { inventoryToJson } from '../../core/inventory/trust-policy';
 import type { Inventory } from '../../core/model';
+import type { ScanResult } from '../../core/scan-result';
 import { SnsPublisher } from '../../notify/sns-publisher';
-import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import { REPORT_FORMATS } from '../../report/scan-report';
 import type { Terminal } from '../../report/terminal';
 import { ConfigError } from '../../settings/read';
 import { createDocumentClient, DynamoResultsStore } from '../../store/dynamo-store';
 import { oneOf, required, severitiesOf, str, type Values } from '../args';
 import { checkAwsReachable, unreachableAws } from '../aws-reach';
-import { EXPORT_FORMATS, EXPORT_OPTIONS, isExportFormat, renderScanExport } from '../exports';
-import { filterScan, meetsFailOn, selectionOf } from '../filters';
-import { CliError, type CliIO, EXIT_OK, scanExitCode } from '../io';
+import { EXPORT_FORMATS, EXPORT_OPTIONS, printScan } from '../exports';
+import { selectionOf } from '../filters';
+import { CliError, type CliIO, EXIT_OK } from '../io';
 import { COLLECT_OPTIONS, DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
 import {
@@ -179,16 +180,8 @@ async function runRun(
     ...(region ? { region } : {}),
     ...(profile ? { credentials: fromIni({ profile }) } : {}),
   };
-  const render = (scan: Parameters<typeof filterScan>[0], inventory: Inventory) => {
-    const shown = filterScan(scan, selection);
-    io.stdout(
-      isExportFormat(format)
-        ? renderScanExport(format, shown, inventory, values, io)
-        : renderScan(shown, format, { terminal, details: values.details === true }),
-    );
-    // A check that failed on a resource makes the results incomplete: exit 3 before --fail-on.
-    return scanExitCode(scan.checkErrors.length, failOn !== undefined && meetsFailOn(shown, failOn));
-  };
+  const render = (scan: ScanResult, inventory: Inventory) =>
+    printScan(scan, inventory, { format, selection, failOn, terminal, values, io });
 
   if (!store) {
     const inventory = await collecting(() => collectInventory(options, deps), io, options);

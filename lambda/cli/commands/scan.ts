@@ -1,12 +1,11 @@
 /** `irsa-audit scan --inventory FILE`: the offline audit of an inventory file. */
 import { CHECKS } from '../../core/checks/index';
 import { runChecks } from '../../core/engine';
-import { REPORT_FORMATS, renderScan } from '../../report/scan-report';
+import { REPORT_FORMATS } from '../../report/scan-report';
 import { oneOf, required, severitiesOf, str } from '../args';
-import { EXPORT_FORMATS, EXPORT_OPTIONS, isExportFormat, renderScanExport } from '../exports';
-import { filterScan, meetsFailOn, selectionOf } from '../filters';
+import { EXPORT_FORMATS, EXPORT_OPTIONS, printScan } from '../exports';
+import { selectionOf } from '../filters';
 import { loadForCommand } from '../inventory-file';
-import { scanExitCode } from '../io';
 import { DETAILS, FAIL_ON, FILTER_OPTIONS, formatOption } from '../options';
 import type { CommandSpec } from '../program';
 import { SUPPRESSION_OPTIONS, suppressForCommand, suppressionsFor } from '../suppressions-options';
@@ -49,12 +48,6 @@ Exit codes: 0 no shown finding at or above --fail-on, 1 --fail-on met, 2 usage o
       io,
       values['show-suppressed'] === true,
     );
-    const result = filterScan(audited, selection);
-    io.stdout(
-      isExportFormat(format)
-        ? renderScanExport(format, result, inventory, values, io)
-        : renderScan(result, format, { terminal, details: values.details === true }),
-    );
-    return scanExitCode(result.checkErrors.length, failOn !== undefined && meetsFailOn(result, failOn));
+    return printScan(audited, inventory, { format, selection, failOn, terminal, values, io });
   },
 };

@@ -45,9 +45,9 @@ export interface NeighbourhoodOptions {
    */
   withoutTrustingRoles?: boolean;
   /**
-   * The inventory's accounts by id (the audit context's `accounts`): with `withoutTrustingRoles`, the
-   * providers are then looked up in the one or two accounts that can hold them instead of walking every
-   * account — the graph asks once per service account. `providers` is the same set.
+   * The inventory's accounts by id (the audit context's `accounts`): the providers are then looked up
+   * in the one or two accounts that can hold them instead of walking every account — the graph asks
+   * once per service account. `providers` is the same set.
    */
   accountsById?: ReadonlyMap<string, Account>;
 }
@@ -72,23 +72,23 @@ export function neighbourhoodOf(target: ResolvedTarget, options: NeighbourhoodOp
   const providers = new Set<string>();
   const issuer = cluster.oidcIssuer ? stripScheme(cluster.oidcIssuer) : undefined;
   const providerAccounts = new Set([account.accountId, accountOfArn(annotatedRole ?? '') ?? '']);
-  if (options.withoutTrustingRoles && options.accountsById) {
-    for (const accountId of providerAccounts) {
-      const other = options.accountsById.get(accountId);
-      if (!issuer || !other) continue;
-      for (const provider of other.oidcProviders) if (provider.url === issuer) providers.add(provider.arn);
-    }
-    return { target, annotatedRole, association, ownRoles, trustingRoles, providers, accounts };
+  // The providers for the cluster issuer, in the cluster's and the annotated role's accounts: looked up
+  // when the caller has the accounts by id, else found by walking them.
+  const lookup = options.accountsById;
+  const holders = lookup
+    ? [...providerAccounts].flatMap((accountId) => lookup.get(accountId) ?? [])
+    : target.inventory.accounts.filter((other) => providerAccounts.has(other.accountId));
+  for (const other of issuer ? holders : []) {
+    for (const provider of other.oidcProviders) if (provider.url === issuer) providers.add(provider.arn);
   }
-  for (const other of target.inventory.accounts) {
-    for (const role of other.roles) {
-      if (options.withoutTrustingRoles) break;
-      if (!ownRoles.has(role.arn) && mayName(role.trustPolicy, namespace, serviceAccount)) {
-        trustingRoles.add(role.arn);
+  if (!options.withoutTrustingRoles) {
+    for (const other of target.inventory.accounts) {
+      for (const role of other.roles) {
+        if (!ownRoles.has(role.arn) && mayName(role.trustPolicy, namespace, serviceAccount)) {
+          trustingRoles.add(role.arn);
+        }
       }
     }
-    if (!issuer || !providerAccounts.has(other.accountId)) continue;
-    for (const provider of other.oidcProviders) if (provider.url === issuer) providers.add(provider.arn);
   }
   return { target, annotatedRole, association, ownRoles, trustingRoles, providers, accounts };
 }
